@@ -1,0 +1,101 @@
+using Chain.Core.Encoding;
+
+namespace Chain.Core.Ledger;
+
+/// <summary>A header and its transactions, the first of which is the coinbase.</summary>
+/// <remarks>Encoding: <c>header:92 | count:u32 | (length:u32 | transaction)*count</c>, little-endian.</remarks>
+public sealed class Block
+{
+    /// <summary>Largest encoded block accepted, in bytes.</summary>
+    public const int MaxEncodedSize = 2 * 1024 * 1024;
+
+    /// <summary>Most transactions a block may hold (bounded by size too).</summary>
+    public const int MaxTransactions = MaxEncodedSize / 64;
+
+    /// <summary>Creates a block from a header and its transactions.</summary>
+    public Block(BlockHeader header, IReadOnlyList<Transaction> transactions)
+    {
+        Header = header;
+        Transactions = transactions;
+    }
+
+    /// <summary>The proof-of-work header.</summary>
+    public BlockHeader Header { get; }
+
+    /// <summary>The transactions, coinbase first.</summary>
+    public IReadOnlyList<Transaction> Transactions { get; }
+
+    /// <summary>The header hash.</summary>
+    public Crypto.Hash256 Hash => Header.Hash;
+
+    /// <summary>The height from the header.</summary>
+    public uint Height => Header.Height;
+
+    /// <summary>Length of <see cref="Encode()"/>.</summary>
+    public int EncodedSize
+    {
+        get
+        {
+            var size = BlockHeader.Size + 4;
+            foreach (var tx in Transactions)
+            {
+                size += 4 + tx.EncodedSize;
+            }
+
+            return size;
+        }
+    }
+
+    /// <summary>The canonical encoding.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[EncodedSize];
+        var writer = new SpanWriter(bytes);
+        Header.Encode(writer.Take(BlockHeader.Size));
+        writer.WriteUInt32((uint)Transactions.Count);
+        foreach (var tx in Transactions)
+        {
+            writer.WriteUInt32((uint)tx.EncodedSize);
+            tx.Encode(writer.Take(tx.EncodedSize));
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Decodes a block; throws <see cref="FormatException"/> on malformed or oversized input.</summary>
+    public static Block Decode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > MaxEncodedSize)
+        {
+            throw new FormatException($"Block of {data.Length} bytes exceeds {MaxEncodedSize}.");
+        }
+
+        var reader = new SpanReader(data);
+        var header = BlockHeader.Read(ref reader);
+        var count = reader.ReadUInt32();
+        // Each transaction needs at least its 4-byte length, so a count the data cannot hold is refused
+        // before anything is allocated for it.
+        if (count > MaxTransactions || count > (uint)reader.Remaining / 4)
+        {
+            throw new FormatException($"Block claims {count} transactions, more than its {reader.Remaining} bytes can hold.");
+        }
+
+        var transactions = new Transaction[count];
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            var length = reader.ReadUInt32();
+            if (length > Transaction.MaxEncodedSize)
+            {
+                throw new FormatException($"Transaction {i} of {length} bytes exceeds {Transaction.MaxEncodedSize}.");
+            }
+
+            transactions[i] = Transaction.Decode(reader.ReadBytes((int)length));
+        }
+
+        reader.EnsureEnd("Block");
+        return new Block(header, transactions);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Height} {Hash}";
+}

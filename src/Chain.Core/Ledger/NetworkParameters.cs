@@ -1,0 +1,92 @@
+using Chain.Core.Crypto;
+
+namespace Chain.Core.Ledger;
+
+/// <summary>
+/// The consensus rules of one network. <see cref="Main"/> retargets its difficulty toward a block time;
+/// <see cref="Dev"/> has a trivial fixed difficulty so tests and demos mine a block in milliseconds.
+/// </summary>
+public sealed class NetworkParameters
+{
+    /// <summary>Seconds a block's timestamp may lie ahead of the local clock.</summary>
+    public const long MaxFutureSeconds = 2 * 60 * 60;
+
+    /// <summary>A block's timestamp must exceed the median of this many previous timestamps.</summary>
+    public const int MedianTimeSpan = 11;
+
+    private Block? _genesis;
+
+    private NetworkParameters(string name, uint magic, uint powLimitBits, int targetBlockSeconds, int retargetInterval, int halvingInterval, long minFee)
+    {
+        Name = name;
+        Magic = magic;
+        PowLimitBits = powLimitBits;
+        TargetBlockSeconds = targetBlockSeconds;
+        RetargetInterval = retargetInterval;
+        HalvingInterval = halvingInterval;
+        MinFee = minFee;
+    }
+
+    /// <summary>The main network: 60-second blocks, retargeting every 10 blocks.</summary>
+    public static NetworkParameters Main { get; } = new("main", 0x4e49_414d, 0x1f00_ffff, 60, 10, 210_000, 1_000);
+
+    /// <summary>The development network: every other hash is a block; the difficulty never changes.</summary>
+    public static NetworkParameters Dev { get; } = new("dev", 0x5645_4400, 0x207f_ffff, 1, 0, 10_000, 1_000);
+
+    /// <summary>Every known network.</summary>
+    public static IReadOnlyList<NetworkParameters> All { get; } = [Main, Dev];
+
+    /// <summary>The network's name as used on the command line (<c>main</c>, <c>dev</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>Network id carried by transactions and handshakes.</summary>
+    public uint Magic { get; }
+
+    /// <summary>The easiest target allowed, and the genesis block's.</summary>
+    public uint PowLimitBits { get; }
+
+    /// <summary>Desired seconds between blocks.</summary>
+    public int TargetBlockSeconds { get; }
+
+    /// <summary>Blocks between difficulty adjustments; 0 keeps the difficulty fixed.</summary>
+    public int RetargetInterval { get; }
+
+    /// <summary>Blocks between halvings of the reward.</summary>
+    public int HalvingInterval { get; }
+
+    /// <summary>Smallest fee a transaction may pay, in units.</summary>
+    public long MinFee { get; }
+
+    /// <summary>Reward of the first blocks, in units.</summary>
+    public long InitialReward => 50 * Money.UnitsPerCoin;
+
+    /// <summary>Timestamp of the genesis block: 2026-01-01T00:00:00Z.</summary>
+    public long GenesisTimestamp => 1_767_225_600;
+
+    /// <summary>The fixed first block: its coinbase pays nothing to <see cref="Address.Zero"/>.</summary>
+    public Block Genesis => _genesis ??= BuildGenesis();
+
+    /// <summary>Hash of <see cref="Genesis"/>; identical on every node of this network.</summary>
+    public Hash256 GenesisHash => Genesis.Hash;
+
+    /// <summary>The block reward at <paramref name="height"/>: 50 coins halving every <see cref="HalvingInterval"/> blocks.</summary>
+    public long BlockReward(uint height)
+    {
+        var halvings = height / (uint)HalvingInterval;
+        return halvings >= 63 ? 0 : InitialReward >> (int)halvings;
+    }
+
+    /// <summary>Looks a network up by name (case-insensitive).</summary>
+    public static NetworkParameters? Find(string? name) =>
+        All.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    private Block BuildGenesis()
+    {
+        var coinbase = Transaction.CreateCoinbase(Magic, Address.Zero, 0, 0);
+        var header = new BlockHeader(BlockHeader.CurrentVersion, 0, Hash256.Zero, MerkleTree.ComputeRoot([coinbase]), GenesisTimestamp, PowLimitBits, 0);
+        return new Block(header, [coinbase]);
+    }
+}

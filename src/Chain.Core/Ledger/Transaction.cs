@@ -1,0 +1,205 @@
+using System.Security.Cryptography;
+using Chain.Core.Crypto;
+using Chain.Core.Encoding;
+
+namespace Chain.Core.Ledger;
+
+/// <summary>
+/// A transfer in the account model. Immutable; its id is the SHA-256 of its canonical signing bytes,
+/// which exclude the signature, so neither re-serialisation nor a second valid signature changes it.
+/// </summary>
+/// <remarks>
+/// Signing bytes (all integers little-endian):
+/// <c>version:u8=1 | network:u32 | senderKeyLength:u16 | senderKey (SubjectPublicKeyInfo DER) |
+/// recipient:20 | amount:i64 | fee:i64 | nonce:u64</c>.
+/// Full encoding: signing bytes, then <c>signatureLength:u16 | signature</c>.
+/// A coinbase has an empty sender key and signature, a zero fee, and the block height as nonce.
+/// </remarks>
+public sealed class Transaction
+{
+    /// <summary>The only transaction version.</summary>
+    public const byte CurrentVersion = 1;
+
+    /// <summary>Largest canonical encoding accepted, in bytes (an RSA-2048 transfer is 603).</summary>
+    public const int MaxEncodedSize = 1024;
+
+    /// <summary>Longest sender key accepted by the decoder, in bytes.</summary>
+    public const int MaxPublicKeySize = 600;
+
+    /// <summary>Longest signature accepted by the decoder, in bytes.</summary>
+    public const int MaxSignatureSize = 512;
+
+    private const int FixedSigningSize = 1 + 4 + 2 + Address.Size + 8 + 8 + 8;
+
+    private Address? _sender;
+
+    private Transaction(uint network, byte[] senderPublicKey, Address recipient, long amount, long fee, ulong nonce, byte[] signature)
+    {
+        Network = network;
+        SenderPublicKey = senderPublicKey;
+        Recipient = recipient;
+        Amount = amount;
+        Fee = fee;
+        Nonce = nonce;
+        Signature = signature;
+        Id = Hash256.Compute(GetSigningBytes());
+    }
+
+    /// <summary>The network magic this transaction is valid on.</summary>
+    public uint Network { get; }
+
+    /// <summary>Sender's RSA public key as SubjectPublicKeyInfo DER; empty for a coinbase.</summary>
+    public byte[] SenderPublicKey { get; }
+
+    /// <summary>Receiving address.</summary>
+    public Address Recipient { get; }
+
+    /// <summary>Units transferred.</summary>
+    public long Amount { get; }
+
+    /// <summary>Units paid to the miner.</summary>
+    public long Fee { get; }
+
+    /// <summary>The sender's sequence number (first transaction: 0); for a coinbase, the block height.</summary>
+    public ulong Nonce { get; }
+
+    /// <summary>RSA-PSS SHA-256 signature over <see cref="Id"/>; empty for a coinbase.</summary>
+    public byte[] Signature { get; }
+
+    /// <summary>SHA-256 of the signing bytes.</summary>
+    public Hash256 Id { get; }
+
+    /// <summary>Whether this is a block's reward transaction.</summary>
+    public bool IsCoinbase => SenderPublicKey.Length == 0;
+
+    /// <summary>The sender's address (derived from the key); <see cref="Address.Zero"/> for a coinbase.</summary>
+    public Address Sender => _sender ??= IsCoinbase ? Address.Zero : Address.FromPublicKey(SenderPublicKey);
+
+    /// <summary>Length of <see cref="GetSigningBytes"/>.</summary>
+    public int SigningSize => FixedSigningSize + SenderPublicKey.Length;
+
+    /// <summary>Length of <see cref="Encode()"/>.</summary>
+    public int EncodedSize => SigningSize + 2 + Signature.Length;
+
+    /// <summary>Creates and signs a transfer.</summary>
+    public static Transaction CreateSigned(RSA senderKey, uint network, Address recipient, long amount, long fee, ulong nonce)
+    {
+        var unsigned = new Transaction(network, senderKey.ExportSubjectPublicKeyInfo(), recipient, amount, fee, nonce, []);
+        return unsigned.WithSignature(senderKey);
+    }
+
+    /// <summary>Creates the reward transaction of the block at <paramref name="height"/>.</summary>
+    public static Transaction CreateCoinbase(uint network, Address miner, long amount, uint height) =>
+        new(network, [], miner, amount, 0, height, []);
+
+    /// <summary>Builds a transaction from its fields as given (no validation).</summary>
+    public static Transaction FromParts(uint network, byte[] senderPublicKey, Address recipient, long amount, long fee, ulong nonce, byte[] signature) =>
+        new(network, senderPublicKey, recipient, amount, fee, nonce, signature);
+
+    /// <summary>The same transaction signed with <paramref name="key"/>; the id does not change.</summary>
+    public Transaction WithSignature(RSA key)
+    {
+        Span<byte> id = stackalloc byte[Hash256.Size];
+        Id.WriteTo(id);
+        return new Transaction(Network, SenderPublicKey, Recipient, Amount, Fee, Nonce, RsaPss.SignHash(key, id));
+    }
+
+    /// <summary>The canonical bytes that the id hashes and the signature covers.</summary>
+    public byte[] GetSigningBytes()
+    {
+        var bytes = new byte[SigningSize];
+        var writer = new SpanWriter(bytes);
+        WriteSigningBytes(ref writer);
+        return bytes;
+    }
+
+    /// <summary>The full canonical encoding.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[EncodedSize];
+        Encode(bytes);
+        return bytes;
+    }
+
+    /// <summary>Writes the full canonical encoding; returns the bytes written.</summary>
+    public int Encode(Span<byte> destination)
+    {
+        var writer = new SpanWriter(destination);
+        WriteSigningBytes(ref writer);
+        writer.WriteUInt16((ushort)Signature.Length);
+        writer.WriteBytes(Signature);
+        return writer.Position;
+    }
+
+    /// <summary>Decodes exactly one transaction; throws <see cref="FormatException"/> on malformed input.</summary>
+    public static Transaction Decode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > MaxEncodedSize)
+        {
+            throw new FormatException($"Transaction of {data.Length} bytes exceeds {MaxEncodedSize}.");
+        }
+
+        var reader = new SpanReader(data);
+        var version = reader.ReadByte();
+        if (version != CurrentVersion)
+        {
+            throw new FormatException($"Unknown transaction version {version}.");
+        }
+
+        var network = reader.ReadUInt32();
+        int keyLength = reader.ReadUInt16();
+        if (keyLength > MaxPublicKeySize)
+        {
+            throw new FormatException($"Sender key of {keyLength} bytes exceeds {MaxPublicKeySize}.");
+        }
+
+        var key = reader.ReadBytes(keyLength).ToArray();
+        var recipient = new Address(reader.ReadBytes(Address.Size));
+        var amount = reader.ReadInt64();
+        var fee = reader.ReadInt64();
+        var nonce = reader.ReadUInt64();
+        int signatureLength = reader.ReadUInt16();
+        if (signatureLength > MaxSignatureSize)
+        {
+            throw new FormatException($"Signature of {signatureLength} bytes exceeds {MaxSignatureSize}.");
+        }
+
+        var signature = reader.ReadBytes(signatureLength).ToArray();
+        reader.EnsureEnd("Transaction");
+        return new Transaction(network, key, recipient, amount, fee, nonce, signature);
+    }
+
+    /// <summary>Checks the signature against the sender key; false for a coinbase or any malformed key.</summary>
+    public bool VerifySignature()
+    {
+        if (IsCoinbase)
+        {
+            return false;
+        }
+
+        using var rsa = RsaPss.TryImportPublicKey(SenderPublicKey);
+        if (rsa is null)
+        {
+            return false;
+        }
+
+        Span<byte> id = stackalloc byte[Hash256.Size];
+        Id.WriteTo(id);
+        return RsaPss.VerifyHash(rsa, id, Signature);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Id.ToString();
+
+    private void WriteSigningBytes(ref SpanWriter writer)
+    {
+        writer.WriteByte(CurrentVersion);
+        writer.WriteUInt32(Network);
+        writer.WriteUInt16((ushort)SenderPublicKey.Length);
+        writer.WriteBytes(SenderPublicKey);
+        Recipient.WriteTo(writer.Take(Address.Size));
+        writer.WriteInt64(Amount);
+        writer.WriteInt64(Fee);
+        writer.WriteUInt64(Nonce);
+    }
+}
