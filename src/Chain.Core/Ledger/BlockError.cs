@@ -1,0 +1,50 @@
+namespace Chain.Core.Ledger;
+
+/// <summary>Why a block was refused.</summary>
+public enum BlockError
+{
+    /// <summary>The block is valid.</summary>
+    None,
+
+    /// <summary>Unknown header version.</summary>
+    BadVersion,
+
+    /// <summary>The encoding exceeds <see cref="Block.MaxEncodedSize"/> or has too many transactions.</summary>
+    TooLarge,
+
+    /// <summary>The header hash does not meet its target.</summary>
+    InsufficientWork,
+
+    /// <summary>The target is not the one the chain requires at this height.</summary>
+    WrongDifficulty,
+
+    /// <summary>The height is not the parent's plus one.</summary>
+    BadHeight,
+
+    /// <summary>The Merkle root does not match the transactions.</summary>
+    BadMerkleRoot,
+
+    /// <summary>The timestamp is not after the median of the previous 11 blocks.</summary>
+    TimestampTooOld,
+
+    /// <summary>The timestamp is more than two hours ahead of the local clock.</summary>
+    TimestampTooFarAhead,
+
+    /// <summary>The same transaction appears twice.</summary>
+    DuplicateTransaction,
+
+    /// <summary>Two transactions of one sender carry the same nonce.</summary>
+    DuplicateNonce,
+
+    /// <summary>A transaction spends more than the balance left by earlier transactions of the block.</summary>
+    InsufficientBalance,
+
+    /// <summary>A transaction is invalid for another reason (see the message).</summary>
+    BadTransaction,
+
+    /// <summary>The coinbase is missing, misplaced, malformed or pays more than reward plus fees.</summary>
+    BadCoinbase,
+
+    /// <summary>The block descends from a block known to be invalid.</summary>
+    InvalidAncestor,
+}

@@ -1,0 +1,20 @@
+namespace Chain.Core.Ledger;
+
+/// <summary>What became of a submitted block.</summary>
+public enum BlockStatus
+{
+    /// <summary>Valid and now part of the best chain (the tip moved).</summary>
+    Connected,
+
+    /// <summary>Valid as far as can be checked, stored on a branch with no more work than the best chain.</summary>
+    SideChain,
+
+    /// <summary>Its parent is unknown; held in the orphan pool until the parent arrives.</summary>
+    Orphan,
+
+    /// <summary>Already known.</summary>
+    Duplicate,
+
+    /// <summary>Refused; see the error.</summary>
+    Invalid,
+}

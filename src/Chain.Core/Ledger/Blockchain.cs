@@ -1,0 +1,319 @@
+using Chain.Core.Crypto;
+using Chain.Core.Mempool;
+using Chain.Core.Persistence;
+
+namespace Chain.Core.Ledger;
+
+/// <summary>
+/// The node's ledger: the chain state and the mempool behind one lock, the single place where blocks and
+/// transactions enter. Every accepted block is appended to the archive before this returns, so callers
+/// announce only what is durable. Events are raised under the lock, in order; handlers must be quick
+/// (signal, enqueue) and must not call back into this object from another thread and wait for it.
+/// </summary>
+public sealed class Blockchain
+{
+    private readonly Lock _lock = new();
+    private readonly ChainState _state;
+    private readonly TransactionPool _pool;
+    private readonly SignatureCache _signatures = new();
+    private readonly TimeProvider _time;
+    private IBlockArchive? _archive;
+
+    /// <summary>Creates a ledger holding the network's genesis block and an empty mempool.</summary>
+    public Blockchain(NetworkParameters network, TimeProvider time, IBlockArchive? archive = null, int mempoolCapacity = TransactionPool.DefaultCapacity)
+    {
+        Network = network;
+        _time = time;
+        _archive = archive;
+        _state = new ChainState(network, time, _signatures);
+        _pool = new TransactionPool(mempoolCapacity);
+    }
+
+    /// <summary>Raised when the best chain moves.</summary>
+    public event Action<ChainUpdate>? TipChanged;
+
+    /// <summary>Raised when a transaction enters the mempool (not when a reorganisation returns one).</summary>
+    public event Action<Transaction>? TransactionAdded;
+
+    /// <summary>The consensus rules.</summary>
+    public NetworkParameters Network { get; }
+
+    /// <summary>The best chain's tip.</summary>
+    public BlockIndex Tip
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state.Tip;
+            }
+        }
+    }
+
+    /// <summary>Number of transactions in the mempool.</summary>
+    public int MempoolCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pool.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replays stored blocks at start-up, re-validating each, without writing them again. Returns how many
+    /// were refused (a store holds only blocks that were valid, so anything refused means the rules changed).
+    /// </summary>
+    public int Load(IEnumerable<Block> blocks)
+    {
+        lock (_lock)
+        {
+            var archive = _archive;
+            _archive = null;
+            var refused = 0;
+            try
+            {
+                foreach (var block in blocks)
+                {
+                    if (!SubmitBlockLocked(block).Accepted)
+                    {
+                        refused++;
+                    }
+                }
+            }
+            finally
+            {
+                _archive = archive;
+            }
+
+            return refused;
+        }
+    }
+
+    /// <summary>Validates a block and adds it, reorganising and updating the mempool as needed.</summary>
+    public BlockResult SubmitBlock(Block block)
+    {
+        lock (_lock)
+        {
+            return SubmitBlockLocked(block);
+        }
+    }
+
+    /// <summary>Validates a transaction (signature included) and adds it to the mempool.</summary>
+    public TxResult SubmitTransaction(Transaction tx)
+    {
+        if (tx.EncodedSize > Transaction.MaxEncodedSize)
+        {
+            return new(TxError.Oversized, $"{tx.EncodedSize} bytes exceeds {Transaction.MaxEncodedSize}");
+        }
+
+        lock (_lock)
+        {
+            if (_pool.Contains(tx.Id) || _state.FindTransaction(tx.Id) is not null)
+            {
+                return new(TxError.Duplicate, "already known");
+            }
+        }
+
+        // The signature is the expensive part: verify it outside the lock so verification runs in parallel.
+        var stateless = TransactionRules.CheckStateless(tx, Network, _signatures);
+        if (!stateless.IsValid)
+        {
+            return stateless;
+        }
+
+        lock (_lock)
+        {
+            var result = _pool.Add(tx, _state.GetAccount(tx.Sender), _time.GetUtcNow());
+            if (result.IsValid)
+            {
+                TransactionAdded?.Invoke(tx);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>A block template paying <paramref name="miner"/>: best mempool transactions, coinbase with reward plus fees, nonce 0.</summary>
+    public Block CreateTemplate(Address miner, int maxTransactions = 5_000)
+    {
+        lock (_lock)
+        {
+            var parent = _state.Tip;
+            var height = parent.Height + 1;
+            var coinbaseRoom = Transaction.MaxEncodedSize + 4;
+            var picked = _pool.SelectForBlock(maxTransactions, Block.MaxEncodedSize - BlockHeader.Size - 4 - coinbaseRoom);
+            long fees = 0;
+            foreach (var tx in picked)
+            {
+                fees = checked(fees + tx.Fee);
+            }
+
+            var coinbase = Transaction.CreateCoinbase(Network.Magic, miner, checked(Network.BlockReward(height) + fees), height);
+            var txs = new List<Transaction>(picked.Count + 1) { coinbase };
+            txs.AddRange(picked);
+            var timestamp = Math.Max(_time.GetUtcNow().ToUnixTimeSeconds(), parent.MedianTimePast() + 1);
+            var header = new BlockHeader(BlockHeader.CurrentVersion, height, parent.Hash, MerkleTree.ComputeRoot(txs), timestamp, Difficulty.NextBits(Network, parent), 0);
+            return new Block(header, txs);
+        }
+    }
+
+    /// <summary>Confirmed state of an address at the tip.</summary>
+    public AccountState GetAccount(Address address)
+    {
+        lock (_lock)
+        {
+            return _state.GetAccount(address);
+        }
+    }
+
+    /// <summary>The state an address will have once its pending transactions are mined (its next nonce to use).</summary>
+    public AccountState GetPendingAccount(Address address)
+    {
+        lock (_lock)
+        {
+            return _pool.PendingState(address, _state.GetAccount(address));
+        }
+    }
+
+    /// <summary>A block of the tree by hash.</summary>
+    public BlockIndex? GetBlock(Hash256 hash)
+    {
+        lock (_lock)
+        {
+            return _state.GetEntry(hash);
+        }
+    }
+
+    /// <summary>The best chain's block at a height.</summary>
+    public BlockIndex? GetBlockByHeight(uint height)
+    {
+        lock (_lock)
+        {
+            return _state.GetByHeight(height);
+        }
+    }
+
+    /// <summary>Whether the block is in the tree or the orphan pool.</summary>
+    public bool KnowsBlock(Hash256 hash)
+    {
+        lock (_lock)
+        {
+            return _state.Knows(hash);
+        }
+    }
+
+    /// <summary>Whether the transaction is in the mempool or the best chain.</summary>
+    public bool KnowsTransaction(Hash256 id)
+    {
+        lock (_lock)
+        {
+            return _pool.Contains(id) || _state.FindTransaction(id) is not null;
+        }
+    }
+
+    /// <summary>A transaction by id: from the best chain with its block, or from the mempool with a null block.</summary>
+    public (Transaction Tx, BlockIndex? Block)? FindTransaction(Hash256 id)
+    {
+        lock (_lock)
+        {
+            if (_state.FindTransaction(id) is { } found)
+            {
+                return (found.Tx, found.Block);
+            }
+
+            return _pool.Get(id) is { } pending ? (pending, null) : null;
+        }
+    }
+
+    /// <summary>A mempool transaction by id.</summary>
+    public Transaction? GetMempoolTransaction(Hash256 id)
+    {
+        lock (_lock)
+        {
+            return _pool.Get(id);
+        }
+    }
+
+    /// <summary>A snapshot of the mempool, by sender and nonce.</summary>
+    public List<Transaction> GetMempool()
+    {
+        lock (_lock)
+        {
+            return [.. _pool.All];
+        }
+    }
+
+    /// <summary>The block locator of the best chain (see <see cref="ChainState.GetLocator"/>).</summary>
+    public List<Hash256> GetLocator()
+    {
+        lock (_lock)
+        {
+            return _state.GetLocator();
+        }
+    }
+
+    /// <summary>Up to <paramref name="max"/> best-chain blocks after the fork point named by a peer's locator.</summary>
+    public List<Block> GetBlocksAfter(IEnumerable<Hash256> locator, int max)
+    {
+        lock (_lock)
+        {
+            return _state.GetBlocksAfter(_state.FindFork(locator), max);
+        }
+    }
+
+    /// <summary>The earliest ancestor held in the orphan pool for an orphan.</summary>
+    public Hash256 FindOrphanRoot(Hash256 hash)
+    {
+        lock (_lock)
+        {
+            return _state.FindOrphanRoot(hash);
+        }
+    }
+
+    /// <summary>Best-chain transactions that pay or are paid by <paramref name="address"/>, newest first.</summary>
+    public List<(Transaction Tx, BlockIndex Block)> GetHistory(Address address, int max)
+    {
+        lock (_lock)
+        {
+            var found = new List<(Transaction, BlockIndex)>();
+            for (var entry = _state.Tip; entry is not null && found.Count < max; entry = entry.Parent)
+            {
+                foreach (var tx in entry.Block.Transactions)
+                {
+                    if (TransactionRules.Touches(tx, address) && found.Count < max)
+                    {
+                        found.Add((tx, entry));
+                    }
+                }
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>Drops mempool transactions that waited longer than the expiry; returns how many.</summary>
+    public int ExpireMempool()
+    {
+        lock (_lock)
+        {
+            return _pool.Expire(_time.GetUtcNow());
+        }
+    }
+
+    private BlockResult SubmitBlockLocked(Block block)
+    {
+        var oldTip = _state.Tip;
+        var result = _state.Add(block, _archive is null ? null : _archive.Append);
+        if (_state.Tip != oldTip)
+        {
+            var returning = result.Disconnected.SelectMany(b => b.Transactions);
+            _pool.Reconcile(_state.GetAccount, returning, id => _state.FindTransaction(id) is not null, _time.GetUtcNow());
+            TipChanged?.Invoke(new ChainUpdate(_state.Tip, result.Disconnected, result.Connected));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,141 @@
+using Chain.Core.Crypto;
+
+namespace Chain.Core.Ledger;
+
+public sealed partial class ChainState
+{
+    // Makes newTip the best chain's tip. On a block that fails state validation, marks it and its
+    // descendants invalid, restores the previous best chain and, if the valid part of the new branch still
+    // has more work, moves to that. Returns the failure, or null when newTip was connected.
+    private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip)
+    {
+        var oldTip = Tip;
+        var fork = FindCommonAncestor(oldTip, newTip);
+        var newPath = PathFrom(fork, newTip);
+        var oldPath = PathFrom(fork, oldTip);
+
+        while (Tip != fork)
+        {
+            DisconnectTip();
+        }
+
+        foreach (var entry in newPath)
+        {
+            var (error, message) = ConnectTip(entry);
+            if (error == BlockError.None)
+            {
+                continue;
+            }
+
+            MarkInvalid(entry);
+            var validPrefix = Tip;
+            if (validPrefix.CumulativeWork <= oldTip.CumulativeWork)
+            {
+                while (Tip != fork)
+                {
+                    DisconnectTip();
+                }
+
+                foreach (var old in oldPath)
+                {
+                    var (oldError, oldMessage) = ConnectTip(old);
+                    if (oldError != BlockError.None)
+                    {
+                        throw new InvalidOperationException($"Reconnecting the previous best chain failed at {old}: {oldMessage}");
+                    }
+                }
+            }
+
+            return (entry, error, message);
+        }
+
+        return null;
+    }
+
+    private static List<BlockIndex> PathFrom(BlockIndex fork, BlockIndex tip)
+    {
+        var path = new List<BlockIndex>();
+        for (var e = tip; e != fork; e = e.Parent!)
+        {
+            path.Add(e);
+        }
+
+        path.Reverse();
+        return path;
+    }
+
+    private (BlockError, string) ConnectTip(BlockIndex entry)
+    {
+        var (error, message, changes) = ComputeStateChanges(entry.Block);
+        if (error != BlockError.None)
+        {
+            return (error, message);
+        }
+
+        var undo = new List<(Address, AccountState?)>(changes.Count);
+        foreach (var (address, state) in changes)
+        {
+            undo.Add((address, _accounts.TryGetValue(address, out var before) ? before : null));
+            _accounts[address] = state;
+        }
+
+        _undo[entry.Hash] = new UndoRecord(undo);
+        foreach (var tx in entry.Block.Transactions)
+        {
+            _txIndex[tx.Id] = entry;
+            _signatures.Remove(tx.Id);
+        }
+
+        _active.Add(entry);
+        return (BlockError.None, string.Empty);
+    }
+
+    private void DisconnectTip()
+    {
+        var entry = Tip;
+        if (entry.Parent is null)
+        {
+            throw new InvalidOperationException("The genesis block cannot be disconnected.");
+        }
+
+        _undo.Remove(entry.Hash, out var undo);
+        foreach (var (address, before) in undo!.Changes)
+        {
+            if (before is { } state)
+            {
+                _accounts[address] = state;
+            }
+            else
+            {
+                _accounts.Remove(address);
+            }
+        }
+
+        foreach (var tx in entry.Block.Transactions)
+        {
+            if (_txIndex.TryGetValue(tx.Id, out var holder) && holder == entry)
+            {
+                _txIndex.Remove(tx.Id);
+            }
+        }
+
+        _active.RemoveAt(_active.Count - 1);
+    }
+
+    // Marks entry and every descendant in the tree invalid (rare: a scan is fine).
+    private void MarkInvalid(BlockIndex entry)
+    {
+        entry.IsInvalid = true;
+        foreach (var candidate in _index.Values)
+        {
+            for (var e = candidate.Parent; e is not null && e.Height >= entry.Height; e = e.Parent)
+            {
+                if (e == entry)
+                {
+                    candidate.IsInvalid = true;
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using Chain.Core.Crypto;
+
+namespace Chain.Core.Ledger;
+
+public sealed partial class ChainState
+{
+    // Checks that need nothing but the block: cheap ones first, signatures last (see CheckSignatures).
+    private (BlockError, string) CheckStateless(Block block)
+    {
+        var header = block.Header;
+        if (header.Version != BlockHeader.CurrentVersion)
+        {
+            return (BlockError.BadVersion, $"unknown version {header.Version}");
+        }
+
+        var txs = block.Transactions;
+        if (txs.Count > Block.MaxTransactions || block.EncodedSize > Block.MaxEncodedSize)
+        {
+            return (BlockError.TooLarge, $"{block.EncodedSize} bytes in {txs.Count} transactions exceeds {Block.MaxEncodedSize} bytes");
+        }
+
+        if (!Target.TryExpand(header.Bits, out var target))
+        {
+            return (BlockError.WrongDifficulty, $"invalid compact target 0x{header.Bits:x8}");
+        }
+
+        if (!Target.IsMetBy(block.Hash, target))
+        {
+            return (BlockError.InsufficientWork, $"hash {block.Hash} does not meet target 0x{header.Bits:x8}");
+        }
+
+        if (MerkleTree.ComputeRoot(txs) != header.MerkleRoot)
+        {
+            return (BlockError.BadMerkleRoot, "the Merkle root does not match the transactions");
+        }
+
+        if (txs.Count == 0 || !txs[0].IsCoinbase)
+        {
+            return (BlockError.BadCoinbase, "the first transaction is not a coinbase");
+        }
+
+        var coinbase = txs[0];
+        if (coinbase.Network != _network.Magic || coinbase.Fee != 0 || coinbase.Signature.Length != 0
+            || coinbase.Nonce != header.Height || !Money.InRange(coinbase.Amount))
+        {
+            return (BlockError.BadCoinbase, "the coinbase must name this network, pay no fee, carry no signature, use the height as nonce and a valid amount");
+        }
+
+        var ids = new HashSet<Hash256>(txs.Count);
+        var senderNonces = new HashSet<(Address, ulong)>(txs.Count);
+        for (var i = 0; i < txs.Count; i++)
+        {
+            var tx = txs[i];
+            if (!ids.Add(tx.Id))
+            {
+                return (BlockError.DuplicateTransaction, $"transaction {tx.Id} appears twice");
+            }
+
+            if (i == 0)
+            {
+                continue;
+            }
+
+            var result = TransactionRules.CheckStateless(tx, _network, signatures: null);
+            if (!result.IsValid)
+            {
+                return (tx.IsCoinbase ? BlockError.BadCoinbase : BlockError.BadTransaction, $"transaction {tx.Id}: {result}");
+            }
+
+            if (!senderNonces.Add((tx.Sender, tx.Nonce)))
+            {
+                return (BlockError.DuplicateNonce, $"sender {tx.Sender} uses nonce {tx.Nonce} twice");
+            }
+        }
+
+        return (BlockError.None, string.Empty);
+    }
+
+    // Checks against the parent: height, required difficulty, and timestamp window.
+    private (BlockError, string) CheckContext(Block block, BlockIndex parent)
+    {
+        var header = block.Header;
+        if (header.Height != parent.Height + 1)
+        {
+            return (BlockError.BadHeight, $"height {header.Height} does not follow parent height {parent.Height}");
+        }
+
+        var required = Difficulty.NextBits(_network, parent);
+        if (header.Bits != required)
+        {
+            return (BlockError.WrongDifficulty, $"target 0x{header.Bits:x8} where 0x{required:x8} is required");
+        }
+
+        var median = parent.MedianTimePast();
+        if (header.Timestamp <= median)
+        {
+            return (BlockError.TimestampTooOld, $"timestamp {header.Timestamp} is not after the median {median} of the previous blocks");
+        }
+
+        var limit = _time.GetUtcNow().ToUnixTimeSeconds() + NetworkParameters.MaxFutureSeconds;
+        if (header.Timestamp > limit)
+        {
+            return (BlockError.TimestampTooFarAhead, $"timestamp {header.Timestamp} is more than two hours ahead of the local clock");
+        }
+
+        return (BlockError.None, string.Empty);
+    }
+
+    // Verifies every transfer's signature, in parallel; verified ones are cached (mempool hits skip RSA).
+    private (BlockError, string) CheckSignatures(Block block)
+    {
+        var txs = block.Transactions;
+        var bad = -1;
+        if (txs.Count <= 2)
+        {
+            for (var i = 1; i < txs.Count && bad < 0; i++)
+            {
+                bad = _signatures.Verify(txs[i]) ? -1 : i;
+            }
+        }
+        else
+        {
+            Parallel.For(1, txs.Count, (i, state) =>
+            {
+                if (!_signatures.Verify(txs[i]))
+                {
+                    Interlocked.CompareExchange(ref bad, i, -1);
+                    state.Stop();
+                }
+            });
+        }
+
+        return bad < 0
+            ? (BlockError.None, string.Empty)
+            : (BlockError.BadTransaction, $"transaction {txs[bad].Id}: {TxError.BadSignature}: the signature does not verify");
+    }
+
+    // Applies the block's transfers and coinbase to a copy of the touched accounts; null error when valid.
+    private (BlockError Error, string Message, Dictionary<Address, AccountState> Changes) ComputeStateChanges(Block block)
+    {
+        var changes = new Dictionary<Address, AccountState>();
+        AccountState Get(Address a) => changes.TryGetValue(a, out var s) ? s : _accounts.GetValueOrDefault(a);
+
+        var txs = block.Transactions;
+        long fees = 0;
+        for (var i = 1; i < txs.Count; i++)
+        {
+            var tx = txs[i];
+            var sender = Get(tx.Sender);
+            var result = TransactionRules.CheckAgainst(tx, sender);
+            if (!result.IsValid)
+            {
+                var error = result.Error == TxError.InsufficientBalance ? BlockError.InsufficientBalance : BlockError.BadTransaction;
+                return (error, $"transaction {tx.Id}: {result}", changes);
+            }
+
+            changes[tx.Sender] = TransactionRules.Debit(sender, tx);
+            changes[tx.Recipient] = TransactionRules.Credit(Get(tx.Recipient), tx.Amount);
+            fees = checked(fees + tx.Fee);
+        }
+
+        var coinbase = txs[0];
+        var allowed = checked(_network.BlockReward(block.Height) + fees);
+        if (coinbase.Amount > allowed)
+        {
+            return (BlockError.BadCoinbase, $"the coinbase claims {Money.Format(coinbase.Amount)}, more than reward plus fees {Money.Format(allowed)}", changes);
+        }
+
+        if (coinbase.Amount > 0)
+        {
+            changes[coinbase.Recipient] = TransactionRules.Credit(Get(coinbase.Recipient), coinbase.Amount);
+        }
+
+        return (BlockError.None, string.Empty, changes);
+    }
+}

@@ -1,0 +1,300 @@
+using Chain.Core.Crypto;
+
+namespace Chain.Core.Ledger;
+
+/// <summary>
+/// The block tree, the best chain through it and the account state at its tip. Fork choice is most
+/// cumulative work; on equal work the chain seen first stays. Not thread-safe: <see cref="Blockchain"/>
+/// serialises access.
+/// </summary>
+public sealed partial class ChainState
+{
+    private readonly NetworkParameters _network;
+    private readonly TimeProvider _time;
+    private readonly SignatureCache _signatures;
+    private readonly Dictionary<Hash256, BlockIndex> _index = [];
+    private readonly List<BlockIndex> _active = [];
+    private readonly Dictionary<Address, AccountState> _accounts = [];
+    private readonly Dictionary<Hash256, UndoRecord> _undo = [];
+    private readonly Dictionary<Hash256, BlockIndex> _txIndex = [];
+    private readonly OrphanPool _orphans;
+    private Action<Block>? _onStored;
+
+    /// <summary>Creates a chain holding only the network's genesis block.</summary>
+    public ChainState(NetworkParameters network, TimeProvider time, SignatureCache signatures, int orphanCapacity = OrphanPool.DefaultCapacity)
+    {
+        _network = network;
+        _time = time;
+        _signatures = signatures;
+        _orphans = new OrphanPool(orphanCapacity);
+        var genesis = new BlockIndex(network.Genesis, null);
+        _index[genesis.Hash] = genesis;
+        _active.Add(genesis);
+        _undo[genesis.Hash] = new UndoRecord([]);
+        foreach (var tx in network.Genesis.Transactions)
+        {
+            _txIndex[tx.Id] = genesis;
+        }
+    }
+
+    /// <summary>The network these rules belong to.</summary>
+    public NetworkParameters Network => _network;
+
+    /// <summary>The best chain's last block.</summary>
+    public BlockIndex Tip => _active[^1];
+
+    /// <summary>The genesis block's entry.</summary>
+    public BlockIndex Genesis => _active[0];
+
+    /// <summary>Height of the tip.</summary>
+    public uint Height => Tip.Height;
+
+    /// <summary>Number of blocks in the tree (all branches).</summary>
+    public int BlockCount => _index.Count;
+
+    /// <summary>Number of orphan blocks held.</summary>
+    public int OrphanCount => _orphans.Count;
+
+    /// <summary>Confirmed state of <paramref name="address"/> at the tip.</summary>
+    public AccountState GetAccount(Address address) => _accounts.GetValueOrDefault(address);
+
+    /// <summary>Any block of the tree by hash.</summary>
+    public BlockIndex? GetEntry(Hash256 hash) => _index.GetValueOrDefault(hash);
+
+    /// <summary>Whether the block is in the tree or the orphan pool.</summary>
+    public bool Knows(Hash256 hash) => _index.ContainsKey(hash) || _orphans.Contains(hash);
+
+    /// <summary>The best chain's block at <paramref name="height"/>.</summary>
+    public BlockIndex? GetByHeight(uint height) => height < (uint)_active.Count ? _active[(int)height] : null;
+
+    /// <summary>Whether <paramref name="entry"/> is on the best chain.</summary>
+    public bool IsOnBestChain(BlockIndex entry) => entry.Height < (uint)_active.Count && _active[(int)entry.Height] == entry;
+
+    /// <summary>A best-chain transaction and the block holding it.</summary>
+    public (Transaction Tx, BlockIndex Block)? FindTransaction(Hash256 id)
+    {
+        if (!_txIndex.TryGetValue(id, out var entry))
+        {
+            return null;
+        }
+
+        foreach (var tx in entry.Block.Transactions)
+        {
+            if (tx.Id == id)
+            {
+                return (tx, entry);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The earliest ancestor held in the orphan pool for an orphan (what to ask a peer for).</summary>
+    public Hash256 FindOrphanRoot(Hash256 hash) => _orphans.FindRoot(hash);
+
+    /// <summary>
+    /// Hashes describing the best chain for a peer to find the fork point: the last 10 blocks, then
+    /// exponentially sparser ones, then genesis (Bitcoin's block locator).
+    /// </summary>
+    public List<Hash256> GetLocator()
+    {
+        var hashes = new List<Hash256>();
+        long step = 1;
+        for (long height = Tip.Height; height > 0; height -= step)
+        {
+            hashes.Add(_active[(int)height].Hash);
+            if (hashes.Count >= 10)
+            {
+                step *= 2;
+            }
+        }
+
+        hashes.Add(Genesis.Hash);
+        return hashes;
+    }
+
+    /// <summary>The highest best-chain block named in <paramref name="locator"/> (genesis if none).</summary>
+    public BlockIndex FindFork(IEnumerable<Hash256> locator)
+    {
+        foreach (var hash in locator)
+        {
+            if (_index.TryGetValue(hash, out var entry) && IsOnBestChain(entry))
+            {
+                return entry;
+            }
+        }
+
+        return Genesis;
+    }
+
+    /// <summary>Up to <paramref name="max"/> best-chain blocks after <paramref name="fork"/>.</summary>
+    public List<Block> GetBlocksAfter(BlockIndex fork, int max)
+    {
+        var blocks = new List<Block>();
+        for (var height = fork.Height + 1; height < (uint)_active.Count && blocks.Count < max; height++)
+        {
+            blocks.Add(_active[(int)height].Block);
+        }
+
+        return blocks;
+    }
+
+    /// <summary>
+    /// Validates a block and adds it to the tree, reorganising to it if its branch has more work.
+    /// <paramref name="onStored"/> sees every block that enters the tree (this one and adopted orphans)
+    /// before it does, so a caller can make it durable first.
+    /// </summary>
+    public BlockResult Add(Block block, Action<Block>? onStored = null)
+    {
+        _onStored = onStored;
+        try
+        {
+            return AddCore(block);
+        }
+        finally
+        {
+            _onStored = null;
+        }
+    }
+
+    private BlockResult AddCore(Block block)
+    {
+        var hash = block.Hash;
+        if (_index.TryGetValue(hash, out var known))
+        {
+            return known.IsInvalid
+                ? BlockResult.Invalid(BlockError.InvalidAncestor, "the block is known to be invalid")
+                : new BlockResult(BlockStatus.Duplicate, BlockError.None, "already known");
+        }
+
+        if (_orphans.Contains(hash))
+        {
+            return new BlockResult(BlockStatus.Duplicate, BlockError.None, "already held as an orphan");
+        }
+
+        var (error, message) = CheckStateless(block);
+        if (error != BlockError.None)
+        {
+            return BlockResult.Invalid(error, message);
+        }
+
+        if (!_index.TryGetValue(block.Header.PreviousHash, out var parent))
+        {
+            _orphans.Add(block);
+            return new BlockResult(BlockStatus.Orphan, BlockError.None, $"parent {block.Header.PreviousHash} unknown");
+        }
+
+        var oldTip = Tip;
+        var result = AcceptWithParent(block, parent);
+        if (result.Accepted)
+        {
+            AdoptOrphans(hash);
+        }
+
+        if (Tip == oldTip)
+        {
+            return result;
+        }
+
+        var (disconnected, connected) = Difference(oldTip, Tip);
+        var status = result.Status == BlockStatus.Invalid ? BlockStatus.Invalid : BlockStatus.Connected;
+        return result with { Status = status, Disconnected = disconnected, Connected = connected };
+    }
+
+    private void AdoptOrphans(Hash256 parentHash)
+    {
+        var pending = new Queue<Hash256>();
+        pending.Enqueue(parentHash);
+        while (pending.TryDequeue(out var next))
+        {
+            foreach (var child in _orphans.TakeChildren(next))
+            {
+                if (AcceptWithParent(child, _index[next]).Accepted)
+                {
+                    pending.Enqueue(child.Hash);
+                }
+            }
+        }
+    }
+
+    private BlockResult AcceptWithParent(Block block, BlockIndex parent)
+    {
+        if (parent.IsInvalid)
+        {
+            return BlockResult.Invalid(BlockError.InvalidAncestor, $"parent {parent.Hash} is invalid");
+        }
+
+        var (error, message) = CheckContext(block, parent);
+        if (error == BlockError.None)
+        {
+            (error, message) = CheckSignatures(block);
+        }
+
+        if (error != BlockError.None)
+        {
+            return BlockResult.Invalid(error, message);
+        }
+
+        var entry = new BlockIndex(block, parent);
+        _onStored?.Invoke(block);
+        _index[entry.Hash] = entry;
+        if (entry.CumulativeWork <= Tip.CumulativeWork)
+        {
+            return new BlockResult(BlockStatus.SideChain, BlockError.None, "stored on a branch with no more work than the best chain");
+        }
+
+        var failure = Reorganize(entry);
+        if (failure is null)
+        {
+            return new BlockResult(BlockStatus.Connected, BlockError.None, "connected");
+        }
+
+        return failure.Value.Failed == entry
+            ? BlockResult.Invalid(failure.Value.Error, failure.Value.Message)
+            : BlockResult.Invalid(BlockError.InvalidAncestor, $"ancestor {failure.Value.Failed.Hash} is invalid: {failure.Value.Message}");
+    }
+
+    // The blocks leaving and joining the best chain when the tip moves from oldTip to newTip.
+    private static (List<Block> Disconnected, List<Block> Connected) Difference(BlockIndex oldTip, BlockIndex newTip)
+    {
+        var fork = FindCommonAncestor(oldTip, newTip);
+        var disconnected = new List<Block>();
+        for (var e = oldTip; e != fork; e = e.Parent!)
+        {
+            disconnected.Add(e.Block);
+        }
+
+        var connected = new List<Block>();
+        for (var e = newTip; e != fork; e = e.Parent!)
+        {
+            connected.Add(e.Block);
+        }
+
+        connected.Reverse();
+        return (disconnected, connected);
+    }
+
+    private static BlockIndex FindCommonAncestor(BlockIndex a, BlockIndex b)
+    {
+        while (a.Height > b.Height)
+        {
+            a = a.Parent!;
+        }
+
+        while (b.Height > a.Height)
+        {
+            b = b.Parent!;
+        }
+
+        while (a != b)
+        {
+            a = a.Parent!;
+            b = b.Parent!;
+        }
+
+        return a;
+    }
+
+    /// <summary>What a connected block changed, to undo it on a reorganisation: each touched account's earlier state.</summary>
+    private sealed record UndoRecord(List<(Address Address, AccountState? Before)> Changes);
+}

@@ -1,0 +1,38 @@
+using System.Numerics;
+
+namespace Chain.Core.Ledger;
+
+/// <summary>
+/// The target a block must carry. On a network with a retarget interval N, every N-th block rescales the
+/// parent's target by (time the last N blocks took) / (N × target block time), with that ratio clamped
+/// to [1/4, 4] so one step moves the difficulty at most ×4 or ÷4, and never easier than the network's limit.
+/// Between adjustments, and on a network without retargeting, the target stays the parent's.
+/// </summary>
+public static class Difficulty
+{
+    /// <summary>Largest factor one adjustment may change the target by.</summary>
+    public const int MaxAdjustmentFactor = 4;
+
+    /// <summary>The compact target required of the child of <paramref name="parent"/>.</summary>
+    public static uint NextBits(NetworkParameters network, BlockIndex parent)
+    {
+        if (network.RetargetInterval == 0)
+        {
+            return network.PowLimitBits;
+        }
+
+        var height = parent.Height + 1;
+        if (height % (uint)network.RetargetInterval != 0)
+        {
+            return parent.Header.Bits;
+        }
+
+        var first = parent.GetAncestor(height - (uint)network.RetargetInterval)
+            ?? throw new InvalidOperationException("The retarget window reaches below genesis.");
+        var expected = (long)network.RetargetInterval * network.TargetBlockSeconds;
+        var actual = Math.Clamp(parent.Header.Timestamp - first.Header.Timestamp, expected / MaxAdjustmentFactor, expected * MaxAdjustmentFactor);
+        var target = Target.Expand(parent.Header.Bits) * actual / expected;
+        var limit = Target.Expand(network.PowLimitBits);
+        return Target.Compress(BigInteger.Min(target, limit));
+    }
+}

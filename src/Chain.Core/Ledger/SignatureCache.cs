@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Chain.Core.Crypto;
+
+namespace Chain.Core.Ledger;
+
+/// <summary>
+/// Remembers transactions whose signature verified, so a transaction checked when it entered the mempool
+/// is not verified again when its block arrives (as Bitcoin Core's signature cache does). Keyed by id and
+/// holding the exact signature bytes, so another signature over the same id is verified afresh.
+/// </summary>
+public sealed class SignatureCache
+{
+    /// <summary>Entries kept before the cache is emptied and starts over.</summary>
+    public const int MaxEntries = 200_000;
+
+    private readonly ConcurrentDictionary<Hash256, byte[]> _verified = new();
+
+    /// <summary>Number of cached entries.</summary>
+    public int Count => _verified.Count;
+
+    /// <summary>Verifies the signature of <paramref name="tx"/>, using and filling the cache.</summary>
+    public bool Verify(Transaction tx)
+    {
+        if (_verified.TryGetValue(tx.Id, out var signature) && signature.AsSpan().SequenceEqual(tx.Signature))
+        {
+            return true;
+        }
+
+        if (!tx.VerifySignature())
+        {
+            return false;
+        }
+
+        if (_verified.Count >= MaxEntries)
+        {
+            _verified.Clear();
+        }
+
+        _verified[tx.Id] = tx.Signature;
+        return true;
+    }
+
+    /// <summary>Forgets a transaction (once it is buried in a block, it is not verified again).</summary>
+    public void Remove(Hash256 id) => _verified.TryRemove(id, out _);
+}

@@ -1,0 +1,235 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+
+namespace Chain.Core.Mempool;
+
+/// <summary>
+/// Transactions waiting for a block. Admits only transactions valid against the tip plus the sender's
+/// pending ones (consecutive nonces, enough balance for all of them); rejects duplicates; fills block
+/// templates by fee while keeping each sender's nonce order; when full, evicts the lowest-fee transaction
+/// that no other pending transaction depends on; expires entries after <see cref="Expiry"/>.
+/// Not thread-safe: <see cref="Ledger.Blockchain"/> serialises access.
+/// </summary>
+public sealed class TransactionPool
+{
+    /// <summary>Default most transactions held.</summary>
+    public const int DefaultCapacity = 50_000;
+
+    /// <summary>How long a transaction may wait before it is dropped.</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromHours(24);
+
+    private readonly Dictionary<Hash256, MempoolEntry> _byId = [];
+    private readonly Dictionary<Address, SortedList<ulong, MempoolEntry>> _bySender = [];
+    private readonly int _capacity;
+    private long _sequence;
+
+    /// <summary>Creates an empty pool holding at most <paramref name="capacity"/> transactions.</summary>
+    public TransactionPool(int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        _capacity = capacity;
+    }
+
+    /// <summary>Number of transactions held.</summary>
+    public int Count => _byId.Count;
+
+    /// <summary>Whether the transaction is held.</summary>
+    public bool Contains(Hash256 id) => _byId.ContainsKey(id);
+
+    /// <summary>A held transaction by id.</summary>
+    public Transaction? Get(Hash256 id) => _byId.TryGetValue(id, out var entry) ? entry.Tx : null;
+
+    /// <summary>All held transactions, by sender and nonce.</summary>
+    public IEnumerable<Transaction> All => _bySender.Values.SelectMany(list => list.Values).Select(e => e.Tx);
+
+    /// <summary>The sender's state once every pending transaction of theirs is applied.</summary>
+    public AccountState PendingState(Address sender, AccountState confirmed)
+    {
+        if (!_bySender.TryGetValue(sender, out var list))
+        {
+            return confirmed;
+        }
+
+        var state = confirmed;
+        foreach (var entry in list.Values)
+        {
+            state = new AccountState(state.Balance - entry.Tx.Amount - entry.Tx.Fee, state.Nonce + 1);
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Adds a transaction that already passed the stateless checks (signature included), given the sender's
+    /// confirmed state at the tip.
+    /// </summary>
+    public TxResult Add(Transaction tx, AccountState confirmedSender, DateTimeOffset now)
+    {
+        if (_byId.ContainsKey(tx.Id))
+        {
+            return new(TxError.Duplicate, "already in the mempool");
+        }
+
+        var result = TransactionRules.CheckAgainst(tx, PendingState(tx.Sender, confirmedSender));
+        if (!result.IsValid)
+        {
+            return result;
+        }
+
+        if (_byId.Count >= _capacity)
+        {
+            var victim = LowestFeeEvictable();
+            if (victim is null || victim.Tx.Fee >= tx.Fee)
+            {
+                return new(TxError.MempoolFull, $"the mempool is full and its cheapest transaction pays {victim?.Tx.Fee ?? 0} units");
+            }
+
+            Remove(victim);
+        }
+
+        var entry = new MempoolEntry(tx, now, _sequence++);
+        _byId[tx.Id] = entry;
+        if (!_bySender.TryGetValue(tx.Sender, out var list))
+        {
+            list = [];
+            _bySender[tx.Sender] = list;
+        }
+
+        list.Add(tx.Nonce, entry);
+        return TxResult.Ok;
+    }
+
+    /// <summary>
+    /// Picks transactions for a block: repeatedly the highest-fee transaction whose sender's earlier nonces
+    /// are already picked, up to <paramref name="maxCount"/> transactions and <paramref name="maxBytes"/> bytes.
+    /// </summary>
+    public List<Transaction> SelectForBlock(int maxCount, int maxBytes)
+    {
+        var picked = new List<Transaction>();
+        var queue = new PriorityQueue<(MempoolEntry Entry, int Index, IList<MempoolEntry> List), (long, long)>();
+        foreach (var list in _bySender.Values)
+        {
+            var values = list.Values;
+            queue.Enqueue((values[0], 0, values), (-values[0].Tx.Fee, values[0].Sequence));
+        }
+
+        var bytes = 0;
+        while (picked.Count < maxCount && queue.TryDequeue(out var item, out _))
+        {
+            var size = item.Entry.Tx.EncodedSize + 4;
+            if (bytes + size > maxBytes)
+            {
+                continue; // this sender's later nonces cannot follow a skipped one
+            }
+
+            picked.Add(item.Entry.Tx);
+            bytes += size;
+            var next = item.Index + 1;
+            if (next < item.List.Count)
+            {
+                var entry = item.List[next];
+                queue.Enqueue((entry, next, item.List), (-entry.Tx.Fee, entry.Sequence));
+            }
+        }
+
+        return picked;
+    }
+
+    /// <summary>
+    /// Re-validates everything against a new tip: drops transactions the chain now holds or made invalid,
+    /// and takes back <paramref name="returning"/> (transactions of blocks that left the best chain) where still valid.
+    /// </summary>
+    public void Reconcile(Func<Address, AccountState> confirmed, IEnumerable<Transaction> returning, Func<Hash256, bool> inChain, DateTimeOffset now)
+    {
+        var candidates = new List<MempoolEntry>(_byId.Values);
+        foreach (var tx in returning)
+        {
+            if (!tx.IsCoinbase && !_byId.ContainsKey(tx.Id))
+            {
+                candidates.Add(new MempoolEntry(tx, now, _sequence++));
+            }
+        }
+
+        _byId.Clear();
+        _bySender.Clear();
+        candidates.Sort((a, b) => a.Tx.Nonce.CompareTo(b.Tx.Nonce));
+        foreach (var entry in candidates)
+        {
+            if (inChain(entry.Tx.Id) || now - entry.Added > Expiry || _byId.Count >= _capacity)
+            {
+                continue;
+            }
+
+            var tx = entry.Tx;
+            if (TransactionRules.CheckAgainst(tx, PendingState(tx.Sender, confirmed(tx.Sender))).IsValid)
+            {
+                _byId[tx.Id] = entry;
+                if (!_bySender.TryGetValue(tx.Sender, out var list))
+                {
+                    list = [];
+                    _bySender[tx.Sender] = list;
+                }
+
+                list.Add(tx.Nonce, entry);
+            }
+        }
+    }
+
+    /// <summary>Drops transactions older than <see cref="Expiry"/> (and the later nonces of their senders); returns how many.</summary>
+    public int Expire(DateTimeOffset now)
+    {
+        var removed = 0;
+        foreach (var list in _bySender.Values.ToList())
+        {
+            var first = list.Values.FirstOrDefault(e => now - e.Added > Expiry);
+            if (first is not null)
+            {
+                removed += RemoveFrom(first);
+            }
+        }
+
+        return removed;
+    }
+
+    // The cheapest transaction that is its sender's last (removing it strands no later nonce).
+    private MempoolEntry? LowestFeeEvictable()
+    {
+        MempoolEntry? victim = null;
+        foreach (var list in _bySender.Values)
+        {
+            var last = list.Values[^1];
+            if (victim is null || last.Tx.Fee < victim.Tx.Fee || (last.Tx.Fee == victim.Tx.Fee && last.Sequence > victim.Sequence))
+            {
+                victim = last;
+            }
+        }
+
+        return victim;
+    }
+
+    private void Remove(MempoolEntry entry)
+    {
+        _byId.Remove(entry.Tx.Id);
+        var list = _bySender[entry.Tx.Sender];
+        list.Remove(entry.Tx.Nonce);
+        if (list.Count == 0)
+        {
+            _bySender.Remove(entry.Tx.Sender);
+        }
+    }
+
+    // Removes entry and its sender's later transactions, which depend on it.
+    private int RemoveFrom(MempoolEntry entry)
+    {
+        var list = _bySender[entry.Tx.Sender];
+        var doomed = list.Values.Where(e => e.Tx.Nonce >= entry.Tx.Nonce).ToList();
+        foreach (var e in doomed)
+        {
+            Remove(e);
+        }
+
+        return doomed.Count;
+    }
+
+    private sealed record MempoolEntry(Transaction Tx, DateTimeOffset Added, long Sequence);
+}

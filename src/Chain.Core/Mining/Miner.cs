@@ -1,0 +1,142 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+
+namespace Chain.Core.Mining;
+
+/// <summary>
+/// Mines blocks on top of the ledger's tip: builds a template from the mempool, searches nonces on several
+/// threads over disjoint ranges, abandons the template as soon as the tip changes (or after
+/// <see cref="TemplateLifetime"/>, to pick up new transactions and time), and submits what it finds
+/// through the same validation as a block from a peer.
+/// </summary>
+public sealed class Miner
+{
+    /// <summary>Nonces one thread tries between checks for cancellation.</summary>
+    public const int NoncesPerSlice = 1 << 16;
+
+    /// <summary>How long one template is searched before it is rebuilt.</summary>
+    public static readonly TimeSpan TemplateLifetime = TimeSpan.FromSeconds(10);
+
+    private readonly Blockchain _chain;
+    private readonly TimeProvider _time;
+    private long _totalHashes;
+    private double _hashRate;
+
+    /// <summary>Creates a miner for <paramref name="chain"/>.</summary>
+    public Miner(Blockchain chain, TimeProvider time)
+    {
+        _chain = chain;
+        _time = time;
+    }
+
+    /// <summary>Hashes per second measured over the last template searched.</summary>
+    public double HashRate => Volatile.Read(ref _hashRate);
+
+    /// <summary>Hashes tried since this miner was created.</summary>
+    public long TotalHashes => Interlocked.Read(ref _totalHashes);
+
+    /// <summary>
+    /// Mines until a block paying <paramref name="payTo"/> is connected to the best chain and returns it;
+    /// throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public async Task<Block> MineBlockAsync(Address payTo, int threads, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var template = _chain.CreateTemplate(payTo);
+            using var stale = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stale.CancelAfter(TemplateLifetime);
+            void OnTip(ChainUpdate update)
+            {
+                if (update.Tip.Hash != template.Header.PreviousHash)
+                {
+                    stale.Cancel();
+                }
+            }
+
+            _chain.TipChanged += OnTip;
+            ulong? nonce;
+            try
+            {
+                if (_chain.Tip.Hash != template.Header.PreviousHash)
+                {
+                    continue;
+                }
+
+                nonce = await SearchAsync(template.Header, threads, stale.Token);
+            }
+            finally
+            {
+                _chain.TipChanged -= OnTip;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (nonce is null)
+            {
+                continue;
+            }
+
+            var block = new Block(template.Header.WithNonce(nonce.Value), template.Transactions);
+            var result = _chain.SubmitBlock(block);
+            if (result.Status == BlockStatus.Connected)
+            {
+                return block;
+            }
+
+            if (result.Status == BlockStatus.Invalid)
+            {
+                throw new InvalidOperationException($"The miner built an invalid block: {result.Error}: {result.Message}");
+            }
+        }
+    }
+
+    /// <summary>Searches nonces of <paramref name="header"/> on <paramref name="threads"/> threads; null when cancelled first.</summary>
+    public async Task<ulong?> SearchAsync(BlockHeader header, int threads, CancellationToken cancellationToken)
+    {
+        var template = header.Encode();
+        var target = Target.ToHash(Target.Expand(header.Bits));
+        var found = new ulong?[threads];
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = _time.GetTimestamp();
+        long hashes = 0;
+        var rangePerThread = ulong.MaxValue / (ulong)threads;
+        var workers = new Task[threads];
+        for (var t = 0; t < threads; t++)
+        {
+            var index = t;
+            workers[t] = Task.Factory.StartNew(
+                () =>
+                {
+                    var start = rangePerThread * (ulong)index;
+                    var end = start + rangePerThread;
+                    for (var next = start; next < end && !done.IsCancellationRequested; next += NoncesPerSlice)
+                    {
+                        var count = Math.Min(NoncesPerSlice, end - next);
+                        var hit = ProofOfWork.TrySearch(template, next, count, target, out var nonce);
+                        Interlocked.Add(ref hashes, hit ? (long)(nonce - next + 1) : (long)count);
+                        if (hit)
+                        {
+                            found[index] = nonce;
+                            done.Cancel();
+                            return;
+                        }
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+
+        await Task.WhenAll(workers);
+        var elapsed = _time.GetElapsedTime(started);
+        Interlocked.Add(ref _totalHashes, hashes);
+        if (elapsed > TimeSpan.FromMilliseconds(50))
+        {
+            Volatile.Write(ref _hashRate, hashes / elapsed.TotalSeconds);
+        }
+
+        return found.FirstOrDefault(f => f is not null);
+    }
+}
