@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Chain.Network.Messages;
+
+/// <summary>
+/// A message exchanged inside sealed frames after the handshake: UTF-8 JSON whose <c>type</c> property
+/// names the kind. Encoded and decoded by <see cref="MessageCodec"/>; schemas in PROTOCOL.md.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(InvMessage), "inv")]
+[JsonDerivedType(typeof(GetDataMessage), "getdata")]
+[JsonDerivedType(typeof(TxMessage), "tx")]
+[JsonDerivedType(typeof(BlockMessage), "block")]
+[JsonDerivedType(typeof(GetBlocksMessage), "getblocks")]
+[JsonDerivedType(typeof(BlocksMessage), "blocks")]
+[JsonDerivedType(typeof(NotFoundMessage), "notfound")]
+[JsonDerivedType(typeof(PingMessage), "ping")]
+[JsonDerivedType(typeof(PongMessage), "pong")]
+[JsonDerivedType(typeof(DisconnectMessage), "disconnect")]
+public abstract record Message
+{
+    /// <summary>The <c>type</c> value, for logs.</summary>
+    [JsonIgnore]
+    public abstract string Kind { get; }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using Chain.Network.Messages;
+using CsCheck;
+
+namespace Chain.Network.Tests.Messages;
+
+public class MessageCodecTests
+{
+    public static TheoryData<Message> AllKinds => new()
+    {
+        new InvMessage(["aa"], ["bb", "cc"]),
+        new GetDataMessage([], ["bb"]),
+        new TxMessage(["AQID"]),
+        new BlockMessage("AQID"),
+        new GetBlocksMessage(["00", "11"]),
+        new BlocksMessage(["AQID"], More: true),
+        new NotFoundMessage(["aa"], []),
+        new PingMessage(42),
+        new PongMessage(ulong.MaxValue),
+        new DisconnectMessage("bye"),
+    };
+
+    [Theory]
+    [MemberData(nameof(AllKinds))]
+    public void TryDecode_EncodedMessage_RoundTrips(Message message)
+    {
+        var decoded = MessageCodec.TryDecode(MessageCodec.Encode(message), out var error);
+
+        Assert.NotNull(decoded);
+        Assert.Equal(string.Empty, error);
+        Assert.Equal(message.GetType(), decoded.GetType());
+        Assert.Equal(Encoding.UTF8.GetString(MessageCodec.Encode(message)), Encoding.UTF8.GetString(MessageCodec.Encode(decoded)));
+    }
+
+    [Fact]
+    public void Encode_Ping_UsesDocumentedSchema()
+    {
+        Assert.Equal("{\"type\":\"ping\",\"nonce\":7}", Encoding.UTF8.GetString(MessageCodec.Encode(new PingMessage(7))));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{\"type\":\"launch-missiles\"}")]
+    [InlineData("{\"type\":\"ping\",\"nonce\":\"seven\"}")]
+    [InlineData("{\"type\":\"ping\",\"nonce\":-1}")]
+    [InlineData("{\"type\":\"ping\"}")]
+    [InlineData("{\"type\":\"inv\",\"txs\":[]}")]
+    [InlineData("{\"type\":\"inv\",\"txs\":5,\"blocks\":[]}")]
+    [InlineData("{\"type\":\"block\",\"block\":null}")]
+    [InlineData("{\"type\":\"disconnect\",\"reason\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]}")]
+    public void TryDecode_Malformed_ReturnsNullWithReason(string json)
+    {
+        var decoded = MessageCodec.TryDecode(Encoding.UTF8.GetBytes(json), out var error);
+
+        Assert.Null(decoded);
+        Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void TryDecode_DeepNesting_Refused()
+    {
+        var json = "{\"type\":\"ping\",\"nonce\":1,\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
+
+        Assert.Null(MessageCodec.TryDecode(Encoding.UTF8.GetBytes(json), out var error));
+        Assert.Contains("depth", error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void TryDecode_OverlongLists_Refused()
+    {
+        var ids = Enumerable.Repeat("aa", InvMessage.MaxIds + 1).ToArray();
+        var locator = Enumerable.Repeat("aa", GetBlocksMessage.MaxLocator + 1).ToArray();
+
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new InvMessage(ids, [])), out _));
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new GetBlocksMessage(locator)), out _));
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new BlocksMessage(Enumerable.Repeat("AA==", BlocksMessage.MaxBlocks + 1).ToArray(), false)), out _));
+    }
+
+    [Fact]
+    public void TryDecode_TypeAfterOtherFields_Accepted()
+    {
+        var decoded = MessageCodec.TryDecode("{\"nonce\":3,\"type\":\"pong\"}"u8, out _);
+
+        Assert.Equal(new PongMessage(3), decoded);
+    }
+
+    [Fact]
+    public void TryDecode_RandomBytes_NeverThrows()
+    {
+        Gen.Byte.Array[0, 300].Sample(bytes =>
+        {
+            var decoded = MessageCodec.TryDecode(bytes, out var error);
+            Assert.True(decoded is not null || error.Length > 0);
+        }, iter: 5_000);
+    }
+
+    [Fact]
+    public void TryDecode_MutatedValidJson_NeverThrows()
+    {
+        var valid = MessageCodec.Encode(new InvMessage(["ab", "cd"], ["ef"]));
+        Gen.Select(Gen.Int[0, valid.Length - 1], Gen.Byte).Array[1, 4].Sample(mutations =>
+        {
+            var copy = (byte[])valid.Clone();
+            foreach (var (at, value) in mutations)
+            {
+                copy[at] = value;
+            }
+
+            var decoded = MessageCodec.TryDecode(copy, out var error);
+            Assert.True(decoded is not null || error.Length > 0);
+        }, iter: 5_000);
+    }
+}
