@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+
+namespace Chain.Node.Configuration;
+
+/// <summary>The command-line switches: their configuration keys, defaults and help text.</summary>
+public static class CommandLine
+{
+    /// <summary>One switch.</summary>
+    public sealed record Option(string Switch, string Key, string Default, string Help, bool IsFlag = false);
+
+    /// <summary>Every switch the node accepts.</summary>
+    public static IReadOnlyList<Option> Options { get; } =
+    [
+        new("--port", "Node:Port", NodeOptions.DefaultPort.ToString(CultureInfo.InvariantCulture), "TCP port to listen on"),
+        new("--bind", "Node:Bind", "0.0.0.0", "address to listen on"),
+        new("--peers", "Node:Peers", "(none)", "neighbours to dial: host:port[@node-id][,host:port...]"),
+        new("--data-dir", "Node:DataDir", "./data/<port>", "data folder (wallet.json, node.key, blocks.dat, pending.dat)"),
+        new("--network", "Node:Network", "main", "network: main or dev (dev mines a block in milliseconds)"),
+        new("--mine", "Node:Mine", "false", "mine continuously from the start", IsFlag: true),
+        new("--miner-threads", "Node:MinerThreads", "0 (one per core)", "threads the miner uses"),
+        new("--import-key", "Node:ImportKey", "(none)", "create the wallet from this PKCS#8 PEM private key if the data folder has none"),
+        new("--wallet-passphrase-file", "Node:WalletPassphraseFile", "(none)", "file whose first line is the wallet passphrase (or set CHAIN_WALLET_PASSPHRASE)"),
+    ];
+
+    /// <summary>Switch-to-key mappings for the configuration's command-line provider.</summary>
+    public static Dictionary<string, string> SwitchMappings => Options.ToDictionary(o => o.Switch, o => o.Key);
+
+    /// <summary>
+    /// Checks the arguments before the host sees them: unknown switches and missing values are errors
+    /// (the configuration provider would silently ignore them). <c>--mine</c> alone means <c>--mine true</c>.
+    /// Returns the arguments to give the provider, or an error message.
+    /// </summary>
+    public static (string[]? Args, string? Error) Normalize(IReadOnlyList<string> args)
+    {
+        var result = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var name = arg.Split('=', 2)[0];
+            var option = Options.FirstOrDefault(o => o.Switch == name);
+            if (option is null)
+            {
+                return (null, $"unknown option '{arg}' (see --help)");
+            }
+
+            if (arg.Contains('=', StringComparison.Ordinal))
+            {
+                result.Add(arg);
+                continue;
+            }
+
+            var hasValue = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            if (option.IsFlag)
+            {
+                result.Add(option.Switch);
+                result.Add(hasValue ? args[++i] : "true");
+            }
+            else if (hasValue)
+            {
+                result.Add(option.Switch);
+                result.Add(args[++i]);
+            }
+            else
+            {
+                return (null, $"option {option.Switch} needs a value (see --help)");
+            }
+        }
+
+        return ([.. result], null);
+    }
+
+    /// <summary>The text printed by <c>--help</c>.</summary>
+    public static string HelpText()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Chain node: a small peer-to-peer proof-of-work blockchain node.");
+        text.AppendLine();
+        text.AppendLine("usage: dotnet run --project src/Chain.Node -- [options]");
+        text.AppendLine();
+        text.AppendLine("options:");
+        foreach (var o in Options)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {o.Switch,-26}{o.Help} (default: {o.Default})");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {"--help",-26}print this help and exit");
+        text.AppendLine();
+        text.AppendLine("Settings may also come from appsettings.json (section \"Node\") and environment variables");
+        text.AppendLine("CHAIN_NODE__<SETTING> (e.g. CHAIN_NODE__PORT=7071); the command line wins.");
+        text.AppendLine("Type 'help' at the node's console for its commands.");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,44 @@
+namespace Chain.Node.Configuration;
+
+/// <summary>The node's settings, bound from the <c>Node</c> configuration section (appsettings.json, CHAIN_ environment variables, command line).</summary>
+public sealed class NodeOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Node";
+
+    /// <summary>Port used when none is given.</summary>
+    public const int DefaultPort = 7070;
+
+    /// <summary>TCP port to listen on.</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Address to listen on.</summary>
+    public string Bind { get; set; } = "0.0.0.0";
+
+    /// <summary>Neighbours to dial: <c>host:port</c> or <c>host:port@node-id</c>, comma-separated.</summary>
+    public string Peers { get; set; } = string.Empty;
+
+    /// <summary>Data folder; empty means <c>./data/&lt;port&gt;</c>.</summary>
+    public string DataDir { get; set; } = string.Empty;
+
+    /// <summary>Network name: <c>main</c> or <c>dev</c>.</summary>
+    public string Network { get; set; } = "main";
+
+    /// <summary>Whether to mine continuously from the start.</summary>
+    public bool Mine { get; set; }
+
+    /// <summary>Miner threads; 0 means one per core.</summary>
+    public int MinerThreads { get; set; }
+
+    /// <summary>A PKCS#8 PEM private key to create the wallet from when the data folder has none.</summary>
+    public string ImportKey { get; set; } = string.Empty;
+
+    /// <summary>A file whose first line is the wallet passphrase (the CHAIN_WALLET_PASSPHRASE variable is the other way).</summary>
+    public string WalletPassphraseFile { get; set; } = string.Empty;
+
+    /// <summary>The data folder actually used.</summary>
+    public string ResolvedDataDir => string.IsNullOrWhiteSpace(DataDir) ? Path.Combine("data", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) : DataDir;
+
+    /// <summary>Miner threads actually used.</summary>
+    public int ResolvedMinerThreads => MinerThreads > 0 ? MinerThreads : Environment.ProcessorCount;
+}

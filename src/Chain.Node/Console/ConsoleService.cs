@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chain.Node.Console;
+
+/// <summary>
+/// Reads commands from standard input on a dedicated thread (a blocking read does not belong on the
+/// thread pool) and answers on standard output. End of input leaves the node running as a daemon.
+/// </summary>
+public sealed partial class ConsoleService(CommandProcessor processor, ILogger<ConsoleService> logger) : BackgroundService
+{
+    private const string Prompt = "> ";
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stoppingToken);
+            }
+            finally
+            {
+                finished.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "console",
+        };
+        thread.Start();
+        // The host need not wait for a read that may never return: stopping just abandons the thread.
+        return finished.Task.WaitAsync(stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        var interactive = !System.Console.IsInputRedirected;
+        var input = System.Console.In;
+        var output = System.Console.Out;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (interactive)
+            {
+                output.Write(Prompt);
+                output.Flush();
+            }
+
+            string? line;
+            try
+            {
+                line = input.ReadLine();
+            }
+            catch (IOException e)
+            {
+                LogInputFailed(logger, e.Message);
+                return;
+            }
+
+            if (line is null)
+            {
+                LogInputClosed(logger);
+                return;
+            }
+
+            try
+            {
+                processor.ExecuteAsync(line, output, stoppingToken).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A command that fails unexpectedly must not take the node down with it.
+                output.WriteLine($"error: {e.Message}");
+                LogCommandFailed(logger, e);
+            }
+
+            output.Flush();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Standard input closed; the node keeps running until Ctrl+C or SIGTERM")]
+    private static partial void LogInputClosed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standard input failed: {Reason}")]
+    private static partial void LogInputFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A console command failed")]
+    private static partial void LogCommandFailed(ILogger logger, Exception exception);
+}
