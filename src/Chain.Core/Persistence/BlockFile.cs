@@ -37,6 +37,12 @@ public static class BlockFile
     /// <summary>The longest record: a header and the largest block.</summary>
     public const int MaxRecordSize = HeaderSize + Block.MaxEncodedSize;
 
+    /// <summary>
+    /// Most payload bytes hashed while looking for an intact record after a damaged last one; beyond this the
+    /// tail is called corrupt rather than torn, which bounds the work crafted content can cause.
+    /// </summary>
+    public const long MaxTailScanBytes = 8L * Block.MaxEncodedSize;
+
     /// <summary>The record holding <paramref name="block"/>.</summary>
     public static byte[] EncodeRecord(Block block)
     {
@@ -140,10 +146,16 @@ public static class BlockFile
             throw new StoreCorruptException(filePath, offset, "data that is not a block record.");
         }
 
-        var intact = RecordFormat.FindIntactRecord(tail, 1, Magic, MinPayloadSize, Block.MaxEncodedSize);
+        var intact = RecordFormat.FindIntactRecord(tail, 1, Magic, MinPayloadSize, Block.MaxEncodedSize, MaxTailScanBytes, out var inconclusive);
         if (intact >= 0)
         {
             throw new StoreCorruptException(filePath, offset, $"damaged record followed by an intact record at byte {offset + intact}.");
+        }
+
+        if (inconclusive)
+        {
+            // A real torn block holds hashes, keys and signatures, where the magic turns up only by chance.
+            throw new StoreCorruptException(filePath, offset, "damaged record followed by many record-like headers.");
         }
 
         return new StoreRecovery(offset, remaining);

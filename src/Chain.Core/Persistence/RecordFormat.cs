@@ -46,32 +46,40 @@ internal static class RecordFormat
 
     /// <summary>
     /// The offset of the first intact record in <paramref name="data"/> at or after <paramref name="start"/>
-    /// (right magic, a length within bounds that fits, a matching checksum), or -1.
+    /// (right magic, a length within bounds that fits, a matching checksum), or -1. At most
+    /// <paramref name="hashBudget"/> payload bytes are hashed, so crafted data full of record-like headers
+    /// cannot make the search quadratic; <paramref name="inconclusive"/> tells that the budget ran out first.
     /// </summary>
-    public static int FindIntactRecord(ReadOnlySpan<byte> data, int start, uint magic, int minLength, int maxLength)
+    public static int FindIntactRecord(
+        ReadOnlySpan<byte> data, int start, uint magic, int minLength, int maxLength, long hashBudget, out bool inconclusive)
     {
+        inconclusive = false;
         Span<byte> magicBytes = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(magicBytes, magic);
         var position = start;
         while (position <= data.Length - HeaderSize)
         {
             var found = data[position..].IndexOf(magicBytes);
-            if (found < 0)
+            if (found < 0 || position + found > data.Length - HeaderSize)
             {
                 return -1;
             }
 
             position += found;
-            if (position > data.Length - HeaderSize)
-            {
-                return -1;
-            }
-
             var (_, length) = ReadHeader(data.Slice(position, HeaderSize));
-            if (length >= (uint)minLength && length <= (uint)maxLength && length <= (uint)(data.Length - position - HeaderSize)
-                && ChecksumMatches(data.Slice(position, HeaderSize), data.Slice(position + HeaderSize, (int)length)))
+            if (length >= (uint)minLength && length <= (uint)maxLength && length <= (uint)(data.Length - position - HeaderSize))
             {
-                return position;
+                hashBudget -= length;
+                if (hashBudget < 0)
+                {
+                    inconclusive = true;
+                    return -1;
+                }
+
+                if (ChecksumMatches(data.Slice(position, HeaderSize), data.Slice(position + HeaderSize, (int)length)))
+                {
+                    return position;
+                }
             }
 
             position++;

@@ -72,7 +72,8 @@ public sealed class BlockStoreTests
     {
         using var dir = new TempDirectory();
         var path = dir.File(BlockStore.FileName);
-        var chain = TestBlocks.Chain(4);
+        // One signed transfer in the last block keeps the record realistic and the loop short (each pass syncs the disk).
+        var chain = TestBlocks.Chain(4, signedPerBlockCap: 1);
         Assert.True(chain[^1].Transactions.Count > 1, "the last record should hold a signed transaction");
         var (file, ends) = TestBlocks.FileOf(chain);
         var lastStart = ends[^2];
@@ -234,6 +235,27 @@ public sealed class BlockStoreTests
 
         var ex = Assert.Throws<StoreCorruptException>(() => BlockFile.Read(new MemoryStream(content), "blocks.dat", out _));
         Assert.Equal(ends[^1], ex.Offset);
+    }
+
+    [Fact]
+    public async Task Read_TailFullOfRecordLikeHeaders_ThrowsWithinBoundedWork()
+    {
+        var (file, ends) = TestBlocks.FileOf(TestBlocks.Chain(2));
+        var tail = new byte[BlockFile.MaxRecordSize];
+        BitConverter.TryWriteBytes(tail.AsSpan(0), BlockFile.Magic);
+        BitConverter.TryWriteBytes(tail.AsSpan(4), 0xFFFF_FFFFu);
+        // Every 12 bytes another header whose payload fits, so each one would be hashed without a budget.
+        for (var at = RecordFormat.HeaderSize; at + RecordFormat.HeaderSize <= tail.Length / 2; at += RecordFormat.HeaderSize)
+        {
+            BitConverter.TryWriteBytes(tail.AsSpan(at), BlockFile.Magic);
+            BitConverter.TryWriteBytes(tail.AsSpan(at + 4), (uint)(tail.Length / 2));
+        }
+
+        byte[] content = [.. file, .. tail];
+        var read = Task.Run(() => BlockFile.Read(new MemoryStream(content), "blocks.dat", out _));
+        var ex = await Assert.ThrowsAsync<StoreCorruptException>(() => read.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(ends[^1], ex.Offset);
+        Assert.Contains("record-like", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
