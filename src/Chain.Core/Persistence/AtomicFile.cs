@@ -67,7 +67,7 @@ public static class AtomicFile
     }
 
     // Makes the rename itself durable on Unix by syncing the folder entry; best effort elsewhere.
-    private static void FlushFolder(string folder)
+    internal static void FlushFolder(string folder)
     {
         if (OperatingSystem.IsWindows())
         {

@@ -1,0 +1,163 @@
+using Chain.Core.Ledger;
+
+namespace Chain.Core.Persistence;
+
+/// <summary>
+/// The format of the append-only block file and its decoder. The decoder only reads: cutting a torn tail
+/// off is left to <see cref="BlockStore"/>. It checks framing, checksums and the block encoding, never
+/// consensus: the ledger re-validates every block when it replays them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The file is a sequence of records, integers little-endian:
+/// <c>magic:u32 (<see cref="Magic"/>) | length:u32 | checksum:4 (first 4 bytes of SHA-256 of payload) |
+/// payload (<see cref="Block.Encode()"/>, <see cref="MinPayloadSize"/> to <see cref="Block.MaxEncodedSize"/> bytes)</c>.
+/// </para>
+/// <para>
+/// Appends are flushed one at a time, so a crash can damage only the last record, and only by leaving a prefix
+/// of it (a killed process) or zeros (a file system that grew the file before writing it). A damaged record is
+/// therefore a torn tail, reported and not fatal, when it starts like a record (the magic, a prefix of it, or
+/// zeros to the end), no intact record follows it, and either its length field is implausible or it reaches
+/// the end of the file. Anything else is a <see cref="StoreCorruptException"/>: a damaged record followed by
+/// more data (blocks after it are never silently dropped), more bytes after a damaged record than one record
+/// can hold, or a record whose checksum holds but whose payload is not a block.
+/// </para>
+/// </remarks>
+public static class BlockFile
+{
+    /// <summary>Record magic: the ASCII bytes <c>CBLK</c>.</summary>
+    public const uint Magic = 0x4B4C_4243;
+
+    /// <summary>Bytes of a record before its payload.</summary>
+    public const int HeaderSize = RecordFormat.HeaderSize;
+
+    /// <summary>The shortest block encoding: a header and a transaction count.</summary>
+    public const int MinPayloadSize = BlockHeader.Size + 4;
+
+    /// <summary>The longest record: a header and the largest block.</summary>
+    public const int MaxRecordSize = HeaderSize + Block.MaxEncodedSize;
+
+    /// <summary>
+    /// Most payload bytes hashed while looking for an intact record after a damaged last one; beyond this the
+    /// tail is called corrupt rather than torn, which bounds the work crafted content can cause.
+    /// </summary>
+    public const long MaxTailScanBytes = 8L * Block.MaxEncodedSize;
+
+    /// <summary>The record holding <paramref name="block"/>.</summary>
+    public static byte[] EncodeRecord(Block block)
+    {
+        var payload = block.Encode();
+        if (payload.Length > Block.MaxEncodedSize)
+        {
+            throw new ArgumentException($"Block {block} of {payload.Length} bytes exceeds {Block.MaxEncodedSize}.", nameof(block));
+        }
+
+        return RecordFormat.Encode(Magic, payload);
+    }
+
+    /// <summary>
+    /// Decodes every block of a seekable stream from its start, in file order; <paramref name="recovery"/>
+    /// tells how many bytes are intact and how long a torn tail follows them. Throws
+    /// <see cref="StoreCorruptException"/> naming <paramref name="filePath"/> for corruption; no other exception
+    /// comes from the content (I/O errors of the stream propagate). Memory is bounded by one record.
+    /// </summary>
+    public static IReadOnlyList<Block> Read(Stream stream, string filePath, out StoreRecovery recovery)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek || !stream.CanRead)
+        {
+            throw new ArgumentException("The block file must be readable and seekable.", nameof(stream));
+        }
+
+        var fileLength = stream.Length;
+        stream.Position = 0;
+        var blocks = new List<Block>();
+        Span<byte> header = stackalloc byte[HeaderSize];
+        var payload = Array.Empty<byte>();
+        long offset = 0;
+        while (offset < fileLength)
+        {
+            var remaining = fileLength - offset;
+            if (remaining < HeaderSize)
+            {
+                recovery = ReadTornTail(stream, filePath, offset, fileLength);
+                return blocks;
+            }
+
+            stream.ReadExactly(header);
+            var (magic, length) = RecordFormat.ReadHeader(header);
+            var plausible = magic == Magic && length is >= MinPayloadSize and <= Block.MaxEncodedSize;
+            if (!plausible || length > remaining - HeaderSize)
+            {
+                recovery = ReadTornTail(stream, filePath, offset, fileLength);
+                return blocks;
+            }
+
+            if (payload.Length < length)
+            {
+                // Bounded by Block.MaxEncodedSize and by the bytes the file really holds, both checked above.
+                payload = new byte[Math.Max(length, Math.Min(2 * (long)payload.Length, Block.MaxEncodedSize))];
+            }
+
+            var body = payload.AsSpan(0, (int)length);
+            stream.ReadExactly(body);
+            if (!RecordFormat.ChecksumMatches(header, body))
+            {
+                if (offset + HeaderSize + length < fileLength)
+                {
+                    throw new StoreCorruptException(
+                        filePath, offset, $"record fails its checksum and is followed by {fileLength - offset - HeaderSize - length} more bytes.");
+                }
+
+                recovery = ReadTornTail(stream, filePath, offset, fileLength);
+                return blocks;
+            }
+
+            try
+            {
+                blocks.Add(Block.Decode(body));
+            }
+            catch (FormatException ex)
+            {
+                throw new StoreCorruptException(filePath, offset, $"record has a valid checksum but is not a block: {ex.Message}", ex);
+            }
+
+            offset += HeaderSize + length;
+        }
+
+        recovery = new StoreRecovery(fileLength, 0);
+        return blocks;
+    }
+
+    // Decides whether the damaged bytes from offset to the end are what a crash during one append leaves.
+    private static StoreRecovery ReadTornTail(Stream stream, string filePath, long offset, long fileLength)
+    {
+        var remaining = fileLength - offset;
+        if (remaining > MaxRecordSize)
+        {
+            throw new StoreCorruptException(filePath, offset, $"damaged record followed by {remaining} bytes, more than one record can hold.");
+        }
+
+        var tail = new byte[remaining];
+        stream.Position = offset;
+        stream.ReadExactly(tail);
+        if (!RecordFormat.StartsWithMagic(tail, Magic) && tail.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            throw new StoreCorruptException(filePath, offset, "data that is not a block record.");
+        }
+
+        var intact = RecordFormat.FindIntactRecord(tail, 1, Magic, MinPayloadSize, Block.MaxEncodedSize, MaxTailScanBytes, out var inconclusive);
+        if (intact >= 0)
+        {
+            throw new StoreCorruptException(filePath, offset, $"damaged record followed by an intact record at byte {offset + intact}.");
+        }
+
+        if (inconclusive)
+        {
+            // A real torn block holds hashes, keys and signatures, where the magic turns up only by chance.
+            throw new StoreCorruptException(filePath, offset, "damaged record followed by many record-like headers.");
+        }
+
+        return new StoreRecovery(offset, remaining);
+    }
+}

@@ -1,0 +1,146 @@
+using Chain.Core.Ledger;
+
+namespace Chain.Core.Persistence;
+
+/// <summary>
+/// The node's accepted blocks in one append-only file, <see cref="FileName"/> in the data folder (record
+/// format: <see cref="BlockFile"/>). Each <see cref="Append"/> reaches the disk before it returns, so a block
+/// can be announced once it is appended; opening reloads the blocks in file order and cuts off a torn last
+/// record. The store checks no consensus rule: the ledger re-validates the blocks it replays.
+/// </summary>
+/// <remarks>
+/// The file is opened exclusively (one node per data folder). Appends are serialised by a lock. A failed
+/// append is rolled back to the previous length; if even that fails, the store refuses further appends
+/// and the next <see cref="Open"/> cuts the partial record off.
+/// </remarks>
+public sealed class BlockStore : IDisposable
+{
+    /// <summary>Name of the block file inside the data folder.</summary>
+    public const string FileName = "blocks.dat";
+
+    private readonly Lock _gate = new();
+    private readonly FileStream _stream;
+    private long _length;
+    private bool _faulted;
+    private bool _disposed;
+
+    private BlockStore(string filePath, FileStream stream, long length)
+    {
+        FilePath = filePath;
+        _stream = stream;
+        _length = length;
+    }
+
+    /// <summary>Full path of the block file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Bytes of intact records in the file.</summary>
+    public long Length
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _length;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens (or creates) the block file in <paramref name="dataDirectory"/>, returns its blocks in file order
+    /// and cuts off a torn last record, reported in <paramref name="recovery"/>. Throws
+    /// <see cref="StoreCorruptException"/> (leaving the file untouched) if the file is corrupt.
+    /// </summary>
+    public static BlockStore Open(string dataDirectory, out IReadOnlyList<Block> blocks, out StoreRecovery recovery)
+    {
+        var folder = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, FileName);
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 0,
+        });
+        try
+        {
+            blocks = BlockFile.Read(stream, path, out recovery);
+            if (recovery.HadTornTail)
+            {
+                stream.SetLength(recovery.ValidLength);
+                stream.Flush(flushToDisk: true);
+            }
+
+            // Makes a newly created file's folder entry durable too.
+            AtomicFile.FlushFolder(folder);
+            return new BlockStore(path, stream, recovery.ValidLength);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends <paramref name="block"/> and flushes it to the disk before returning.</summary>
+    public void Append(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var record = BlockFile.EncodeRecord(block);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_faulted)
+            {
+                throw new IOException($"{FilePath}: an earlier append failed and could not be undone; reopen the store to recover.");
+            }
+
+            try
+            {
+                _stream.Position = _length;
+                _stream.Write(record);
+                _stream.Flush(flushToDisk: true);
+                _length += record.Length;
+            }
+            catch
+            {
+                RollBack();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _stream.Dispose();
+        }
+    }
+
+    // A partial record left in place would become a damaged record in the middle once the next append succeeds.
+    private void RollBack()
+    {
+        try
+        {
+            _stream.SetLength(_length);
+            _stream.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            _faulted = true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            _faulted = true;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Chain.Core.Persistence;
+using CsCheck;
+
+namespace Chain.Core.Tests.Persistence;
+
+public sealed class PendingTransactionStoreTests
+{
+    [Fact]
+    public void Load_MissingFile_ReturnsEmpty()
+    {
+        using var dir = new TempDirectory();
+        Assert.Empty(new PendingTransactionStore(dir.Path).Load());
+    }
+
+    [Fact]
+    public void Save_ThenLoadFromNewInstance_RoundTripsInOrder()
+    {
+        using var dir = new TempDirectory();
+        var transactions = TestBlocks.SignedTransactions.Reverse().ToList();
+        new PendingTransactionStore(dir.Path).Save(transactions);
+
+        var loaded = new PendingTransactionStore(dir.Path).Load();
+        Assert.Equal(transactions.Select(t => t.Encode()), loaded.Select(t => t.Encode()));
+        Assert.All(loaded, t => Assert.True(t.VerifySignature()));
+    }
+
+    [Fact]
+    public void Save_Twice_ReplacesTheSet()
+    {
+        using var dir = new TempDirectory();
+        var store = new PendingTransactionStore(dir.Path);
+        store.Save(TestBlocks.SignedTransactions);
+        store.Save(TestBlocks.SignedTransactions.Take(2));
+        Assert.Equal(TestBlocks.SignedTransactions.Take(2).Select(t => t.Id), store.Load().Select(t => t.Id));
+
+        store.Save([]);
+        Assert.Empty(store.Load());
+        Assert.Single(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void Save_MoreThanMax_ThrowsAndKeepsOldFile()
+    {
+        using var dir = new TempDirectory();
+        var store = new PendingTransactionStore(dir.Path);
+        store.Save(TestBlocks.SignedTransactions.Take(1));
+        var tx = TestBlocks.SignedTransactions[0];
+        Assert.Throws<ArgumentException>(() => store.Save(Enumerable.Repeat(tx, PendingTransactionStore.MaxTransactions + 1)));
+        Assert.Single(store.Load());
+    }
+
+    [Fact]
+    public void Load_ByteFlippedAnywhere_ThrowsNamingFile()
+    {
+        using var dir = new TempDirectory();
+        var store = new PendingTransactionStore(dir.Path);
+        store.Save(TestBlocks.SignedTransactions.Take(2));
+        var content = File.ReadAllBytes(store.FilePath);
+        for (var i = 0; i < content.Length; i++)
+        {
+            var damaged = (byte[])content.Clone();
+            damaged[i] ^= 0x5A;
+            File.WriteAllBytes(store.FilePath, damaged);
+            var ex = Assert.Throws<StoreCorruptException>(store.Load);
+            Assert.Equal(store.FilePath, ex.FilePath);
+            Assert.Contains(PendingTransactionStore.FileName, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Load_TruncatedFile_Throws()
+    {
+        using var dir = new TempDirectory();
+        var store = new PendingTransactionStore(dir.Path);
+        store.Save(TestBlocks.SignedTransactions.Take(1));
+        var content = File.ReadAllBytes(store.FilePath);
+        File.WriteAllBytes(store.FilePath, content[..^1]);
+        Assert.Throws<StoreCorruptException>(store.Load);
+    }
+
+    [Fact]
+    public void Load_FileLargerThanMax_ThrowsWithoutReadingIt()
+    {
+        using var dir = new TempDirectory();
+        var store = new PendingTransactionStore(dir.Path);
+        using (var stream = File.Create(store.FilePath))
+        {
+            stream.SetLength(PendingTransactionStore.MaxFileSize + 1);
+        }
+
+        var ex = Assert.Throws<StoreCorruptException>(store.Load);
+        Assert.Equal(0, ex.Offset);
+    }
+
+    [Fact]
+    public Task Decode_RandomBytes_YieldsTransactionsOrStoreCorruptException() =>
+        Task.Run(() => Gen.Byte.Array[0, 2048].Sample(
+            content =>
+            {
+                try
+                {
+                    PendingTransactionStore.Decode(content, "pending.dat");
+                }
+                catch (StoreCorruptException ex)
+                {
+                    Assert.Equal("pending.dat", ex.FilePath);
+                }
+            },
+            iter: 2_000)).WaitAsync(TimeSpan.FromSeconds(120));
+}
