@@ -13,7 +13,7 @@ namespace Chain.Core.Persistence;
 /// append is rolled back to the previous length; if even that fails, the store refuses further appends
 /// and the next <see cref="Open"/> cuts the partial record off.
 /// </remarks>
-public sealed class BlockStore : IDisposable
+public sealed class BlockStore : IBlockArchive, IDisposable
 {
     /// <summary>Name of the block file inside the data folder.</summary>
     public const string FileName = "blocks.dat";
