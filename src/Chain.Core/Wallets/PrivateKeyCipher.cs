@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Chain.Core.Crypto;
 using Org.BouncyCastle.Crypto.Generators;
 
@@ -7,7 +6,7 @@ namespace Chain.Core.Wallets;
 
 /// <summary>
 /// Encrypts a PKCS#8 private key under a passphrase: scrypt derives a 256-bit key from the passphrase
-/// (UTF-8 of its NFC form) and a random salt; AES-256-GCM with a random 96-bit nonce encrypts the key,
+/// (its exact UTF-8 bytes) and a random salt; AES-256-GCM with a random 96-bit nonce encrypts the key,
 /// authenticating <c>"chain.wallet" | version:u8 | address:20</c> as associated data.
 /// </summary>
 internal static class PrivateKeyCipher
@@ -141,7 +140,9 @@ internal static class PrivateKeyCipher
             throw new ArgumentOutOfRangeException(nameof(kdf), kdf, "scrypt parameters out of bounds.");
         }
 
-        var password = System.Text.Encoding.UTF8.GetBytes(passphrase.Normalize(NormalizationForm.FormC));
+        // The exact UTF-8 bytes, without Unicode normalisation: the node runs in invariant globalization mode,
+        // where normalisation is unavailable, and a passphrase must not change meaning with the runtime's setup.
+        var password = System.Text.Encoding.UTF8.GetBytes(passphrase);
         try
         {
             return SCrypt.Generate(password, salt, kdf.N, kdf.R, kdf.P, KeySize);

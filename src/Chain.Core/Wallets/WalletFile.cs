@@ -20,7 +20,7 @@ namespace Chain.Core.Wallets;
 ///   "ciphertext": "&lt;base64: the PKCS#8 DER, AES-256-GCM encrypted&gt;", "tag": "&lt;base64, 16 bytes&gt;" }
 /// </code>
 /// <para>
-/// The AES key is scrypt(UTF-8 of the NFC-normalised passphrase, salt, N, r, p, 32 bytes); the associated data
+/// The AES key is scrypt(UTF-8 of the passphrase exactly as given, not Unicode-normalised, salt, N, r, p, 32 bytes); the associated data
 /// is <c>"chain.wallet" | version:u8 | address:20</c>. Parameters are checked against fixed bounds before the
 /// KDF runs. Unknown, duplicate or missing members are errors.
 /// </para>
@@ -65,7 +65,7 @@ public static class WalletFile
     public static Wallet Load(string path, string? passphrase)
     {
         ArgumentNullException.ThrowIfNull(path);
-        passphrase = NormalizePassphrase(passphrase);
+        passphrase = NoneIfEmpty(passphrase);
         var document = Parse(path);
         if (document.Version != CurrentVersion)
         {
@@ -124,7 +124,7 @@ public static class WalletFile
             return Load(path, passphrase);
         }
 
-        passphrase = NormalizePassphrase(passphrase);
+        passphrase = NoneIfEmpty(passphrase);
         var key = RSA.Create(RsaPss.KeySizeBits);
         try
         {
@@ -155,7 +155,7 @@ public static class WalletFile
             throw new WalletException(path, "a wallet already exists; importing a key never replaces it.");
         }
 
-        passphrase = NormalizePassphrase(passphrase);
+        passphrase = NoneIfEmpty(passphrase);
         var pemBytes = ReadBounded(pemPath);
         var der = DecodeImportPem(pemPath, System.Text.Encoding.UTF8.GetString(pemBytes));
         CryptographicOperations.ZeroMemory(pemBytes);
@@ -192,7 +192,7 @@ public static class WalletFile
         return new Wallet(key, passphrase is not null);
     }
 
-    private static string? NormalizePassphrase(string? passphrase) => string.IsNullOrEmpty(passphrase) ? null : passphrase;
+    private static string? NoneIfEmpty(string? passphrase) => string.IsNullOrEmpty(passphrase) ? null : passphrase;
 
     private static byte[] ReadPrivateKey(string path, WalletDocument document, string? passphrase, Address address)
     {
