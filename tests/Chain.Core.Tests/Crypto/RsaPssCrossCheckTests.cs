@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Core.Tests.TestSupport;
 using CsCheck;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Digests;
@@ -20,7 +21,7 @@ public sealed class RsaPssCrossCheckTests : IDisposable
     private const byte Trailer = 0xBC;
     private const int SaltLength = 32;
 
-    private readonly RSA _key = RSA.Create(RsaPss.KeySizeBits);
+    private readonly RSA _key = TestKeys.Load(TestKeys.PemA);
     private readonly AsymmetricKeyParameter _bcPrivate;
     private readonly AsymmetricKeyParameter _bcPublic;
 

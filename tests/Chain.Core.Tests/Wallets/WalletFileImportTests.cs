@@ -19,9 +19,9 @@ public sealed class WalletFileImportTests : IDisposable
     [InlineData(true)]
     public void Import_Pkcs8Pem_GivesSameAddressAndReloads(bool encrypted)
     {
-        using var key = RSA.Create(2048);
+        using var key = TestKeys.Load(TestKeys.PemA);
         var pemPath = _dir.File("key.pem");
-        File.WriteAllText(pemPath, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(pemPath, TestKeys.PemA);
         var expected = Address.FromPublicKey(key.ExportSubjectPublicKeyInfo());
         var passphrase = encrypted ? Passphrase : null;
 
@@ -37,9 +37,9 @@ public sealed class WalletFileImportTests : IDisposable
     [Fact]
     public void Import_PemWithSurroundingText_Imports()
     {
-        using var key = RSA.Create(2048);
+        using var key = TestKeys.Load(TestKeys.PemB);
         var pemPath = _dir.File("key.pem");
-        File.WriteAllText(pemPath, "Bag Attributes\n    friendlyName: node\n" + key.ExportPkcs8PrivateKeyPem() + "\n\n");
+        File.WriteAllText(pemPath, "Bag Attributes\n    friendlyName: node\n" + TestKeys.PemB + "\n\n");
 
         using var imported = WalletFile.Import(_dir.Path, pemPath, passphrase: null);
 
@@ -69,11 +69,10 @@ public sealed class WalletFileImportTests : IDisposable
     [Fact]
     public void Import_WalletExists_ThrowsNamingItAndLeavesItUnchanged()
     {
-        WalletFile.LoadOrCreate(_dir.Path, passphrase: null).Dispose();
+        CreateWallet(_dir.Path, passphrase: null).Dispose();
         var before = File.ReadAllBytes(WalletPath);
-        using var key = RSA.Create(2048);
         var pemPath = _dir.File("key.pem");
-        File.WriteAllText(pemPath, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(pemPath, TestKeys.PemB);
 
         var error = Assert.Throws<WalletException>(() => WalletFile.Import(_dir.Path, pemPath, passphrase: null));
 
@@ -140,28 +139,24 @@ public sealed class WalletFileImportTests : IDisposable
 
             case "pkcs1":
             {
-                using var rsa = RSA.Create(2048);
+                using var rsa = TestKeys.Load(TestKeys.PemA);
                 return rsa.ExportRSAPrivateKeyPem();
             }
 
             case "encrypted-pkcs8":
             {
-                using var rsa = RSA.Create(2048);
+                using var rsa = TestKeys.Load(TestKeys.PemA);
                 return rsa.ExportEncryptedPkcs8PrivateKeyPem("pw", new PbeParameters(PbeEncryptionAlgorithm.Aes128Cbc, HashAlgorithmName.SHA256, 1000));
             }
 
             case "public-key":
             {
-                using var rsa = RSA.Create(2048);
+                using var rsa = TestKeys.Load(TestKeys.PemA);
                 return rsa.ExportSubjectPublicKeyInfoPem();
             }
 
             case "two-keys":
-            {
-                using var a = RSA.Create(2048);
-                using var b = RSA.Create(2048);
-                return a.ExportPkcs8PrivateKeyPem() + "\n" + b.ExportPkcs8PrivateKeyPem();
-            }
+                return TestKeys.PemA + "\n" + TestKeys.PemB;
 
             case "no-pem":
                 return "just some text\n";
@@ -169,7 +164,7 @@ public sealed class WalletFileImportTests : IDisposable
                 return "-----BEGIN PRIVATE KEY-----\nMIIE$$$$\n-----END PRIVATE KEY-----\n";
             case "trailing-der":
             {
-                using var rsa = RSA.Create(2048);
+                using var rsa = TestKeys.Load(TestKeys.PemA);
                 byte[] der = [.. rsa.ExportPkcs8PrivateKey(), 0x00];
                 return PemEncoding.WriteString("PRIVATE KEY", der);
             }

@@ -103,7 +103,7 @@ public sealed class WalletFileTests : IDisposable
     public void LoadOrCreate_ExistingWallet_LoadsItAndNeverOverwrites()
     {
         Address address;
-        using (var created = WalletFile.LoadOrCreate(_dir.Path, passphrase: null))
+        using (var created = CreateWallet(_dir.Path, passphrase: null))
         {
             address = created.Address;
         }
@@ -115,7 +115,7 @@ public sealed class WalletFileTests : IDisposable
         }
 
         Assert.Equal(before, File.ReadAllBytes(WalletPath));
-        Assert.Single(Directory.GetFiles(_dir.Path));
+        Assert.Equal([WalletPath], Directory.GetFiles(_dir.Path));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void LoadOrCreate_EncryptedWalletWithWrongPassphrase_ThrowsAndNeverReplacesIt()
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
         var before = File.ReadAllBytes(WalletPath);
 
         Assert.Throws<WalletException>(() => WalletFile.LoadOrCreate(_dir.Path, "wrong", FastKdf));
@@ -166,7 +166,7 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_WrongPassphrase_ThrowsNamingFileAndLeavesItUnchanged()
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
 
         var error = AssertRejected(WalletPath, "not the passphrase");
 
@@ -178,7 +178,7 @@ public sealed class WalletFileTests : IDisposable
     [InlineData("")]
     public void Load_EncryptedWithoutPassphrase_Throws(string? passphrase)
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
 
         var error = AssertRejected(WalletPath, passphrase);
 
@@ -188,7 +188,7 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_UnencryptedWithPassphrase_ThrowsRatherThanPretendingItIsProtected()
     {
-        WalletFile.LoadOrCreate(_dir.Path, passphrase: null).Dispose();
+        CreateWallet(_dir.Path, passphrase: null).Dispose();
 
         var error = AssertRejected(WalletPath, Passphrase);
 
@@ -198,7 +198,7 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_EmptyPassphraseOnUnencryptedWallet_LoadsAsNoPassphrase()
     {
-        using var created = WalletFile.LoadOrCreate(_dir.Path, "");
+        using var created = CreateWallet(_dir.Path, "");
         Assert.False(created.IsEncrypted);
 
         using var loaded = WalletFile.Load(WalletPath, "");
@@ -209,7 +209,7 @@ public sealed class WalletFileTests : IDisposable
     public void Load_PassphraseInOtherUnicodeNormalForm_IsADifferentPassphrase()
     {
         // The passphrase's exact UTF-8 bytes are used: normalisation depends on ICU, which the node runs without.
-        WalletFile.LoadOrCreate(_dir.Path, "caf\u00e9", FastKdf).Dispose();
+        CreateWallet(_dir.Path, "caf\u00e9").Dispose();
 
         AssertRejected(WalletPath, "cafe\u0301");
         using var loaded = WalletFile.Load(WalletPath, "caf\u00e9");
@@ -220,7 +220,7 @@ public sealed class WalletFileTests : IDisposable
     [InlineData(true)]
     public void Load_TruncatedFile_ThrowsAndLeavesItUnchanged(bool encrypted)
     {
-        WalletFile.LoadOrCreate(_dir.Path, encrypted ? Passphrase : null, FastKdf).Dispose();
+        CreateWallet(_dir.Path, encrypted ? Passphrase : null).Dispose();
         var full = File.ReadAllBytes(WalletPath);
         var content = full.AsSpan().TrimEnd("\n"u8).Length;
 
@@ -242,7 +242,7 @@ public sealed class WalletFileTests : IDisposable
     [InlineData("salt", 9)]
     public void Load_AlteredEncryptedField_Throws(string member, int byteIndex)
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
         EditJson(WalletPath, json => FlipBit(json, member, byteIndex));
 
         var error = AssertRejected(WalletPath, Passphrase);
@@ -253,7 +253,7 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_AlteredScryptCostWithinBounds_Throws()
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
         EditJson(WalletPath, json => json["encryptedPrivateKey"]!["n"] = 2048);
 
         AssertRejected(WalletPath, Passphrase);
@@ -262,7 +262,7 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_TruncatedCiphertext_Throws()
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
         EditJson(WalletPath, json =>
         {
             var encrypted = json["encryptedPrivateKey"]!;
@@ -278,7 +278,7 @@ public sealed class WalletFileTests : IDisposable
     [InlineData(true)]
     public void Load_AlteredAddress_Throws(bool encrypted)
     {
-        WalletFile.LoadOrCreate(_dir.Path, encrypted ? Passphrase : null, FastKdf).Dispose();
+        CreateWallet(_dir.Path, encrypted ? Passphrase : null).Dispose();
         EditJson(WalletPath, json =>
         {
             var address = json["address"]!.GetValue<string>();
@@ -296,8 +296,8 @@ public sealed class WalletFileTests : IDisposable
     public void Load_PublicKeyAndAddressOfAnotherKey_Throws(bool encrypted)
     {
         // A consistent (address, public key) pair from another key: only the private key can tell.
-        WalletFile.LoadOrCreate(_dir.Path, encrypted ? Passphrase : null, FastKdf).Dispose();
-        using var other = RSA.Create(2048);
+        CreateWallet(_dir.Path, encrypted ? Passphrase : null).Dispose();
+        using var other = TestKeys.Load(TestKeys.PemB);
         EditJson(WalletPath, json =>
         {
             json["publicKey"] = other.ExportSubjectPublicKeyInfoPem();
@@ -310,8 +310,8 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_PublicKeyOfAnotherKeyWithOriginalAddress_Throws()
     {
-        WalletFile.LoadOrCreate(_dir.Path, passphrase: null).Dispose();
-        using var other = RSA.Create(2048);
+        CreateWallet(_dir.Path, passphrase: null).Dispose();
+        using var other = TestKeys.Load(TestKeys.PemB);
         EditJson(WalletPath, json => json["publicKey"] = other.ExportSubjectPublicKeyInfoPem());
 
         AssertRejected(WalletPath, passphrase: null);
@@ -320,8 +320,8 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_PrivateKeyOfAnotherKey_Throws()
     {
-        WalletFile.LoadOrCreate(_dir.Path, passphrase: null).Dispose();
-        using var other = RSA.Create(2048);
+        CreateWallet(_dir.Path, passphrase: null).Dispose();
+        using var other = TestKeys.Load(TestKeys.PemB);
         EditJson(WalletPath, json => json["privateKey"] = other.ExportPkcs8PrivateKeyPem());
 
         var error = AssertRejected(WalletPath, passphrase: null);
@@ -334,7 +334,7 @@ public sealed class WalletFileTests : IDisposable
     {
         // Same modulus and public exponent (so the public halves agree) but a corrupted private exponent,
         // encoded by BouncyCastle because the platform refuses to build such a key.
-        WalletFile.LoadOrCreate(_dir.Path, passphrase: null).Dispose();
+        CreateWallet(_dir.Path, passphrase: null).Dispose();
         EditJson(WalletPath, json =>
         {
             var pem = json["privateKey"]!.GetValue<string>();
@@ -389,7 +389,7 @@ public sealed class WalletFileTests : IDisposable
     [InlineData("two PEM blocks in privateKey")]
     public void Load_StructurallyWrongWallet_Throws(string damage)
     {
-        WalletFile.LoadOrCreate(_dir.Path, passphrase: null).Dispose();
+        CreateWallet(_dir.Path, passphrase: null).Dispose();
         if (damage == "duplicate member")
         {
             var text = File.ReadAllText(WalletPath);
@@ -438,7 +438,7 @@ public sealed class WalletFileTests : IDisposable
     [InlineData(1 << 15, -8, -1)]
     public void Load_AbsurdScryptParameters_ThrowsBeforeRunningTheKdf(int n, int r, int p)
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
         EditJson(WalletPath, json =>
         {
             var encrypted = json["encryptedPrivateKey"]!;
@@ -462,7 +462,7 @@ public sealed class WalletFileTests : IDisposable
     [InlineData("salt not base64")]
     public void Load_MalformedEncryptedPrivateKey_Throws(string member)
     {
-        WalletFile.LoadOrCreate(_dir.Path, Passphrase, FastKdf).Dispose();
+        CreateWallet(_dir.Path, Passphrase).Dispose();
         EditJson(WalletPath, json =>
         {
             var encrypted = json["encryptedPrivateKey"]!.AsObject();
@@ -504,7 +504,7 @@ public sealed class WalletFileTests : IDisposable
     [Fact]
     public void Load_FileWithByteOrderMark_Loads()
     {
-        using var created = WalletFile.LoadOrCreate(_dir.Path, passphrase: null);
+        using var created = CreateWallet(_dir.Path, passphrase: null);
         File.WriteAllBytes(WalletPath, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(WalletPath)]);
 
         using var loaded = WalletFile.Load(WalletPath, passphrase: null);

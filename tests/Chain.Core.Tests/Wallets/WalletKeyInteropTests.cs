@@ -15,7 +15,7 @@ public sealed class WalletKeyInteropTests : IDisposable
 
     public WalletKeyInteropTests()
     {
-        _wallet = WalletFile.LoadOrCreate(_dir.Path, passphrase: null);
+        _wallet = WalletTestHelpers.CreateWallet(_dir.Path, passphrase: null);
         var json = JsonNode.Parse(File.ReadAllText(WalletFile.GetPath(_dir.Path)))!;
         _privateKeyPem = json["privateKey"]!.GetValue<string>();
     }

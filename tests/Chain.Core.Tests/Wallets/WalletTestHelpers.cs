@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Chain.Core.Tests.TestSupport;
 using Chain.Core.Wallets;
 
 namespace Chain.Core.Tests.Wallets;
@@ -10,6 +11,22 @@ internal static class WalletTestHelpers
     public static readonly ScryptParameters FastKdf = new(1 << 10, 8, 1);
 
     public const string Passphrase = "correct horse battery staple";
+
+    /// <summary>Creates the wallet in <paramref name="dataDir"/> from the shared test key (cheap: no key generation).</summary>
+    public static Wallet CreateWallet(string dataDir, string? passphrase, string? keyPem = null)
+    {
+        Directory.CreateDirectory(dataDir);
+        var pemPath = Path.Combine(dataDir, "import.pem");
+        File.WriteAllText(pemPath, keyPem ?? TestKeys.PemA);
+        try
+        {
+            return WalletFile.Import(dataDir, pemPath, passphrase, FastKdf);
+        }
+        finally
+        {
+            File.Delete(pemPath);
+        }
+    }
 
     /// <summary>Rewrites the wallet's JSON through <paramref name="edit"/> (bypassing AtomicFile on purpose).</summary>
     public static void EditJson(string path, Action<JsonObject> edit)

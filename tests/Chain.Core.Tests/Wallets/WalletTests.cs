@@ -12,7 +12,7 @@ public sealed class WalletTests : IDisposable
 
     public WalletTests()
     {
-        _wallet = WalletFile.LoadOrCreate(_dir.Path, passphrase: null);
+        _wallet = WalletTestHelpers.CreateWallet(_dir.Path, passphrase: null);
     }
 
     public void Dispose()
@@ -67,7 +67,7 @@ public sealed class WalletTests : IDisposable
     public void SignData_AfterDispose_ThrowsObjectDisposed()
     {
         using var dir = new TempDirectory();
-        var wallet = WalletFile.LoadOrCreate(dir.Path, passphrase: null);
+        var wallet = WalletTestHelpers.CreateWallet(dir.Path, passphrase: null);
         wallet.Dispose();
         wallet.Dispose();
 
