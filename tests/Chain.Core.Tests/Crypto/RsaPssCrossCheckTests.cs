@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Tests.TestSupport;
+using CsCheck;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Security;
+
+namespace Chain.Core.Tests.Crypto;
+
+/// <summary>
+/// The platform's RSA-PSS (via <see cref="RsaPss"/>) and BouncyCastle's independent PssSigner agree: SHA-256,
+/// MGF1-SHA-256, 32-byte salt, trailer 0xBC, both ways.
+/// </summary>
+public sealed class RsaPssCrossCheckTests : IDisposable
+{
+    private const byte Trailer = 0xBC;
+    private const int SaltLength = 32;
+
+    private readonly RSA _key = TestKeys.Load(TestKeys.PemA);
+    private readonly AsymmetricKeyParameter _bcPrivate;
+    private readonly AsymmetricKeyParameter _bcPublic;
+
+    public RsaPssCrossCheckTests()
+    {
+        _bcPrivate = PrivateKeyFactory.CreateKey(_key.ExportPkcs8PrivateKey());
+        _bcPublic = PublicKeyFactory.CreateKey(_key.ExportSubjectPublicKeyInfo());
+    }
+
+    public void Dispose() => _key.Dispose();
+
+    [Fact]
+    public void SignData_Platform_VerifiesWithBouncyCastle()
+    {
+        Gen.Byte.Array[0, 300].Sample(data =>
+        {
+            var signature = RsaPss.SignData(_key, data);
+            Assert.True(BouncyCastleVerify(data, signature));
+        }, iter: 25);
+    }
+
+    [Fact]
+    public void SignHash_Platform_VerifiesWithBouncyCastleOverTheData()
+    {
+        Gen.Byte.Array[0, 300].Sample(data =>
+        {
+            var signature = RsaPss.SignHash(_key, SHA256.HashData(data));
+            Assert.True(BouncyCastleVerify(data, signature));
+            Assert.True(BouncyCastleVerifyDigest(SHA256.HashData(data), signature));
+        }, iter: 25);
+    }
+
+    [Fact]
+    public void Sign_BouncyCastle_VerifiesWithPlatformVerifyDataAndVerifyHash()
+    {
+        Gen.Byte.Array[0, 300].Sample(data =>
+        {
+            var signature = BouncyCastleSign(data);
+            Assert.Equal(RsaPss.SignatureSize, signature.Length);
+            Assert.True(RsaPss.VerifyData(_key, data, signature));
+            Assert.True(RsaPss.VerifyHash(_key, SHA256.HashData(data), signature));
+        }, iter: 25);
+    }
+
+    [Fact]
+    public void Verify_TamperedSignature_FailsOnBothSides()
+    {
+        var data = "the same message"u8.ToArray();
+        var platform = RsaPss.SignData(_key, data);
+        var bouncy = BouncyCastleSign(data);
+
+        foreach (var signature in new[] { platform, bouncy })
+        {
+            for (var i = 0; i < signature.Length; i += 51)
+            {
+                var tampered = (byte[])signature.Clone();
+                tampered[i] ^= 0x04;
+                Assert.False(RsaPss.VerifyData(_key, data, tampered));
+                Assert.False(BouncyCastleVerify(data, tampered));
+            }
+        }
+    }
+
+    [Fact]
+    public void Verify_TamperedData_FailsOnBothSides()
+    {
+        var signature = RsaPss.SignData(_key, "amount=10"u8);
+
+        Assert.False(RsaPss.VerifyData(_key, "amount=11"u8, signature));
+        Assert.False(BouncyCastleVerify("amount=11"u8.ToArray(), signature));
+    }
+
+    [Fact]
+    public void Verify_SignatureWithOtherSaltLength_IsRejectedOnBothSides()
+    {
+        // The scheme fixes the salt at 32 bytes: a valid PSS signature with a 20-byte salt is not one of ours.
+        var data = "salt"u8.ToArray();
+        var signer = new PssSigner(new RsaBlindedEngine(), new Sha256Digest(), new Sha256Digest(), 20, Trailer);
+        signer.Init(true, new ParametersWithRandom(_bcPrivate, new SecureRandom()));
+        signer.BlockUpdate(data, 0, data.Length);
+        var signature = signer.GenerateSignature();
+
+        Assert.False(BouncyCastleVerify(data, signature));
+        Assert.False(RsaPss.VerifyData(_key, data, signature));
+    }
+
+    [Fact]
+    public void CreateSigned_Transaction_VerifiesWithBouncyCastleOverSigningBytesAndId()
+    {
+        var recipient = Address.Parse("00112233445566778899aabbccddeeff00112233");
+        var transaction = Transaction.CreateSigned(_key, network: 0xC0FFEE, recipient, amount: 1_000, fee: 5, nonce: 9);
+        var senderKey = PublicKeyFactory.CreateKey(transaction.SenderPublicKey);
+
+        // PSS over the signing bytes with SHA-256 hashes them to the id, which is what the platform signed.
+        Assert.True(BouncyCastleVerify(transaction.GetSigningBytes(), transaction.Signature, senderKey));
+        Assert.True(BouncyCastleVerifyDigest(transaction.Id.ToArray(), transaction.Signature, senderKey));
+        Assert.True(transaction.VerifySignature());
+
+        var tampered = (byte[])transaction.Signature.Clone();
+        tampered[^1] ^= 0x01;
+        Assert.False(BouncyCastleVerify(transaction.GetSigningBytes(), tampered, senderKey));
+        var forged = Transaction.FromParts(transaction.Network, transaction.SenderPublicKey, transaction.Recipient, transaction.Amount, transaction.Fee, transaction.Nonce, tampered);
+        Assert.False(forged.VerifySignature());
+    }
+
+    private static PssSigner NewSigner() =>
+        new(new RsaBlindedEngine(), new Sha256Digest(), new Sha256Digest(), SaltLength, Trailer);
+
+    private byte[] BouncyCastleSign(byte[] data)
+    {
+        var signer = NewSigner();
+        signer.Init(true, new ParametersWithRandom(_bcPrivate, new SecureRandom()));
+        signer.BlockUpdate(data, 0, data.Length);
+        return signer.GenerateSignature();
+    }
+
+    private bool BouncyCastleVerify(byte[] data, byte[] signature) => BouncyCastleVerify(data, signature, _bcPublic);
+
+    private static bool BouncyCastleVerify(byte[] data, byte[] signature, AsymmetricKeyParameter publicKey)
+    {
+        var verifier = NewSigner();
+        verifier.Init(false, publicKey);
+        verifier.BlockUpdate(data, 0, data.Length);
+        return verifier.VerifySignature(signature);
+    }
+
+    private bool BouncyCastleVerifyDigest(byte[] digest, byte[] signature) => BouncyCastleVerifyDigest(digest, signature, _bcPublic);
+
+    // A "raw" PSS signer takes the 32-byte digest as input instead of hashing the message itself.
+    private static bool BouncyCastleVerifyDigest(byte[] digest, byte[] signature, AsymmetricKeyParameter publicKey)
+    {
+        var verifier = PssSigner.CreateRawSigner(new RsaBlindedEngine(), new Sha256Digest(), new Sha256Digest(), SaltLength, Trailer);
+        verifier.Init(false, publicKey);
+        verifier.BlockUpdate(digest, 0, digest.Length);
+        return verifier.VerifySignature(signature);
+    }
+}
