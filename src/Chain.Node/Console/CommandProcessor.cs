@@ -190,7 +190,7 @@ public sealed class CommandProcessor(
     {
         if (Address.TryParse(keyOrAddress, out var address))
         {
-            var spki = address == wallet.Address ? wallet.PublicKey : FindPublicKey(address)
+            var spki = address == wallet.Address ? wallet.PublicKey.ToArray() : FindPublicKey(address)
                 ?? throw new CommandException($"no public key known for address {address} (it has never sent a transaction); give a public key file");
             return RsaPss.TryImportPublicKey(spki) ?? throw new CommandException("the known public key is not an RSA-2048 key");
         }

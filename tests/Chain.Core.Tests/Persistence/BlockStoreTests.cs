@@ -1,3 +1,4 @@
+using Chain.Core.Tests.TestSupport;
 using Chain.Core.Ledger;
 using Chain.Core.Persistence;
 
