@@ -36,6 +36,9 @@ public sealed class NodeOptions
     /// <summary>A file whose first line is the wallet passphrase (the CHAIN_WALLET_PASSPHRASE variable is the other way).</summary>
     public string WalletPassphraseFile { get; set; } = string.Empty;
 
+    /// <summary>The neighbours, one entry each.</summary>
+    public IReadOnlyList<string> PeerList => Peers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The data folder actually used.</summary>
     public string ResolvedDataDir => string.IsNullOrWhiteSpace(DataDir) ? Path.Combine("data", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) : DataDir;
 

@@ -1,0 +1,58 @@
+using System.Net;
+using Chain.Core.Ledger;
+using Chain.Network.Peers;
+using Microsoft.Extensions.Options;
+
+namespace Chain.Node.Configuration;
+
+/// <summary>Checks the settings at start; each failure names the setting and its switch.</summary>
+public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+{
+    /// <summary>Most miner threads accepted.</summary>
+    public const int MaxMinerThreads = 256;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, NodeOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"--port (Node:Port): {options.Port} is not a port number (0-65535)");
+        }
+
+        if (!IPAddress.TryParse(options.Bind, out _))
+        {
+            failures.Add($"--bind (Node:Bind): '{options.Bind}' is not an IP address");
+        }
+
+        if (NetworkParameters.Find(options.Network) is null)
+        {
+            failures.Add($"--network (Node:Network): unknown network '{options.Network}' (use {string.Join(" or ", NetworkParameters.All.Select(n => n.Name))})");
+        }
+
+        if (options.MinerThreads is < 0 or > MaxMinerThreads)
+        {
+            failures.Add($"--miner-threads (Node:MinerThreads): {options.MinerThreads} is not between 0 and {MaxMinerThreads}");
+        }
+
+        foreach (var peer in options.PeerList)
+        {
+            if (!PeerAddress.TryParse(peer, out _, out var error))
+            {
+                failures.Add($"--peers (Node:Peers): '{peer}': {error}");
+            }
+        }
+
+        if (options.ImportKey.Length > 0 && !File.Exists(options.ImportKey))
+        {
+            failures.Add($"--import-key (Node:ImportKey): file '{options.ImportKey}' not found");
+        }
+
+        if (options.WalletPassphraseFile.Length > 0 && !File.Exists(options.WalletPassphraseFile))
+        {
+            failures.Add($"--wallet-passphrase-file (Node:WalletPassphraseFile): file '{options.WalletPassphraseFile}' not found");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

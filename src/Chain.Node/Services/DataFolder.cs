@@ -1,0 +1,99 @@
+using Chain.Core.Ledger;
+using Chain.Core.Persistence;
+using Chain.Core.Wallets;
+using Chain.Node.Configuration;
+
+namespace Chain.Node.Services;
+
+/// <summary>
+/// The node's data folder: <c>network</c> (which network the folder belongs to), <c>wallet.json</c>,
+/// <c>node.key</c>, <c>blocks.dat</c> and <c>pending.dat</c>. Opened once at start; a folder of another
+/// network is refused rather than mixed.
+/// </summary>
+public sealed class DataFolder : IDisposable
+{
+    /// <summary>The marker file naming the folder's network.</summary>
+    public const string NetworkFileName = "network";
+
+    /// <summary>Environment variable holding the wallet passphrase.</summary>
+    public const string PassphraseVariable = "CHAIN_WALLET_PASSPHRASE";
+
+    private DataFolder(string path, BlockStore blocks, IReadOnlyList<Block> storedBlocks, StoreRecovery recovery)
+    {
+        Path = path;
+        Blocks = blocks;
+        StoredBlocks = storedBlocks;
+        Recovery = recovery;
+        Pending = new PendingTransactionStore(path);
+    }
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The block archive.</summary>
+    public BlockStore Blocks { get; }
+
+    /// <summary>The blocks found at start, in file order.</summary>
+    public IReadOnlyList<Block> StoredBlocks { get; }
+
+    /// <summary>What recovery did to a torn last record.</summary>
+    public StoreRecovery Recovery { get; }
+
+    /// <summary>The node's own pending transactions.</summary>
+    public PendingTransactionStore Pending { get; }
+
+    /// <summary>Opens (creating if needed) the folder for <paramref name="network"/>; throws <see cref="DataFolderException"/> on a mismatch.</summary>
+    public static DataFolder Open(NodeOptions options, NetworkParameters network)
+    {
+        var path = System.IO.Path.GetFullPath(options.ResolvedDataDir);
+        Directory.CreateDirectory(path);
+        var marker = System.IO.Path.Combine(path, NetworkFileName);
+        if (File.Exists(marker))
+        {
+            var recorded = File.ReadAllText(marker).Trim();
+            if (!string.Equals(recorded, network.Name, StringComparison.Ordinal))
+            {
+                throw new DataFolderException($"--data-dir (Node:DataDir): {path} holds the '{recorded}' network, not '{network.Name}'; choose another folder or --network {recorded}");
+            }
+        }
+        else
+        {
+            AtomicFile.Write(marker, System.Text.Encoding.UTF8.GetBytes(network.Name + "\n"));
+        }
+
+        var store = BlockStore.Open(path, out var blocks, out var recovery);
+        return new DataFolder(path, store, blocks, recovery);
+    }
+
+    /// <summary>Loads the wallet, creating it (or importing <c>--import-key</c>) when the folder has none.</summary>
+    public Wallet OpenWallet(NodeOptions options)
+    {
+        var passphrase = ReadPassphrase(options);
+        var exists = File.Exists(WalletFile.GetPath(Path));
+        if (options.ImportKey.Length > 0)
+        {
+            if (exists)
+            {
+                throw new DataFolderException($"--import-key (Node:ImportKey): {WalletFile.GetPath(Path)} already exists and is never replaced; use another --data-dir");
+            }
+
+            return WalletFile.Import(Path, options.ImportKey, passphrase);
+        }
+
+        return WalletFile.LoadOrCreate(Path, passphrase);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Blocks.Dispose();
+
+    private static string? ReadPassphrase(NodeOptions options)
+    {
+        if (options.WalletPassphraseFile.Length > 0)
+        {
+            return File.ReadLines(options.WalletPassphraseFile).FirstOrDefault() ?? string.Empty;
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable(PassphraseVariable);
+        return string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
+    }
+}

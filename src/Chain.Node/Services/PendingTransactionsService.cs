@@ -1,0 +1,85 @@
+using System.Threading.Channels;
+using Chain.Core.Ledger;
+using Chain.Core.Wallets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chain.Node.Services;
+
+/// <summary>
+/// Keeps the wallet's own pending transactions in <c>pending.dat</c>: at start they go back into the
+/// mempool (and so are announced again); afterwards the file is rewritten whenever the mempool or the tip
+/// changes, and once more at shutdown.
+/// </summary>
+public sealed partial class PendingTransactionsService(Blockchain chain, Wallet wallet, DataFolder data, ILogger<PendingTransactionsService> logger) : BackgroundService
+{
+    // Capacity one, dropping extra signals: one pending "save" covers any number of changes.
+    private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var tx in data.Pending.Load())
+        {
+            var result = chain.SubmitTransaction(tx);
+            LogRestored(logger, tx.Id.ToString(), result.ToString());
+        }
+
+        chain.TransactionAdded += OnTransactionAdded;
+        chain.TipChanged += OnTipChanged;
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        chain.TransactionAdded -= OnTransactionAdded;
+        chain.TipChanged -= OnTipChanged;
+        await base.StopAsync(cancellationToken);
+        Save();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _dirty.Reader.WaitToReadAsync(stoppingToken))
+            {
+                _dirty.Reader.TryRead(out _);
+                Save();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnTransactionAdded(Transaction tx)
+    {
+        if (!tx.IsCoinbase && tx.Sender == wallet.Address)
+        {
+            _dirty.Writer.TryWrite(true);
+        }
+    }
+
+    private void OnTipChanged(ChainUpdate update) => _dirty.Writer.TryWrite(true);
+
+    private void Save()
+    {
+        try
+        {
+            data.Pending.Save(chain.GetMempool().Where(t => t.Sender == wallet.Address));
+        }
+        catch (IOException e)
+        {
+            LogSaveFailed(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored own pending transaction {Id}: {Result}")]
+    private static partial void LogRestored(ILogger logger, string id, string result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save pending transactions: {Reason}")]
+    private static partial void LogSaveFailed(ILogger logger, string reason);
+}
