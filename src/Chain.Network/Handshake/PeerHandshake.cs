@@ -1,0 +1,427 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Chain.Core.Crypto;
+using Chain.Network.Transport;
+
+namespace Chain.Network.Handshake;
+
+/// <summary>
+/// Runs the handshake of PROTOCOL.md over a connected pipe pair: hello (initiator first), key exchange (RSA-OAEP
+/// secret and RSA-PSS transcript signature each way), HKDF session keys, then one sealed Finished frame each way.
+/// The caller bounds it with a timeout through the cancellation token.
+/// </summary>
+public static class PeerHandshake
+{
+    /// <summary>The protocol version this code speaks.</summary>
+    public const int ProtocolVersion = 1;
+
+    /// <summary>Largest plaintext handshake frame; far below <see cref="FrameReader.MaxFrameSize"/> since no peer is authenticated yet.</summary>
+    public const int MaxHandshakeFrameSize = 16 * 1024;
+
+    /// <summary>Length of the hello nonce and of each key-exchange secret, in bytes.</summary>
+    public const int NonceSize = 32;
+
+    /// <summary>Longest user agent accepted, in characters.</summary>
+    public const int MaxUserAgentLength = 256;
+
+    /// <summary>Longest disconnect reason sent or shown, in characters.</summary>
+    public const int MaxReasonLength = 256;
+
+    /// <summary>Longest cumulative work field: a UInt128 in hex.</summary>
+    public const int MaxWorkHexLength = 32;
+
+    /// <summary>The user agent when none is configured.</summary>
+    public const string DefaultUserAgent = "chain/1.0";
+
+    /// <summary>Prefix of the data the initiator signs in its key exchange.</summary>
+    public const string InitiatorSignatureLabel = "chain/1 key exchange initiator";
+
+    /// <summary>Prefix of the data the responder signs in its key exchange.</summary>
+    public const string ResponderSignatureLabel = "chain/1 key exchange responder";
+
+    /// <summary>Reason: the peer's magic differs.</summary>
+    public const string WrongNetworkReason = "different network";
+
+    /// <summary>Reason: the peer's genesis hash differs.</summary>
+    public const string WrongGenesisReason = "different genesis block";
+
+    /// <summary>Reason: the peer speaks another protocol version.</summary>
+    public const string WrongVersionReason = "unsupported protocol version";
+
+    /// <summary>Reason: the hello's node id is not the hash of its key.</summary>
+    public const string NodeIdMismatchReason = "node id does not match node key";
+
+    /// <summary>Reason: the peer is not the pinned node.</summary>
+    public const string UnexpectedNodeIdReason = "unexpected node id";
+
+    /// <summary>Reason: we reached ourselves.</summary>
+    public const string SelfConnectionReason = "connection to self";
+
+    /// <summary>Reason: a handshake frame is not what was expected.</summary>
+    public const string MalformedReason = "malformed handshake message";
+
+    /// <summary>Reason: the key-exchange signature does not verify.</summary>
+    public const string BadSignatureReason = "invalid key exchange signature";
+
+    /// <summary>Reason: the Finished frame did not authenticate (wrong keys; also how a bad OAEP secret shows).</summary>
+    public const string AuthenticationFailedReason = "handshake authentication failed";
+
+    /// <summary>Prefix of the exception message when the peer refused us.</summary>
+    public const string RefusedByPeerPrefix = "refused by peer: ";
+
+    private static readonly RSAEncryptionPadding Oaep = RSAEncryptionPadding.OaepSHA256;
+
+    /// <summary>Runs the handshake; returns the authenticated peer and session ciphers.</summary>
+    /// <param name="input">Reads from the peer; bytes after the handshake stay buffered in it.</param>
+    /// <param name="output">Writes to the peer.</param>
+    /// <param name="settings">Our side.</param>
+    /// <param name="isInitiator">True when we dialled.</param>
+    /// <param name="expectedNodeId">The pinned node id of the peer, if any.</param>
+    /// <param name="cancellationToken">Cancels (times out) the handshake.</param>
+    /// <exception cref="PeerProtocolException">The handshake failed or either side refused; the message says why.</exception>
+    public static async Task<HandshakeResult> RunAsync(
+        PipeReader input,
+        PipeWriter output,
+        HandshakeSettings settings,
+        bool isInitiator,
+        string? expectedNodeId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(settings);
+        var ephemeral = EphemeralKey.Generate();
+        var nonce = settings.Nonce ?? RandomNumberGenerator.GetBytes(NonceSize);
+        if (nonce.Length != NonceSize)
+        {
+            throw new ArgumentException($"A hello nonce is {NonceSize} bytes.", nameof(settings));
+        }
+
+        var ownHello = FrameWriter.Encode(JsonSerializer.SerializeToUtf8Bytes(BuildHello(settings, ephemeral, nonce), HandshakeJsonContext.Default.HelloMessage), MaxHandshakeFrameSize);
+
+        byte[] peerHello;
+        ValidHello peer;
+        if (isInitiator)
+        {
+            await FrameWriter.WriteRawAsync(output, ownHello, cancellationToken);
+            peerHello = FrameWriter.Encode(await FrameReader.ReadFrameAsync(input, MaxHandshakeFrameSize, cancellationToken), MaxHandshakeFrameSize);
+            peer = await ValidateHelloAsync(output, peerHello, settings, nonce, expectedNodeId, cancellationToken);
+        }
+        else
+        {
+            peerHello = FrameWriter.Encode(await FrameReader.ReadFrameAsync(input, MaxHandshakeFrameSize, cancellationToken), MaxHandshakeFrameSize);
+            peer = await ValidateHelloAsync(output, peerHello, settings, nonce, expectedNodeId, cancellationToken);
+            await FrameWriter.WriteRawAsync(output, ownHello, cancellationToken);
+        }
+
+        using var peerKey = peer.Key;
+        var (helloI, helloR) = isInitiator ? (ownHello, peerHello) : (peerHello, ownHello);
+        var hellosHash = Hash(helloI, helloR);
+
+        // Key exchange: our secret, readable only with the peer's node key, and proof that we hold ours.
+        var ownSecret = RandomNumberGenerator.GetBytes(NonceSize);
+        var ownCiphertext = (settings.EncryptSecretToOverride ?? peerKey).Encrypt(ownSecret, Oaep);
+        var ownSignature = RsaPss.SignData(settings.NodeKey.Rsa, SignedData(isInitiator, hellosHash, ownCiphertext));
+        var ownKex = FrameWriter.Encode(
+            JsonSerializer.SerializeToUtf8Bytes(new KeyExchangeMessage { Secret = Convert.ToBase64String(ownCiphertext), Signature = Convert.ToBase64String(ownSignature) }, HandshakeJsonContext.Default.KeyExchangeMessage),
+            MaxHandshakeFrameSize);
+        await FrameWriter.WriteRawAsync(output, ownKex, cancellationToken);
+
+        var peerKexBody = await FrameReader.ReadFrameAsync(input, MaxHandshakeFrameSize, cancellationToken);
+        var peerKex = Parse(peerKexBody, KeyExchangeMessage.TypeName, HandshakeJsonContext.Default.KeyExchangeMessage);
+        var peerCiphertext = DecodeBase64(peerKex?.Secret, RsaPss.SignatureSize);
+        var peerSignature = DecodeBase64(peerKex?.Signature, RsaPss.SignatureSize);
+        if (peerCiphertext is null || peerSignature is null)
+        {
+            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+        }
+
+        if (!RsaPss.VerifyData(peerKey, SignedData(!isInitiator, hellosHash, peerCiphertext), peerSignature))
+        {
+            throw await RefuseAsync(output, BadSignatureReason, cancellationToken);
+        }
+
+        var peerSecret = DecryptSecret(settings.NodeKey, peerCiphertext);
+        var peerKexFrame = FrameWriter.Encode(peerKexBody, MaxHandshakeFrameSize);
+        var transcriptHash = isInitiator ? Hash(helloI, helloR, ownKex, peerKexFrame) : Hash(helloI, helloR, peerKexFrame, ownKex);
+        var shared = ephemeral.Agree(peer.EphemeralKey);
+        var keys = isInitiator
+            ? SessionKeys.Derive(shared, ownSecret, peerSecret, transcriptHash)
+            : SessionKeys.Derive(shared, peerSecret, ownSecret, transcriptHash);
+        CryptographicOperations.ZeroMemory(shared);
+        CryptographicOperations.ZeroMemory(ownSecret);
+        CryptographicOperations.ZeroMemory(peerSecret);
+
+        var sender = new FrameCipher(isInitiator ? keys.InitiatorToResponder : keys.ResponderToInitiator);
+        var receiver = new FrameCipher(isInitiator ? keys.ResponderToInitiator : keys.InitiatorToResponder);
+        CryptographicOperations.ZeroMemory(keys.InitiatorToResponder);
+        CryptographicOperations.ZeroMemory(keys.ResponderToInitiator);
+        try
+        {
+            // Key confirmation: only a peer holding its node key (to read our secret) and the transcript can open ours.
+            await FrameWriter.WriteRawAsync(output, sender.Seal(FrameKind.Finished, []), cancellationToken);
+            var finished = await FrameReader.ReadFrameAsync(input, MaxHandshakeFrameSize, cancellationToken);
+            FrameKind kind;
+            ReadOnlyMemory<byte> body;
+            try
+            {
+                (kind, body) = receiver.Open(finished.AsSpan());
+            }
+            catch (PeerProtocolException)
+            {
+                if (TryReadRefusal(finished) is { } refusal)
+                {
+                    throw Refused(refusal);
+                }
+
+                throw await RefuseAsync(output, AuthenticationFailedReason, cancellationToken);
+            }
+
+            if (kind != FrameKind.Finished || !body.IsEmpty)
+            {
+                throw new PeerProtocolException(MalformedReason);
+            }
+
+            return new HandshakeResult(peer.Hello, isInitiator, sender, receiver);
+        }
+        catch
+        {
+            sender.Dispose();
+            receiver.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The data each side signs: its role's label, the hash of both hellos, and its own OAEP ciphertext.</summary>
+    internal static byte[] SignedData(bool initiator, ReadOnlySpan<byte> hellosHash, ReadOnlySpan<byte> ciphertext)
+    {
+        var label = Encoding.ASCII.GetBytes(initiator ? InitiatorSignatureLabel : ResponderSignatureLabel);
+        return [.. label, .. hellosHash, .. ciphertext];
+    }
+
+    /// <summary>Reduces a reason to something safe to send and log: printable ASCII, bounded length.</summary>
+    internal static string Sanitize(string? reason)
+    {
+        if (string.IsNullOrEmpty(reason))
+        {
+            return "(no reason)";
+        }
+
+        var clean = new string([.. reason.Take(MaxReasonLength).Select(c => c is >= ' ' and <= '~' ? c : '?')]);
+        return clean;
+    }
+
+    private static HelloMessage BuildHello(HandshakeSettings settings, EphemeralKey ephemeral, byte[] nonce)
+    {
+        if (settings.UserAgent.Length > MaxUserAgentLength)
+        {
+            throw new ArgumentException($"The user agent is longer than {MaxUserAgentLength} characters.", nameof(settings));
+        }
+
+        return new HelloMessage
+        {
+            Version = ProtocolVersion,
+            Magic = settings.Network.Magic,
+            Genesis = settings.Network.GenesisHash.ToString(),
+            NodeKey = Convert.ToBase64String(settings.NodeKey.PublicKey),
+            NodeId = settings.NodeKey.NodeId,
+            ListenPort = settings.ListenPort,
+            BestHeight = settings.Status.BestHeight,
+            CumulativeWork = settings.Status.CumulativeWork.ToString("x", CultureInfo.InvariantCulture),
+            UserAgent = settings.UserAgent,
+            EphemeralKey = Convert.ToBase64String(ephemeral.PublicKey),
+            Nonce = Convert.ToBase64String(nonce),
+        };
+    }
+
+    private static async Task<ValidHello> ValidateHelloAsync(PipeWriter output, byte[] helloFrame, HandshakeSettings settings, byte[] ownNonce, string? expectedNodeId, CancellationToken cancellationToken)
+    {
+        HelloMessage? hello;
+        try
+        {
+            hello = Parse(helloFrame.AsSpan(FrameReader.HeaderSize), HelloMessage.TypeName, HandshakeJsonContext.Default.HelloMessage);
+        }
+        catch (PeerProtocolException e) when (!e.Message.StartsWith(RefusedByPeerPrefix, StringComparison.Ordinal))
+        {
+            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+        }
+
+        if (hello is null)
+        {
+            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+        }
+
+        if (hello.Version != ProtocolVersion)
+        {
+            throw await RefuseAsync(output, WrongVersionReason, cancellationToken);
+        }
+
+        if (hello.Magic != settings.Network.Magic)
+        {
+            throw await RefuseAsync(output, WrongNetworkReason, cancellationToken);
+        }
+
+        if (!Hash256.TryParse(hello.Genesis, out var genesis) || genesis != settings.Network.GenesisHash)
+        {
+            throw await RefuseAsync(output, WrongGenesisReason, cancellationToken);
+        }
+
+        var keyBytes = DecodeBase64(hello.NodeKey, MaxHandshakeFrameSize, exact: false);
+        var ephemeralKey = DecodeBase64(hello.EphemeralKey, EphemeralKey.Size);
+        var nonce = DecodeBase64(hello.Nonce, NonceSize);
+        var key = keyBytes is null ? null : RsaPss.TryImportPublicKey(keyBytes);
+        if (key is null || ephemeralKey is null || nonce is null
+            || hello.ListenPort is < 0 or > 65_535
+            || hello.UserAgent is not { Length: <= MaxUserAgentLength }
+            || !TryParseWork(hello.CumulativeWork, out var work))
+        {
+            key?.Dispose();
+            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+        }
+
+        try
+        {
+            if (hello.NodeId != NodeKey.ComputeNodeId(keyBytes))
+            {
+                throw await RefuseAsync(output, NodeIdMismatchReason, cancellationToken);
+            }
+
+            if (hello.NodeId == settings.NodeKey.NodeId || nonce.AsSpan().SequenceEqual(ownNonce) || settings.IsOwnNonce?.Invoke(nonce) == true)
+            {
+                throw await RefuseAsync(output, SelfConnectionReason, cancellationToken);
+            }
+
+            if (expectedNodeId is not null && !string.Equals(hello.NodeId, expectedNodeId, StringComparison.OrdinalIgnoreCase))
+            {
+                throw await RefuseAsync(output, UnexpectedNodeIdReason, cancellationToken);
+            }
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+
+        var peer = new PeerHello(hello.Version, hello.Magic, genesis, hello.NodeId, hello.ListenPort, hello.BestHeight, work, hello.UserAgent);
+        return new ValidHello(peer, key, ephemeralKey);
+    }
+
+    // Reads the type first; a peer's refusal becomes an exception carrying its reason.
+    private static T? Parse<T>(ReadOnlySpan<byte> body, string expectedType, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize(body, HandshakeJsonContext.Default.HandshakeEnvelope);
+            if (envelope?.Type == DisconnectMessage.TypeName)
+            {
+                var refusal = JsonSerializer.Deserialize(body, HandshakeJsonContext.Default.DisconnectMessage);
+                throw Refused(refusal?.Reason);
+            }
+
+            if (envelope?.Type != expectedType)
+            {
+                throw new PeerProtocolException($"{MalformedReason}: expected \"{expectedType}\".");
+            }
+
+            return JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException e)
+        {
+            throw new PeerProtocolException(MalformedReason, e);
+        }
+    }
+
+    private static string? TryReadRefusal(byte[] body)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize(body, HandshakeJsonContext.Default.HandshakeEnvelope);
+            return envelope?.Type == DisconnectMessage.TypeName
+                ? JsonSerializer.Deserialize(body, HandshakeJsonContext.Default.DisconnectMessage)?.Reason ?? string.Empty
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static PeerProtocolException Refused(string? reason) => new(RefusedByPeerPrefix + Sanitize(reason));
+
+    // Tells the peer why (best effort), and returns the exception to throw.
+    private static async Task<PeerProtocolException> RefuseAsync(PipeWriter output, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(new DisconnectMessage { Reason = reason }, HandshakeJsonContext.Default.DisconnectMessage);
+            await FrameWriter.WriteRawAsync(output, FrameWriter.Encode(body, MaxHandshakeFrameSize), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or PeerProtocolException or ObjectDisposedException)
+        {
+            // The connection is going away anyway; the reason is still logged on our side.
+        }
+
+        return new PeerProtocolException(reason);
+    }
+
+    // OAEP failures are not reported: a random secret makes them surface as the generic Finished authentication failure.
+    private static byte[] DecryptSecret(NodeKey nodeKey, byte[] ciphertext)
+    {
+        try
+        {
+            var secret = nodeKey.Rsa.Decrypt(ciphertext, Oaep);
+            if (secret.Length == NonceSize)
+            {
+                return secret;
+            }
+        }
+        catch (CryptographicException)
+        {
+        }
+
+        return RandomNumberGenerator.GetBytes(NonceSize);
+    }
+
+    // Fixed-size fields (nonce, ephemeral key, ciphertext, signature) must be exact; the node key is only bounded.
+    private static byte[]? DecodeBase64(string? text, int length, bool exact = true)
+    {
+        if (text is null || text.Length > (length + 2) / 3 * 4)
+        {
+            return null;
+        }
+
+        var bytes = new byte[length];
+        if (!Convert.TryFromBase64String(text, bytes, out var written) || (exact && written != length))
+        {
+            return null;
+        }
+
+        return bytes[..written];
+    }
+
+    private static bool TryParseWork(string? hex, out UInt128 work)
+    {
+        work = UInt128.Zero;
+        return hex is { Length: > 0 and <= MaxWorkHexLength }
+            && hex.All(char.IsAsciiHexDigit)
+            && UInt128.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out work);
+    }
+
+    private static byte[] Hash(params ReadOnlySpan<byte[]> parts)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var part in parts)
+        {
+            sha.AppendData(part);
+        }
+
+        return sha.GetHashAndReset();
+    }
+
+    private sealed record ValidHello(PeerHello Hello, RSA Key, byte[] EphemeralKey);
+}

@@ -1,0 +1,356 @@
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Chain.Network.Handshake;
+using Chain.Network.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Chain.Network.Peers;
+
+/// <summary>
+/// One authenticated, encrypted connection after its handshake: a read loop that opens frames and hands payloads
+/// on, one writer task fed by a bounded queue, and a keepalive timer. A peer that lets its queue fill up, sends an
+/// unauthentic frame or stays silent past the idle timeout is disconnected.
+/// </summary>
+public sealed class PeerConnection
+{
+    /// <summary>Largest ping body; the pong echoes it.</summary>
+    public const int MaxPingSize = 64;
+
+    /// <summary>Shortest keepalive timer period.</summary>
+    private static readonly TimeSpan MinTickPeriod = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Reason given to a peer whose send queue overflowed.</summary>
+    public const string SlowPeerReason = "send queue full (peer too slow)";
+
+    /// <summary>Reason given to a peer that sent nothing for the idle timeout.</summary>
+    public const string IdleReason = "idle timeout";
+
+    /// <summary>Prefix of the reason when the peer closed with a disconnect frame.</summary>
+    public const string PeerDisconnectedPrefix = "peer disconnected: ";
+
+    private readonly Stream _stream;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly HandshakeResult _session;
+    private readonly PeerManagerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<PeerConnection, ReadOnlyMemory<byte>, CancellationToken, ValueTask> _onPayload;
+    private readonly Func<PeerConnection, ValueTask> _onClosed;
+    private readonly Channel<Outgoing> _queue;
+    private readonly CancellationTokenSource _readStop = new();
+    private readonly CancellationTokenSource _writeStop;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _queuedBytes;
+    private long _lastReceived;
+    private long _lastPing;
+    private int _closing;
+    private int _started;
+    private string? _reason;
+
+    internal PeerConnection(
+        Stream stream,
+        PipeReader input,
+        PipeWriter output,
+        HandshakeResult session,
+        bool isInbound,
+        IPEndPoint remoteEndPoint,
+        PeerManagerOptions options,
+        TimeProvider time,
+        ILogger logger,
+        Func<PeerConnection, ReadOnlyMemory<byte>, CancellationToken, ValueTask> onPayload,
+        Func<PeerConnection, ValueTask> onClosed)
+    {
+        _stream = stream;
+        _input = input;
+        _output = output;
+        _session = session;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _onPayload = onPayload;
+        _onClosed = onClosed;
+        IsInbound = isInbound;
+        RemoteEndPoint = remoteEndPoint;
+        ConnectedAt = time.GetUtcNow();
+        _writeStop = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.SendQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _lastReceived = _lastPing = time.GetTimestamp();
+    }
+
+    /// <summary>The peer's node id (64 lower-case hex).</summary>
+    public string NodeId => Hello.NodeId;
+
+    /// <summary>The peer's hello: best height, cumulative work and listen port when it connected.</summary>
+    public PeerHello Hello => _session.Peer;
+
+    /// <summary>The peer's address and port as seen by this node.</summary>
+    public IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>True when the peer dialled us.</summary>
+    public bool IsInbound { get; }
+
+    /// <summary>When the handshake completed.</summary>
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>False once the connection is closing or closed.</summary>
+    public bool IsConnected => Volatile.Read(ref _closing) == 0;
+
+    /// <summary>Why the connection closed, once it has.</summary>
+    public string? DisconnectReason => Volatile.Read(ref _reason);
+
+    /// <summary>Completes when the connection is closed and its resources released.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>True once a connected event was published for this connection.</summary>
+    internal bool Announced { get; set; }
+
+    /// <summary>
+    /// Queues <paramref name="payload"/> for sending; the memory is not copied and must not change afterwards.
+    /// False when closed, or when the peer's queue is full, in which case the peer is disconnected.
+    /// </summary>
+    /// <exception cref="ArgumentException">The payload exceeds <see cref="FrameCipher.MaxPayloadSize"/>.</exception>
+    public bool TrySend(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.Length > FrameCipher.MaxPayloadSize)
+        {
+            throw new ArgumentException($"A payload of {payload.Length} bytes exceeds the maximum of {FrameCipher.MaxPayloadSize}.", nameof(payload));
+        }
+
+        return Enqueue(FrameKind.Data, payload);
+    }
+
+    /// <summary>Sends a disconnect frame with <paramref name="reason"/> (after what is queued, within the close timeout) and closes.</summary>
+    public Task DisconnectAsync(string reason)
+    {
+        Close(reason, graceful: true);
+        return Completion;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{NodeId[..16]}… {(IsInbound ? "in" : "out")} {RemoteEndPoint}";
+
+    /// <summary>Starts the loops; called once by the manager.</summary>
+    internal void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = RunAsync();
+        }
+    }
+
+    /// <summary>Begins closing: stops reading at once; sends the queue and a disconnect frame first when graceful.</summary>
+    internal void Close(string reason, bool graceful)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _reason, reason);
+
+        // Callbacks run on the thread pool, never inside a caller of TrySend or the timer.
+        _ = _readStop.CancelAsync();
+        if (graceful)
+        {
+            var body = Encoding.ASCII.GetBytes(PeerHandshake.Sanitize(reason));
+            Interlocked.Add(ref _queuedBytes, body.Length);
+            _queue.Writer.TryWrite(new Outgoing(FrameKind.Disconnect, body));
+            _queue.Writer.TryComplete();
+            _writeStop.CancelAfter(_options.CloseTimeout);
+        }
+        else
+        {
+            _queue.Writer.TryComplete();
+            _ = _writeStop.CancelAsync();
+        }
+    }
+
+    private bool Enqueue(FrameKind kind, ReadOnlyMemory<byte> body)
+    {
+        if (!IsConnected)
+        {
+            return false;
+        }
+
+        if (Interlocked.Add(ref _queuedBytes, body.Length) > _options.MaxQueuedBytes || !_queue.Writer.TryWrite(new Outgoing(kind, body)))
+        {
+            Interlocked.Add(ref _queuedBytes, -body.Length);
+            if (IsConnected)
+            {
+                Close(SlowPeerReason, graceful: false);
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task RunAsync()
+    {
+        var shortest = _options.PingInterval < _options.IdleTimeout ? _options.PingInterval : _options.IdleTimeout;
+        var period = shortest / 4 > MinTickPeriod ? shortest / 4 : MinTickPeriod;
+        using var timer = _time.CreateTimer(_ => Tick(), null, period, period);
+        try
+        {
+            await Task.WhenAll(ReadLoopAsync(), WriteLoopAsync());
+        }
+        finally
+        {
+            await timer.DisposeAsync();
+            await _input.CompleteAsync();
+            await _output.CompleteAsync();
+            await _stream.DisposeAsync();
+            _session.Dispose();
+            _readStop.Dispose();
+            _writeStop.Dispose();
+            try
+            {
+                await _onClosed(this);
+            }
+            finally
+            {
+                _completion.TrySetResult();
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var token = _readStop.Token;
+        try
+        {
+            while (IsConnected)
+            {
+                var result = await _input.ReadAsync(token);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (IsConnected && FrameReader.TryReadFrame(ref buffer, out var frame))
+                    {
+                        Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+                        var (kind, body) = _session.Receiver.Open(frame);
+                        switch (kind)
+                        {
+                            case FrameKind.Data:
+                                await _onPayload(this, body, token);
+                                break;
+                            case FrameKind.Ping when body.Length <= MaxPingSize:
+                                Enqueue(FrameKind.Pong, body);
+                                break;
+                            case FrameKind.Pong:
+                                break;
+                            case FrameKind.Disconnect:
+                                Close(PeerDisconnectedPrefix + PeerHandshake.Sanitize(Encoding.ASCII.GetString(body.Span)), graceful: false);
+                                return;
+                            default:
+                                throw new PeerProtocolException($"Unexpected {kind} frame.");
+                        }
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        Close(buffer.IsEmpty ? "connection closed by peer" : "connection closed inside a frame", graceful: false);
+                        return;
+                    }
+                }
+                finally
+                {
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (PeerProtocolException e)
+        {
+            Close(e.Message, graceful: true);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            Close("connection error: " + e.Message, graceful: false);
+        }
+        catch (Exception e)
+        {
+            _logger.ConnectionFailed(NodeId, e);
+            Close("internal error", graceful: false);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var token = _writeStop.Token;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(token))
+            {
+                // Seal everything already queued, then flush once.
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    Interlocked.Add(ref _queuedBytes, -item.Body.Length);
+                    var span = _output.GetSpan(FrameCipher.SealedLength(item.Body.Length));
+                    _output.Advance(_session.Sender.Seal(item.Kind, item.Body.Span, span));
+                }
+
+                var flush = await _output.FlushAsync(token);
+                if (flush.IsCompleted)
+                {
+                    Close("connection closed by peer", graceful: false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Close("send timed out", graceful: false);
+        }
+        catch (PeerProtocolException e)
+        {
+            Close(e.Message, graceful: false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Close("connection error: " + e.Message, graceful: false);
+        }
+        catch (Exception e)
+        {
+            _logger.ConnectionFailed(NodeId, e);
+            Close("internal error", graceful: false);
+        }
+    }
+
+    private void Tick()
+    {
+        if (!IsConnected)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(Volatile.Read(ref _lastReceived), now) >= _options.IdleTimeout)
+        {
+            Close(IdleReason, graceful: true);
+            return;
+        }
+
+        if (_time.GetElapsedTime(Volatile.Read(ref _lastPing), now) >= _options.PingInterval)
+        {
+            Volatile.Write(ref _lastPing, now);
+            var body = new byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64BigEndian(body, now);
+            Enqueue(FrameKind.Ping, body);
+        }
+    }
+
+    private readonly record struct Outgoing(FrameKind Kind, ReadOnlyMemory<byte> Body);
+}

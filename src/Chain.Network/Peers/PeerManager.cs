@@ -1,0 +1,495 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Chain.Core.Ledger;
+using Chain.Network.Handshake;
+using Chain.Network.Transport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chain.Network.Peers;
+
+/// <summary>
+/// Owns the node's peer connections: listens for inbound peers (capped overall and per address), keeps the
+/// configured neighbours connected (redialling with exponential backoff and jitter), keeps one connection per pair of
+/// nodes, and publishes what happens on <see cref="Events"/>, which the host must keep reading.
+/// </summary>
+public sealed class PeerManager : BackgroundService
+{
+    /// <summary>Reason given to the connection dropped when two nodes hold two connections.</summary>
+    public const string DuplicateReason = "duplicate connection";
+
+    /// <summary>Reason given to peers when the node stops.</summary>
+    public const string ShutdownReason = "node shutting down";
+
+    private const int ListenBacklog = 128;
+
+    private readonly PeerManagerOptions _options;
+    private readonly NodeKey _nodeKey;
+    private readonly NetworkIdentity _network;
+    private readonly IChainStatusProvider _chainStatus;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<PeerEvent> _events;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, PeerConnection> _peers = new(StringComparer.Ordinal);
+    private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
+    private readonly ConcurrentDictionary<string, byte> _ownNonces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _tasks = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private int _inbound;
+
+    /// <summary>Creates the manager (for dependency injection).</summary>
+    public PeerManager(IOptions<PeerManagerOptions> options, NodeKey nodeKey, NetworkParameters network, IChainStatusProvider chainStatus, TimeProvider timeProvider, ILogger<PeerManager> logger)
+        : this(options.Value, nodeKey, NetworkIdentity.From(network), chainStatus, timeProvider, logger)
+    {
+    }
+
+    internal PeerManager(PeerManagerOptions options, NodeKey nodeKey, NetworkIdentity network, IChainStatusProvider chainStatus, TimeProvider timeProvider, ILogger logger)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(PeerManagerOptions), typeof(PeerManagerOptions), errors);
+        }
+
+        _options = options;
+        _nodeKey = nodeKey;
+        _network = network;
+        _chainStatus = chainStatus;
+        _time = timeProvider;
+        _logger = logger;
+        _events = Channel.CreateBounded<PeerEvent>(new BoundedChannelOptions(options.EventQueueCapacity) { SingleReader = true });
+    }
+
+    /// <summary>This node's id.</summary>
+    public string NodeId => _nodeKey.NodeId;
+
+    /// <summary>The address the listener is bound to, once started (null when not listening).</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>Connected, disconnected and payload events, for one reader; completed when the manager stops.</summary>
+    public ChannelReader<PeerEvent> Events => _events.Reader;
+
+    /// <summary>A snapshot of the connected peers.</summary>
+    public IReadOnlyList<PeerConnection> Peers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _peers.Values];
+            }
+        }
+    }
+
+    /// <summary>The connection to <paramref name="nodeId"/>, if any.</summary>
+    public PeerConnection? FindPeer(string nodeId)
+    {
+        lock (_gate)
+        {
+            return _peers.GetValueOrDefault(nodeId);
+        }
+    }
+
+    /// <summary>Queues a payload for one peer; false when not connected or the peer's queue overflowed.</summary>
+    public bool Send(string nodeId, ReadOnlyMemory<byte> payload) => FindPeer(nodeId)?.TrySend(payload) ?? false;
+
+    /// <summary>Queues a payload for every peer except <paramref name="except"/>; returns how many accepted it.</summary>
+    public int Broadcast(ReadOnlyMemory<byte> payload, PeerConnection? except = null) =>
+        Peers.Count(peer => peer != except && peer.TrySend(payload));
+
+    /// <summary>Dials <paramref name="host"/>:<paramref name="port"/> once (the console's connect command).</summary>
+    /// <returns>The connection to that node (an existing one when already connected).</returns>
+    /// <exception cref="PeerProtocolException">The handshake failed or was refused.</exception>
+    /// <exception cref="SocketException">The TCP connection failed.</exception>
+    /// <exception cref="TimeoutException">The TCP connection timed out.</exception>
+    public Task<PeerConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new PeerAddress(host, port), cancellationToken);
+
+    /// <summary>Dials <paramref name="address"/> once, checking the pinned node id if it has one.</summary>
+    public async Task<PeerConnection> ConnectAsync(PeerAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var (_, winner) = await DialAsync(address, cancellationToken);
+        return winner;
+    }
+
+    /// <summary>Binds the listener (so the port is known when this returns), then starts the loops.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Listen)
+        {
+            var endPoint = new IPEndPoint(IPAddress.Parse(_options.ListenAddress), _options.ListenPort);
+            var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+                {
+                    listener.DualMode = true;
+                }
+
+                listener.Bind(endPoint);
+                listener.Listen(ListenBacklog);
+            }
+            catch
+            {
+                listener.Dispose();
+                throw;
+            }
+
+            _listener = listener;
+            LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
+            _logger.Listening(LocalEndPoint, NodeId);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Stops listening and dialling, disconnects every peer and completes <see cref="Events"/>.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        _listener?.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _listener?.Dispose();
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var link = stoppingToken.Register(() => _stopping.Cancel());
+        var token = _stopping.Token;
+        if (_listener is not null)
+        {
+            Track(AcceptLoopAsync(_listener, token));
+        }
+
+        foreach (var neighbour in _options.Neighbours)
+        {
+            Track(KeepConnectedAsync(PeerAddress.Parse(neighbour), token));
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _listener?.Dispose();
+        var closing = Peers.Select(peer => peer.DisconnectAsync(ShutdownReason)).ToList();
+        var grace = _options.CloseTimeout + _options.CloseTimeout;
+        try
+        {
+            await Task.WhenAll([.. closing, .. _tasks.Keys]).WaitAsync(grace, _time, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        _events.Writer.TryComplete();
+    }
+
+    private void Track(Task task)
+    {
+        _tasks.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _tasks.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            {
+                continue;
+            }
+            catch (Exception e)
+            {
+                _logger.AcceptFailed(e);
+                return;
+            }
+
+            var remote = Normalize(socket.RemoteEndPoint);
+            var refusal = TakeInboundSlot(remote.Address);
+            if (refusal is not null)
+            {
+                _logger.InboundRefused(remote, refusal);
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Dispose();
+                continue;
+            }
+
+            Track(HandleInboundAsync(socket, remote, cancellationToken));
+        }
+    }
+
+    private string? TakeInboundSlot(IPAddress address)
+    {
+        lock (_gate)
+        {
+            if (_inbound >= _options.MaxInbound)
+            {
+                return nameof(PeerManagerOptions.MaxInbound);
+            }
+
+            var fromAddress = _inboundByAddress.GetValueOrDefault(address);
+            if (fromAddress >= _options.MaxInboundPerAddress)
+            {
+                return nameof(PeerManagerOptions.MaxInboundPerAddress);
+            }
+
+            _inbound++;
+            _inboundByAddress[address] = fromAddress + 1;
+            return null;
+        }
+    }
+
+    private void ReleaseInboundSlot(IPAddress address)
+    {
+        lock (_gate)
+        {
+            _inbound--;
+            if (--_inboundByAddress[address] == 0)
+            {
+                _inboundByAddress.Remove(address);
+            }
+        }
+    }
+
+    private async Task HandleInboundAsync(Socket socket, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (connection, _) = await EstablishAsync(socket, remote, isInbound: true, expectedNodeId: null, cancellationToken);
+            await connection.Completion;
+        }
+        catch (Exception e) when (e is PeerProtocolException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Logged by EstablishAsync.
+        }
+        finally
+        {
+            ReleaseInboundSlot(remote.Address);
+        }
+    }
+
+    private async Task KeepConnectedAsync(PeerAddress address, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string reason;
+            try
+            {
+                var (_, winner) = await DialAsync(address, cancellationToken);
+                attempt = 0;
+                await winner.Completion.WaitAsync(cancellationToken);
+                reason = winner.DisconnectReason ?? "disconnected";
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (PeerProtocolException e) when (e.Message.Contains(PeerHandshake.SelfConnectionReason, StringComparison.Ordinal))
+            {
+                _logger.NeighbourIsSelf(address);
+                return;
+            }
+            catch (Exception e) when (e is PeerProtocolException or SocketException or IOException or TimeoutException or ObjectDisposedException)
+            {
+                reason = e.Message;
+            }
+
+            var delay = Backoff.Compute(attempt++, _options.RedialInitialDelay, _options.RedialMaxDelay, Random.Shared);
+            _logger.DialFailed(address, reason, delay);
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<(PeerConnection Connection, PeerConnection Winner)> DialAsync(PeerAddress address, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+        using var connectToken = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, timeout.Token);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(address.Host, address.Port, connectToken.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !linked.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"Connecting to {address} timed out.");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return await EstablishAsync(socket, Normalize(socket.RemoteEndPoint), isInbound: false, address.NodeId, linked.Token);
+    }
+
+    private async Task<(PeerConnection Connection, PeerConnection Winner)> EstablishAsync(Socket socket, IPEndPoint remote, bool isInbound, string? expectedNodeId, CancellationToken cancellationToken)
+    {
+        socket.NoDelay = true;
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var nonce = RandomNumberGenerator.GetBytes(PeerHandshake.NonceSize);
+        var nonceKey = Convert.ToHexString(nonce);
+        var direction = isInbound ? "inbound" : "outbound";
+        HandshakeResult session;
+        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token, timeout.Token);
+        _ownNonces.TryAdd(nonceKey, 0);
+        try
+        {
+            var settings = new HandshakeSettings
+            {
+                NodeKey = _nodeKey,
+                Network = _network,
+                ListenPort = LocalEndPoint?.Port ?? 0,
+                Status = _chainStatus.GetStatus(),
+                UserAgent = _options.UserAgent,
+                Nonce = nonce,
+                IsOwnNonce = n => _ownNonces.ContainsKey(Convert.ToHexString(n.Span)),
+            };
+            session = await PeerHandshake.RunAsync(input, output, settings, !isInbound, expectedNodeId, linked.Token);
+        }
+        catch (Exception e)
+        {
+            await input.CompleteAsync();
+            await output.CompleteAsync();
+            await stream.DisposeAsync();
+            if (e is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
+            {
+                const string reason = "handshake timed out";
+                _logger.HandshakeFailed(remote, direction, reason);
+                throw new PeerProtocolException(reason, e);
+            }
+
+            _logger.HandshakeFailed(remote, direction, e.Message);
+            throw;
+        }
+        finally
+        {
+            _ownNonces.TryRemove(nonceKey, out _);
+        }
+
+        var connection = new PeerConnection(stream, input, output, session, isInbound, remote, _options, _time, _logger, OnPayloadAsync, OnClosedAsync);
+        var winner = Register(connection);
+        if (winner != connection)
+        {
+            connection.Start();
+            connection.Close(DuplicateReason, graceful: true);
+            return (connection, winner);
+        }
+
+        connection.Announced = true;
+        _logger.PeerConnected(connection.NodeId, direction, remote, connection.Hello.BestHeight, PeerHandshake.Sanitize(connection.Hello.UserAgent));
+        await PublishAsync(new PeerConnectedEvent(connection));
+        connection.Start();
+        return (connection, connection);
+    }
+
+    // One connection per pair of nodes: both sides keep the one dialled by the lower node id, so they agree.
+    private PeerConnection Register(PeerConnection candidate)
+    {
+        PeerConnection? displaced = null;
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(candidate.NodeId, out var existing) && existing.IsConnected)
+            {
+                var existingDialler = existing.IsInbound ? existing.NodeId : NodeId;
+                var candidateDialler = candidate.IsInbound ? candidate.NodeId : NodeId;
+                if (existingDialler == candidateDialler || string.CompareOrdinal(candidateDialler, existingDialler) > 0)
+                {
+                    return existing;
+                }
+
+                displaced = existing;
+            }
+
+            _peers[candidate.NodeId] = candidate;
+        }
+
+        displaced?.Close(DuplicateReason, graceful: true);
+        return candidate;
+    }
+
+    private ValueTask OnPayloadAsync(PeerConnection peer, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        peer.Announced ? _events.Writer.WriteAsync(new PayloadReceivedEvent(peer, payload), cancellationToken) : ValueTask.CompletedTask;
+
+    private async ValueTask OnClosedAsync(PeerConnection peer)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer.NodeId, out var current) && current == peer)
+            {
+                _peers.Remove(peer.NodeId);
+            }
+        }
+
+        var reason = peer.DisconnectReason ?? "closed";
+        _logger.PeerDisconnected(peer.NodeId, peer.RemoteEndPoint, reason);
+        if (peer.Announced)
+        {
+            await PublishAsync(new PeerDisconnectedEvent(peer, reason));
+        }
+    }
+
+    private async ValueTask PublishAsync(PeerEvent peerEvent)
+    {
+        if (_events.Writer.TryWrite(peerEvent))
+        {
+            return;
+        }
+
+        try
+        {
+            await _events.Writer.WriteAsync(peerEvent, _stopping.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException or ObjectDisposedException)
+        {
+            // Stopping: nobody is left to read it.
+        }
+    }
+
+    private static IPEndPoint Normalize(EndPoint? endPoint)
+    {
+        var ip = endPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        return ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : ip;
+    }
+}

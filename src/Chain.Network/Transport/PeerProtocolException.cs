@@ -1,0 +1,26 @@
+namespace Chain.Network.Transport;
+
+/// <summary>
+/// The one exception type for anything a remote peer can get wrong: bad framing, a refused or failed handshake,
+/// a frame that fails authentication. The connection it concerns is closed; the node carries on.
+/// </summary>
+public sealed class PeerProtocolException : Exception
+{
+    /// <summary>Creates the exception with a reason fit for a log line.</summary>
+    public PeerProtocolException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a reason and the lower-level cause.</summary>
+    public PeerProtocolException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with no reason (prefer the overloads that give one).</summary>
+    public PeerProtocolException()
+        : base("Peer protocol violation.")
+    {
+    }
+}
