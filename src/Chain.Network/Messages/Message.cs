@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace Chain.Network.Messages;
 
 /// <summary>
-/// A message exchanged inside sealed frames after the handshake: UTF-8 JSON whose <c>type</c> property
+/// A message-layer payload, carried in sealed data frames after the handshake (keepalive and disconnect
+/// are frame kinds of the transport): UTF-8 JSON whose <c>type</c> property
 /// names the kind. Encoded and decoded by <see cref="MessageCodec"/>; schemas in PROTOCOL.md.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
@@ -14,9 +15,6 @@ namespace Chain.Network.Messages;
 [JsonDerivedType(typeof(GetBlocksMessage), "getblocks")]
 [JsonDerivedType(typeof(BlocksMessage), "blocks")]
 [JsonDerivedType(typeof(NotFoundMessage), "notfound")]
-[JsonDerivedType(typeof(PingMessage), "ping")]
-[JsonDerivedType(typeof(PongMessage), "pong")]
-[JsonDerivedType(typeof(DisconnectMessage), "disconnect")]
 public abstract record Message
 {
     /// <summary>The <c>type</c> value, for logs.</summary>

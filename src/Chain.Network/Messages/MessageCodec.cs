@@ -65,7 +65,6 @@ public static class MessageCodec
         GetBlocksMessage m when m.Locator.Count > GetBlocksMessage.MaxLocator => $"locator of {m.Locator.Count} hashes exceeds {GetBlocksMessage.MaxLocator}",
         BlocksMessage m when m.Blocks is null => "blocks lacks blocks",
         BlocksMessage m when m.Blocks.Count > BlocksMessage.MaxBlocks => $"batch of {m.Blocks.Count} blocks exceeds {BlocksMessage.MaxBlocks}",
-        DisconnectMessage m when m.Reason is null || m.Reason.Length > DisconnectMessage.MaxReasonLength => "disconnect reason missing or too long",
         _ => null,
     };
 }

@@ -15,9 +15,6 @@ public class MessageCodecTests
         new GetBlocksMessage(["00", "11"]),
         new BlocksMessage(["AQID"], More: true),
         new NotFoundMessage(["aa"], []),
-        new PingMessage(42),
-        new PongMessage(ulong.MaxValue),
-        new DisconnectMessage("bye"),
     };
 
     [Theory]
@@ -33,9 +30,9 @@ public class MessageCodecTests
     }
 
     [Fact]
-    public void Encode_Ping_UsesDocumentedSchema()
+    public void Encode_GetBlocks_UsesDocumentedSchema()
     {
-        Assert.Equal("{\"type\":\"ping\",\"nonce\":7}", Encoding.UTF8.GetString(MessageCodec.Encode(new PingMessage(7))));
+        Assert.Equal("{\"type\":\"getblocks\",\"locator\":[\"ab\"]}", Encoding.UTF8.GetString(MessageCodec.Encode(new GetBlocksMessage(["ab"]))));
     }
 
     [Theory]
@@ -44,13 +41,13 @@ public class MessageCodecTests
     [InlineData("null")]
     [InlineData("[]")]
     [InlineData("{\"type\":\"launch-missiles\"}")]
-    [InlineData("{\"type\":\"ping\",\"nonce\":\"seven\"}")]
-    [InlineData("{\"type\":\"ping\",\"nonce\":-1}")]
-    [InlineData("{\"type\":\"ping\"}")]
+    [InlineData("{\"type\":\"blocks\",\"blocks\":[],\"more\":\"yes\"}")]
+    [InlineData("{\"type\":\"getblocks\",\"locator\":-1}")]
+    [InlineData("{\"type\":\"blocks\",\"blocks\":[]}")]
     [InlineData("{\"type\":\"inv\",\"txs\":[]}")]
     [InlineData("{\"type\":\"inv\",\"txs\":5,\"blocks\":[]}")]
     [InlineData("{\"type\":\"block\",\"block\":null}")]
-    [InlineData("{\"type\":\"disconnect\",\"reason\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]}")]
+    [InlineData("{\"type\":\"block\",\"block\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]}")]
     public void TryDecode_Malformed_ReturnsNullWithReason(string json)
     {
         var decoded = MessageCodec.TryDecode(Encoding.UTF8.GetBytes(json), out var error);
@@ -62,7 +59,7 @@ public class MessageCodecTests
     [Fact]
     public void TryDecode_DeepNesting_Refused()
     {
-        var json = "{\"type\":\"ping\",\"nonce\":1,\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
+        var json = "{\"type\":\"block\",\"block\":\"AA==\",\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
 
         Assert.Null(MessageCodec.TryDecode(Encoding.UTF8.GetBytes(json), out var error));
         Assert.Contains("depth", error, StringComparison.OrdinalIgnoreCase);
@@ -82,9 +79,9 @@ public class MessageCodecTests
     [Fact]
     public void TryDecode_TypeAfterOtherFields_Accepted()
     {
-        var decoded = MessageCodec.TryDecode("{\"nonce\":3,\"type\":\"pong\"}"u8, out _);
+        var decoded = MessageCodec.TryDecode("{\"block\":\"AA==\",\"type\":\"block\"}"u8, out _);
 
-        Assert.Equal(new PongMessage(3), decoded);
+        Assert.Equal(new BlockMessage("AA=="), decoded);
     }
 
     [Fact]

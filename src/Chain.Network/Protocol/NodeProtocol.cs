@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Network.Messages;
+using Chain.Network.Peers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chain.Network.Protocol;
+
+/// <summary>
+/// The message layer on top of <see cref="PeerManager"/>: relays transactions and blocks (announced by id,
+/// fetched by those who lack them, each announced to a peer at most once and never back to where it came
+/// from), syncs the best chain from peers with more work by block locator, and disconnects and
+/// discourages peers that send invalid data. One loop reads the peer events in order; a second flushes
+/// announcements in batches every <see cref="AnnounceInterval"/>.
+/// </summary>
+public sealed partial class NodeProtocol : BackgroundService
+{
+    /// <summary>How often queued announcements go out (batching keeps per-message overhead down).</summary>
+    public static readonly TimeSpan AnnounceInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a peer that sent invalid data is refused.</summary>
+    public static readonly TimeSpan DiscouragementPeriod = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a transaction request may wait for an answer before another peer may be asked.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Connected blocks announced one by one; beyond this only the new tip is announced.</summary>
+    public const int MaxBlocksAnnouncedPerUpdate = 16;
+
+    private readonly Blockchain _chain;
+    private readonly PeerManager _peers;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NodeProtocol> _logger;
+    private readonly ConcurrentDictionary<PeerConnection, PeerState> _states = new();
+    private readonly ConcurrentQueue<Hash256> _txAnnouncements = new();
+    private readonly ConcurrentQueue<Hash256> _blockAnnouncements = new();
+    private readonly ConcurrentDictionary<Hash256, long> _txRequests = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _discouraged = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the protocol for a ledger and its peer manager.</summary>
+    public NodeProtocol(Blockchain chain, PeerManager peers, TimeProvider time, ILogger<NodeProtocol> logger)
+    {
+        _chain = chain;
+        _peers = peers;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Number of peers the protocol is tracking.</summary>
+    public int PeerCount => _states.Count;
+
+    /// <summary>Whether a node id or address is currently refused for having sent invalid data.</summary>
+    public bool IsDiscouraged(string nodeIdOrAddress) =>
+        _discouraged.TryGetValue(nodeIdOrAddress, out var until) && until > _time.GetUtcNow();
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _chain.TransactionAdded += OnTransactionAdded;
+        _chain.TipChanged += OnTipChanged;
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _chain.TransactionAdded -= OnTransactionAdded;
+        _chain.TipChanged -= OnTipChanged;
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var announcer = AnnounceLoopAsync(stoppingToken);
+        try
+        {
+            await foreach (var peerEvent in _peers.Events.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    Handle(peerEvent);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // Whatever one peer sent must not stop the node serving the others.
+                    LogHandlerFailed(_logger, peerEvent.Peer.ToString(), e);
+                    _ = peerEvent.Peer.DisconnectAsync("internal error handling your message");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await announcer;
+    }
+
+    private void Handle(PeerEvent peerEvent)
+    {
+        switch (peerEvent)
+        {
+            case PeerConnectedEvent connected:
+                OnConnected(connected.Peer);
+                break;
+            case PayloadReceivedEvent payload:
+                if (_states.TryGetValue(payload.Peer, out var state))
+                {
+                    OnPayload(state, payload.Payload);
+                }
+
+                break;
+            case PeerDisconnectedEvent disconnected:
+                _states.TryRemove(disconnected.Peer, out _);
+                break;
+        }
+    }
+
+    private void OnConnected(PeerConnection peer)
+    {
+        var address = peer.RemoteEndPoint.Address.ToString();
+        if (IsDiscouraged(peer.NodeId) || (!IPAddress.IsLoopback(peer.RemoteEndPoint.Address) && IsDiscouraged(address)))
+        {
+            _ = peer.DisconnectAsync("discouraged: sent invalid data recently");
+            return;
+        }
+
+        var state = new PeerState(peer) { BestWork = peer.Hello.CumulativeWork };
+        _states[peer] = state;
+        LogPeerReady(_logger, peer.ToString(), peer.Hello.BestHeight);
+        if (peer.Hello.CumulativeWork > _chain.Tip.CumulativeWork)
+        {
+            RequestBlocks(state);
+        }
+
+        // A new peer hears of our tip and our whole mempool once (so pending transactions reach late joiners).
+        var txs = _chain.GetMempool().Take(InvMessage.MaxIds - 1).Select(t => t.Id).ToList();
+        var tip = _chain.Tip.Hash;
+        lock (state.Gate)
+        {
+            txs.ForEach(id => state.KnownTxs.Add(id));
+            state.KnownBlocks.Add(tip);
+        }
+
+        SendInv(state, txs.ConvertAll(id => id.ToString()), [tip.ToString()]);
+    }
+
+    private void OnPayload(PeerState state, ReadOnlyMemory<byte> payload)
+    {
+        var message = MessageCodec.TryDecode(payload.Span, out var error);
+        if (message is null)
+        {
+            Misbehaved(state, error);
+            return;
+        }
+
+        switch (message)
+        {
+            case InvMessage inv:
+                OnInv(state, inv);
+                break;
+            case GetDataMessage getData:
+                OnGetData(state, getData);
+                break;
+            case TxMessage tx:
+                OnTransactions(state, tx);
+                break;
+            case BlockMessage block:
+                OnBlock(state, block);
+                break;
+            case GetBlocksMessage getBlocks:
+                OnGetBlocks(state, getBlocks);
+                break;
+            case BlocksMessage blocks:
+                OnBlocks(state, blocks);
+                break;
+            case NotFoundMessage notFound:
+                OnNotFound(state, notFound);
+                break;
+        }
+    }
+
+    private void Send(PeerState state, Message message) => state.Connection.TrySend(MessageCodec.Encode(message));
+
+    // Invalid data: disconnect, and refuse the node (and, unless local, its address) for a while.
+    private void Misbehaved(PeerState state, string reason)
+    {
+        var peer = state.Connection;
+        var until = _time.GetUtcNow() + DiscouragementPeriod;
+        _discouraged[peer.NodeId] = until;
+        if (!IPAddress.IsLoopback(peer.RemoteEndPoint.Address))
+        {
+            _discouraged[peer.RemoteEndPoint.Address.ToString()] = until;
+        }
+
+        LogMisbehaved(_logger, peer.ToString(), reason);
+        _states.TryRemove(peer, out _);
+        _ = peer.DisconnectAsync($"invalid data: {Truncate(reason)}");
+    }
+
+    private static string Truncate(string text) => text.Length <= 120 ? text : text[..120];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer {Peer} ready at height {Height}")]
+    private static partial void LogPeerReady(ILogger logger, string peer, uint height);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer {Peer} sent invalid data and is discouraged: {Reason}")]
+    private static partial void LogMisbehaved(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling a message from {Peer} failed")]
+    private static partial void LogHandlerFailed(ILogger logger, string peer, Exception exception);
+}

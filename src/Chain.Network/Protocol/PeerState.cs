@@ -1,0 +1,32 @@
+using Chain.Core.Crypto;
+using Chain.Network.Peers;
+
+namespace Chain.Network.Protocol;
+
+/// <summary>What the protocol tracks for one connection. Guarded by its own lock; never held across ledger calls.</summary>
+internal sealed class PeerState(PeerConnection connection)
+{
+    public PeerConnection Connection { get; } = connection;
+
+    public Lock Gate { get; } = new();
+
+    /// <summary>Transactions the peer has or was sent.</summary>
+    public KnownInventory KnownTxs { get; } = new();
+
+    /// <summary>Blocks the peer has or was sent.</summary>
+    public KnownInventory KnownBlocks { get; } = new();
+
+    /// <summary>Best cumulative work the peer has shown (hello, then blocks it sent).</summary>
+    public UInt128 BestWork { get; set; }
+
+    /// <summary>Whether a getblocks to this peer awaits its answer.</summary>
+    public bool SyncInFlight { get; set; }
+
+    /// <summary>Blocks received from this peer during sync, for progress logs.</summary>
+    public int BlocksReceived { get; set; }
+
+    /// <summary>Blocks requested from this peer by getdata and not yet received.</summary>
+    public HashSet<Hash256> RequestedBlocks { get; } = [];
+
+    public override string ToString() => Connection.ToString();
+}
