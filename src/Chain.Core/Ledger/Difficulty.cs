@@ -4,9 +4,11 @@ namespace Chain.Core.Ledger;
 
 /// <summary>
 /// The target a block must carry. On a network with a retarget interval N, every N-th block rescales the
-/// parent's target by (time the last N blocks took) / (N × target block time), with that ratio clamped
-/// to [1/4, 4] so one step moves the difficulty at most ×4 or ÷4, and never easier than the network's limit.
-/// Between adjustments, and on a network without retargeting, the target stays the parent's.
+/// parent's target by (time spanned by the last N blocks) / ((N - 1) × target block time): the timestamps of
+/// N blocks enclose N - 1 block intervals, so blocks exactly on schedule leave the target unchanged. The
+/// ratio is clamped to [1/4, 4] so one step moves the difficulty at most ×4 or ÷4, and the target is never
+/// easier than the network's limit. Between adjustments, and on a network without retargeting, the target
+/// stays the parent's.
 /// </summary>
 public static class Difficulty
 {
@@ -29,7 +31,9 @@ public static class Difficulty
 
         var first = parent.GetAncestor(height - (uint)network.RetargetInterval)
             ?? throw new InvalidOperationException("The retarget window reaches below genesis.");
-        var expected = (long)network.RetargetInterval * network.TargetBlockSeconds;
+        // first..parent are N blocks, so their timestamps span N - 1 intervals (Bitcoin compares them with
+        // N intervals, which biases the block time by N / (N - 1): 11% with N = 10).
+        var expected = (long)(network.RetargetInterval - 1) * network.TargetBlockSeconds;
         var actual = Math.Clamp(parent.Header.Timestamp - first.Header.Timestamp, expected / MaxAdjustmentFactor, expected * MaxAdjustmentFactor);
         var target = Target.Expand(parent.Header.Bits) * actual / expected;
         var limit = Target.Expand(network.PowLimitBits);

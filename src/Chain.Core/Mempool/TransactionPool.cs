@@ -78,7 +78,8 @@ public sealed class TransactionPool
 
         if (_byId.Count >= _capacity)
         {
-            var victim = LowestFeeEvictable();
+            // Never the newcomer's own sender: its last pending transaction is the newcomer's parent.
+            var victim = LowestFeeEvictable(except: tx.Sender);
             if (victim is null || victim.Tx.Fee >= tx.Fee)
             {
                 return new(TxError.MempoolFull, $"the mempool is full and its cheapest transaction pays {victim?.Tx.Fee ?? 0} units");
@@ -191,12 +192,18 @@ public sealed class TransactionPool
         return removed;
     }
 
-    // The cheapest transaction that is its sender's last (removing it strands no later nonce).
-    private MempoolEntry? LowestFeeEvictable()
+    // The cheapest transaction that is its sender's last (removing it strands no later nonce), among the
+    // senders other than except.
+    private MempoolEntry? LowestFeeEvictable(Address except)
     {
         MempoolEntry? victim = null;
-        foreach (var list in _bySender.Values)
+        foreach (var (sender, list) in _bySender)
         {
+            if (sender == except)
+            {
+                continue;
+            }
+
             var last = list.Values[^1];
             if (victim is null || last.Tx.Fee < victim.Tx.Fee || (last.Tx.Fee == victim.Tx.Fee && last.Sequence > victim.Sequence))
             {

@@ -29,6 +29,9 @@ public sealed class Miner
         _time = time;
     }
 
+    /// <summary>Called with each template just before its nonce search starts (a test hook).</summary>
+    internal Action<Block>? SearchStarting { get; set; }
+
     /// <summary>Hashes per second measured over the last template searched.</summary>
     public double HashRate => Volatile.Read(ref _hashRate);
 
@@ -65,6 +68,7 @@ public sealed class Miner
                     continue;
                 }
 
+                SearchStarting?.Invoke(template);
                 nonce = await SearchAsync(template.Header, threads, stale.Token);
             }
             finally

@@ -1,0 +1,121 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using CsCheck;
+
+namespace Chain.Core.Tests.Ledger;
+
+public class BlockEncodingTests
+{
+    private static readonly Gen<BlockHeader> AnyHeader =
+        Gen.Select(Gen.UInt, Gen.UInt, Gen.Byte.Array[32], Gen.Byte.Array[32], Gen.Long, Gen.UInt, Gen.ULong,
+            (version, height, previous, merkle, timestamp, bits, nonce) =>
+                new BlockHeader(version, height, new Hash256(previous), new Hash256(merkle), timestamp, bits, nonce));
+
+    private static readonly Gen<Block> AnyBlock =
+        Gen.Select(AnyHeader, TransactionEncodingTests.AnyTransaction.List[0, 6], (header, txs) => new Block(header, txs));
+
+    [Fact]
+    public void Decode_EncodedRandomBlock_SameHeaderAndTransactions()
+    {
+        AnyBlock.Sample(block =>
+        {
+            var bytes = block.Encode();
+            var decoded = Block.Decode(bytes);
+
+            Assert.Equal(block.Hash, decoded.Hash);
+            Assert.Equal(block.Header.Encode(), decoded.Header.Encode());
+            Assert.Equal(block.Transactions.Select(t => t.Id), decoded.Transactions.Select(t => t.Id));
+            Assert.Equal(bytes, decoded.Encode());
+            Assert.Equal(bytes.Length, block.EncodedSize);
+        });
+    }
+
+    [Fact]
+    public void DecodeHeader_EncodedRandomHeader_SameFieldsAndHash()
+    {
+        AnyHeader.Sample(header =>
+        {
+            var decoded = BlockHeader.Decode(header.Encode());
+
+            Assert.Equal(header.Version, decoded.Version);
+            Assert.Equal(header.Height, decoded.Height);
+            Assert.Equal(header.PreviousHash, decoded.PreviousHash);
+            Assert.Equal(header.MerkleRoot, decoded.MerkleRoot);
+            Assert.Equal(header.Timestamp, decoded.Timestamp);
+            Assert.Equal(header.Bits, decoded.Bits);
+            Assert.Equal(header.Nonce, decoded.Nonce);
+            Assert.Equal(header.Hash, decoded.Hash);
+            Assert.Equal(Hash256.Compute(header.Encode()), header.Hash);
+        });
+    }
+
+    [Fact]
+    public void WithNonce_OtherNonce_OnlyNonceAndHashChange()
+    {
+        AnyHeader.Sample(header =>
+        {
+            var other = header.WithNonce(header.Nonce + 1);
+
+            Assert.Equal(header.Encode().AsSpan(0, BlockHeader.NonceOffset).ToArray(), other.Encode().AsSpan(0, BlockHeader.NonceOffset).ToArray());
+            Assert.NotEqual(header.Hash, other.Hash);
+        });
+    }
+
+    [Fact]
+    public void Decode_RandomBytes_OnlyFormatException()
+    {
+        Gen.Byte.Array[0, 2_000].Sample(bytes =>
+        {
+            AssertOnlyFormatException(() => Block.Decode(bytes));
+            AssertOnlyFormatException(() => BlockHeader.Decode(bytes));
+        }, iter: 20_000);
+    }
+
+    [Fact]
+    public void Decode_MutatedEncoding_OnlyFormatException()
+    {
+        Gen.Select(AnyBlock, Gen.Int, Gen.Byte, Gen.Int[0, 3]).Sample((block, position, value, kind) =>
+        {
+            var bytes = block.Encode().ToList();
+            var at = (int)((uint)position % (uint)bytes.Count);
+            switch (kind)
+            {
+                case 0:
+                    bytes[at] = value;
+                    break;
+                case 1:
+                    bytes.RemoveRange(at, bytes.Count - at);
+                    break;
+                case 2:
+                    bytes.Insert(at, value);
+                    break;
+                default:
+                    bytes.RemoveAt(at);
+                    break;
+            }
+
+            AssertOnlyFormatException(() => Block.Decode([.. bytes]));
+        }, iter: 5_000);
+    }
+
+    [Fact]
+    public void Decode_CountLargerThanDataCanHold_FormatExceptionWithoutAllocating()
+    {
+        var bytes = new byte[BlockHeader.Size + 4 + 4];
+        BitConverter.TryWriteBytes(bytes.AsSpan(BlockHeader.Size), uint.MaxValue);
+
+        Assert.Throws<FormatException>(() => Block.Decode(bytes));
+        Assert.Throws<FormatException>(() => Block.Decode(new byte[Block.MaxEncodedSize + 1]));
+    }
+
+    private static void AssertOnlyFormatException(Action decode)
+    {
+        try
+        {
+            decode();
+        }
+        catch (FormatException)
+        {
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Tests.TestSupport;
+
+namespace Chain.Core.Tests.Mempool;
+
+public class BlockchainMempoolTests
+{
+    private const long Coin = Money.UnitsPerCoin;
+    private static readonly RSA Alice = TestChain.Key(0);
+    private static readonly RSA Bob = TestChain.Key(1);
+    private static readonly Address AliceAddress = TestChain.AddressOf(Alice);
+    private static readonly Address BobAddress = TestChain.AddressOf(Bob);
+    private static readonly Address Carol = TestChain.AddressOf(TestChain.Key(2));
+
+    private static Blockchain FundedChain(Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null)
+    {
+        var chain = TestChain.NewChain(clock);
+        TestChain.Extend(chain, AliceAddress, 1);
+        TestChain.Extend(chain, BobAddress, 1);
+        return chain;
+    }
+
+    [Fact]
+    public void CreateTemplate_FeesAcrossSenders_HighestFeeHeadFirstKeepingNonceOrder()
+    {
+        var chain = FundedChain();
+        var a0 = TestChain.Transfer(Alice, Carol, Coin, nonce: 0, fee: 1_000);
+        var a1 = TestChain.Transfer(Alice, Carol, Coin, nonce: 1, fee: 9_000);
+        var b0 = TestChain.Transfer(Bob, Carol, Coin, nonce: 0, fee: 5_000);
+        foreach (var tx in new[] { a0, a1, b0 })
+        {
+            Assert.True(chain.SubmitTransaction(tx).IsValid);
+        }
+
+        var template = chain.CreateTemplate(Carol);
+
+        Assert.Equal([b0.Id, a0.Id, a1.Id], template.Transactions.Skip(1).Select(t => t.Id));
+        Assert.Equal(NetworkParameters.Dev.BlockReward(3) + 15_000, template.Transactions[0].Amount);
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(new Block(TestChain.Solve(template.Header), template.Transactions)).Status);
+        Assert.Equal(NetworkParameters.Dev.BlockReward(3) + (3 * Coin) + 15_000, chain.GetAccount(Carol).Balance);
+    }
+
+    [Fact]
+    public void SubmitBlock_HoldsSomePendingTransactions_RemovesThemKeepsTheRest()
+    {
+        var chain = FundedChain();
+        var a0 = TestChain.Transfer(Alice, Carol, Coin, nonce: 0);
+        var a1 = TestChain.Transfer(Alice, Carol, Coin, nonce: 1);
+        var b0 = TestChain.Transfer(Bob, Carol, Coin, nonce: 0);
+        foreach (var tx in new[] { a0, a1, b0 })
+        {
+            Assert.True(chain.SubmitTransaction(tx).IsValid);
+        }
+
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Carol, [a0, b0])).Status);
+
+        Assert.Equal([a1.Id], chain.GetMempool().Select(t => t.Id));
+        Assert.Equal(new AccountState(48 * Coin - 2_000, 2), chain.GetPendingAccount(AliceAddress));
+    }
+
+    [Fact]
+    public void SubmitBlock_ConflictingTransferMined_PendingOnesOfThatNonceDropped()
+    {
+        var chain = FundedChain();
+        var pending = TestChain.Transfer(Alice, Carol, Coin, nonce: 0);
+        var later = TestChain.Transfer(Alice, Carol, Coin, nonce: 1);
+        Assert.True(chain.SubmitTransaction(pending).IsValid);
+        Assert.True(chain.SubmitTransaction(later).IsValid);
+        var conflicting = TestChain.Transfer(Alice, BobAddress, 49 * Coin, nonce: 0);
+
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Carol, [conflicting])).Status);
+
+        // Nonce 0 is used; nonce 1 would now overspend (1 coin minus the fee is left).
+        Assert.Equal(0, chain.MempoolCount);
+    }
+
+    [Fact]
+    public void SubmitTransaction_MempoolFull_MempoolFullForLowFeeNewcomer()
+    {
+        var chain = new Blockchain(NetworkParameters.Dev, TestChain.Clock(), mempoolCapacity: 2);
+        TestChain.Extend(chain, AliceAddress, 1);
+        TestChain.Extend(chain, BobAddress, 1);
+        Assert.True(chain.SubmitTransaction(TestChain.Transfer(Alice, Carol, Coin, nonce: 0, fee: 5_000)).IsValid);
+        Assert.True(chain.SubmitTransaction(TestChain.Transfer(Bob, Carol, Coin, nonce: 0, fee: 3_000)).IsValid);
+
+        Assert.Equal(TxError.MempoolFull, chain.SubmitTransaction(TestChain.Transfer(Alice, Carol, Coin, nonce: 1, fee: 3_000)).Error);
+        Assert.True(chain.SubmitTransaction(TestChain.Transfer(Alice, Carol, Coin, nonce: 1, fee: 4_000)).IsValid);
+        Assert.Equal(2, chain.MempoolCount);
+        Assert.Equal(AccountState.Empty with { Balance = 50 * Coin }, chain.GetPendingAccount(BobAddress));
+    }
+
+    [Fact]
+    public void ExpireMempool_After24Hours_DropsTransactionAndLaterNoncesOfItsSender()
+    {
+        var clock = TestChain.Clock();
+        var chain = FundedChain(clock);
+        var a0 = TestChain.Transfer(Alice, Carol, Coin, nonce: 0);
+        Assert.True(chain.SubmitTransaction(a0).IsValid);
+        clock.Advance(TimeSpan.FromHours(12));
+        var a1 = TestChain.Transfer(Alice, Carol, Coin, nonce: 1);
+        var b0 = TestChain.Transfer(Bob, Carol, Coin, nonce: 0);
+        Assert.True(chain.SubmitTransaction(a1).IsValid);
+        Assert.True(chain.SubmitTransaction(b0).IsValid);
+
+        clock.Advance(TimeSpan.FromHours(12));
+        Assert.Equal(0, chain.ExpireMempool());
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, chain.ExpireMempool());
+
+        Assert.Equal([b0.Id], chain.GetMempool().Select(t => t.Id));
+        Assert.Equal(new AccountState(50 * Coin, 0), chain.GetPendingAccount(AliceAddress));
+        Assert.True(chain.SubmitTransaction(a0).IsValid);
+    }
+}

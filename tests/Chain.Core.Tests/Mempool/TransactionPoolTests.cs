@@ -1,0 +1,170 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Mempool;
+
+namespace Chain.Core.Tests.Mempool;
+
+public class TransactionPoolTests
+{
+    private const long Coin = Money.UnitsPerCoin;
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(NetworkParameters.Dev.GenesisTimestamp);
+    private static readonly AccountState Rich = new(100 * Coin, 0);
+    private static readonly Address Recipient = Address.Parse("00112233445566778899aabbccddeeff00112233");
+
+    // The pool does not verify signatures (Blockchain does first), so fake keys name distinct senders cheaply.
+    private static Transaction Tx(byte sender, ulong nonce, long fee, long amount = Coin) =>
+        Transaction.FromParts(NetworkParameters.Dev.Magic, [sender], Recipient, amount, fee, nonce, []);
+
+    private static void AddAll(TransactionPool pool, params Transaction[] txs)
+    {
+        foreach (var tx in txs)
+        {
+            Assert.Equal(TxResult.Ok, pool.Add(tx, Rich, Now));
+        }
+    }
+
+    [Fact]
+    public void Add_ConsecutiveNonces_AllAccepted()
+    {
+        var pool = new TransactionPool();
+
+        AddAll(pool, Tx(1, 0, 1_000), Tx(1, 1, 1_000), Tx(1, 2, 1_000));
+
+        Assert.Equal(3, pool.Count);
+        Assert.Equal(new AccountState((97 * Coin) - 3_000, 3), pool.PendingState(Tx(1, 0, 0).Sender, Rich));
+    }
+
+    [Fact]
+    public void Add_NonceGap_NonceTooHigh()
+    {
+        var pool = new TransactionPool();
+        AddAll(pool, Tx(1, 0, 1_000));
+
+        Assert.Equal(TxError.NonceTooHigh, pool.Add(Tx(1, 2, 1_000), Rich, Now).Error);
+        Assert.Equal(1, pool.Count);
+    }
+
+    [Fact]
+    public void Add_SameIdTwice_Duplicate()
+    {
+        var pool = new TransactionPool();
+        AddAll(pool, Tx(1, 0, 1_000));
+
+        Assert.Equal(TxError.Duplicate, pool.Add(Tx(1, 0, 1_000), Rich, Now).Error);
+    }
+
+    [Fact]
+    public void Add_PendingSpendsLeaveTooLittle_InsufficientBalance()
+    {
+        var pool = new TransactionPool();
+        var confirmed = new AccountState(3 * Coin, 0);
+        Assert.True(pool.Add(Tx(1, 0, 1_000, 2 * Coin), confirmed, Now).IsValid);
+
+        Assert.Equal(TxError.InsufficientBalance, pool.Add(Tx(1, 1, 1_000, Coin), confirmed, Now).Error);
+        Assert.True(pool.Add(Tx(1, 1, 1_000, Coin - 2_000), confirmed, Now).IsValid);
+    }
+
+    [Fact]
+    public void Add_FullAndNewcomerPaysMore_EvictsLowestFee()
+    {
+        var pool = new TransactionPool(capacity: 3);
+        AddAll(pool, Tx(1, 0, 1_000), Tx(2, 0, 2_000), Tx(3, 0, 3_000));
+
+        Assert.True(pool.Add(Tx(4, 0, 1_500), Rich, Now).IsValid);
+
+        Assert.Equal(3, pool.Count);
+        Assert.False(pool.Contains(Tx(1, 0, 1_000).Id));
+        Assert.True(pool.Contains(Tx(4, 0, 1_500).Id));
+    }
+
+    [Fact]
+    public void Add_FullAndNewcomerPaysNoMoreThanCheapest_MempoolFull()
+    {
+        var pool = new TransactionPool(capacity: 3);
+        AddAll(pool, Tx(1, 0, 1_000), Tx(2, 0, 2_000), Tx(3, 0, 3_000));
+
+        Assert.Equal(TxError.MempoolFull, pool.Add(Tx(4, 0, 1_000), Rich, Now).Error);
+        Assert.Equal(TxError.MempoolFull, pool.Add(Tx(4, 0, 999), Rich, Now).Error);
+        Assert.True(pool.Contains(Tx(1, 0, 1_000).Id));
+    }
+
+    [Fact]
+    public void Add_FullWithCheapParentOfOtherSender_EvictsOnlySendersLastTransaction()
+    {
+        // Sender 1's cheap nonce 0 has a dependant (nonce 1), so it may not go; sender 2's last one goes.
+        var pool = new TransactionPool(capacity: 3);
+        AddAll(pool, Tx(1, 0, 1_000), Tx(1, 1, 9_000), Tx(2, 0, 2_000));
+
+        Assert.True(pool.Add(Tx(3, 0, 3_000), Rich, Now).IsValid);
+
+        Assert.True(pool.Contains(Tx(1, 0, 1_000).Id));
+        Assert.False(pool.Contains(Tx(2, 0, 2_000).Id));
+    }
+
+    [Fact]
+    public void Add_FullAndNewcomerFollowsCheapestTransaction_DoesNotEvictItsOwnParent()
+    {
+        var pool = new TransactionPool(capacity: 3);
+        AddAll(pool, Tx(1, 0, 1_000), Tx(2, 0, 5_000), Tx(3, 0, 6_000));
+
+        var result = pool.Add(Tx(1, 1, 9_000), Rich, Now);
+
+        // Evicting sender 1's nonce 0 would leave nonce 1 with a gap: a template would hold an invalid transaction.
+        Assert.True(result.IsValid, result.ToString());
+        Assert.True(pool.Contains(Tx(1, 0, 1_000).Id));
+        Assert.False(pool.Contains(Tx(2, 0, 5_000).Id));
+        Assert.Equal(Tx(1, 0, 1_000).Id, pool.SelectForBlock(10, int.MaxValue).First(t => t.Sender == Tx(1, 0, 0).Sender).Id);
+    }
+
+    [Fact]
+    public void SelectForBlock_FeesAcrossSenders_HighestFeeHeadFirstKeepingNonceOrder()
+    {
+        var pool = new TransactionPool();
+        var a0 = Tx(1, 0, 1_000);
+        var a1 = Tx(1, 1, 9_000);
+        var b0 = Tx(2, 0, 5_000);
+        AddAll(pool, a0, a1, b0);
+
+        var picked = pool.SelectForBlock(10, int.MaxValue);
+
+        // Heads are A0 (1000) and B0 (5000): B0 first; then A0, which frees A1.
+        Assert.Equal([b0.Id, a0.Id, a1.Id], picked.Select(t => t.Id));
+    }
+
+    [Fact]
+    public void SelectForBlock_EqualFees_FirstSeenFirst()
+    {
+        var pool = new TransactionPool();
+        var first = Tx(2, 0, 1_000);
+        var second = Tx(1, 0, 1_000);
+        AddAll(pool, first, second);
+
+        Assert.Equal([first.Id, second.Id], pool.SelectForBlock(10, int.MaxValue).Select(t => t.Id));
+    }
+
+    [Fact]
+    public void SelectForBlock_Limits_RespectsCountAndBytes()
+    {
+        var pool = new TransactionPool();
+        AddAll(pool, Tx(1, 0, 3_000), Tx(2, 0, 2_000), Tx(3, 0, 1_000));
+        var size = Tx(1, 0, 3_000).EncodedSize + 4;
+
+        Assert.Equal(2, pool.SelectForBlock(2, int.MaxValue).Count);
+        Assert.Single(pool.SelectForBlock(10, (2 * size) - 1));
+        Assert.Empty(pool.SelectForBlock(10, size - 1));
+    }
+
+    [Fact]
+    public void Expire_OlderThan24Hours_DropsItAndLaterNoncesOfItsSender()
+    {
+        var pool = new TransactionPool();
+        Assert.True(pool.Add(Tx(1, 0, 1_000), Rich, Now).IsValid);
+        Assert.True(pool.Add(Tx(1, 1, 1_000), Rich, Now.AddHours(12)).IsValid);
+        Assert.True(pool.Add(Tx(2, 0, 1_000), Rich, Now.AddHours(12)).IsValid);
+
+        Assert.Equal(0, pool.Expire(Now + TransactionPool.Expiry));
+        Assert.Equal(2, pool.Expire(Now + TransactionPool.Expiry + TimeSpan.FromSeconds(1)));
+
+        Assert.Equal([Tx(2, 0, 1_000).Id], pool.All.Select(t => t.Id));
+    }
+}

@@ -1,0 +1,135 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Mining;
+using Chain.Core.Tests.TestSupport;
+
+namespace Chain.Core.Tests.Mining;
+
+public class MinerTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly Address PayTo = Address.Parse("cccccccccccccccccccccccccccccccccccccccc");
+    private static readonly Address Other = Address.Parse("dddddddddddddddddddddddddddddddddddddddd");
+
+    [Fact]
+    public async Task MineBlockAsync_DevChain_ConnectsBlockPayingRewardAndFees()
+    {
+        var alice = TestChain.Key(0);
+        var clock = TestChain.Clock();
+        var chain = TestChain.NewChain(clock);
+        TestChain.Extend(chain, TestChain.AddressOf(alice), 1);
+        var tx = TestChain.Transfer(alice, Other, Money.UnitsPerCoin, nonce: 0, fee: 7_000);
+        Assert.True(chain.SubmitTransaction(tx).IsValid);
+        var miner = new Miner(chain, clock);
+
+        var block = await miner.MineBlockAsync(PayTo, threads: 2, CancellationToken.None).WaitAsync(Bound);
+
+        Assert.Equal(block.Hash, chain.Tip.Hash);
+        Assert.Equal(2u, block.Height);
+        Assert.Equal([tx.Id], block.Transactions.Skip(1).Select(t => t.Id));
+        Assert.True(Target.IsMetBy(block.Hash, Target.Expand(block.Header.Bits)));
+        Assert.Equal(NetworkParameters.Dev.BlockReward(2) + 7_000, chain.GetAccount(PayTo).Balance);
+        Assert.Equal(0, chain.MempoolCount);
+        Assert.True(miner.TotalHashes > 0);
+    }
+
+    [Fact]
+    public async Task MineBlockAsync_TipChangesBeforeSearch_AbandonsTemplateAndMinesOnNewTip()
+    {
+        var chain = TestChain.NewChain();
+        var miner = new Miner(chain, TimeProvider.System);
+        var templates = new List<Block>();
+        Block? competitor = null;
+        miner.SearchStarting = template =>
+        {
+            templates.Add(template);
+            if (templates.Count == 1)
+            {
+                // A peer's block arrives after the template was built and the miner subscribed.
+                competitor = TestChain.Build(chain.Tip, Other);
+                Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(competitor).Status);
+            }
+        };
+
+        var block = await miner.MineBlockAsync(PayTo, threads: 1, CancellationToken.None).WaitAsync(Bound);
+
+        Assert.NotNull(competitor);
+        Assert.Equal(2, templates.Count);
+        Assert.Equal(NetworkParameters.Dev.GenesisHash, templates[0].Header.PreviousHash);
+        Assert.Equal(competitor.Hash, templates[1].Header.PreviousHash);
+        Assert.Equal(competitor.Hash, block.Header.PreviousHash);
+        Assert.Equal(block.Hash, chain.Tip.Hash);
+
+        // With one thread the search tries nonces from 0 like TestChain.Solve, so this is the block the
+        // stale template would have produced had its search not been cancelled: it was never submitted.
+        var stale = new Block(TestChain.Solve(templates[0].Header), templates[0].Transactions);
+        Assert.False(chain.KnowsBlock(stale.Hash));
+    }
+
+    [Fact]
+    public async Task MineBlockAsync_CancelledDuringSearch_ThrowsOperationCanceled()
+    {
+        var chain = TestChain.NewChain();
+        var miner = new Miner(chain, TimeProvider.System);
+        using var cts = new CancellationTokenSource();
+        miner.SearchStarting = _ => cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => miner.MineBlockAsync(PayTo, threads: 1, cts.Token).WaitAsync(Bound));
+
+        Assert.Equal(0u, chain.Tip.Height);
+    }
+
+    [Fact]
+    public async Task MineBlockAsync_AlreadyCancelled_ThrowsOperationCanceled()
+    {
+        var chain = TestChain.NewChain();
+        var miner = new Miner(chain, TimeProvider.System);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => miner.MineBlockAsync(PayTo, threads: 1, new CancellationToken(canceled: true)).WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task SearchAsync_ImpossibleTargetCancelled_ReturnsNull()
+    {
+        var chain = TestChain.NewChain();
+        var miner = new Miner(chain, TimeProvider.System);
+        var template = chain.CreateTemplate(PayTo).Header;
+        var impossible = new BlockHeader(template.Version, template.Height, template.PreviousHash, template.MerkleRoot, template.Timestamp, 0x03000001, 0);
+        using var cts = new CancellationTokenSource();
+
+        var search = miner.SearchAsync(impossible, threads: 2, cts.Token);
+        cts.Cancel();
+        var nonce = await search.WaitAsync(Bound);
+
+        Assert.Null(nonce);
+    }
+
+    [Fact]
+    public async Task SearchAsync_DevTarget_FindsNonceMeetingTarget()
+    {
+        var chain = TestChain.NewChain();
+        var miner = new Miner(chain, TimeProvider.System);
+        var header = chain.CreateTemplate(PayTo).Header;
+
+        var nonce = await miner.SearchAsync(header, threads: 4, CancellationToken.None).WaitAsync(Bound);
+
+        Assert.NotNull(nonce);
+        Assert.True(Target.IsMetBy(header.WithNonce(nonce.Value).Hash, Target.Expand(header.Bits)));
+    }
+
+    [Fact]
+    public void TrySearch_NoNonceInRange_FalseElseFirstWinner()
+    {
+        var header = NetworkParameters.Dev.Genesis.Header;
+        var template = header.Encode();
+        var devTarget = Target.ToHash(Target.Expand(header.Bits));
+
+        Assert.False(ProofOfWork.TrySearch(template, 0, 1_000, Target.ToHash(System.Numerics.BigInteger.One), out _));
+        Assert.True(ProofOfWork.TrySearch(template, 0, 1_000, devTarget, out var nonce));
+        Assert.Equal(TestChain.Solve(header).Nonce, nonce);
+        for (ulong n = 0; n < nonce; n++)
+        {
+            Assert.False(header.WithNonce(n).Hash <= devTarget);
+        }
+    }
+}
