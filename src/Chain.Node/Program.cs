@@ -1,3 +1,119 @@
-// The node daemon lands with the node daemon issue; until then this entry point only says so.
-Console.Error.WriteLine("Chain.Node: the node daemon is not built yet (see README).");
-return 1;
+using System.Net.Sockets;
+using Chain.Core.Ledger;
+using Chain.Core.Mining;
+using Chain.Core.Persistence;
+using Chain.Core.Wallets;
+using Chain.Network.Handshake;
+using Chain.Network.Peers;
+using Chain.Network.Protocol;
+using Chain.Node;
+using Chain.Node.Configuration;
+using Chain.Node.Console;
+using Chain.Node.Services;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+// The one composition root: everything the node runs is wired here.
+if (args.Any(a => a is "--help" or "-h" or "-?"))
+{
+    Console.Out.Write(CommandLine.HelpText());
+    return 0;
+}
+
+var (switches, argumentError) = CommandLine.Normalize(args);
+if (switches is null)
+{
+    Console.Error.WriteLine($"error: {argumentError}");
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+builder.Configuration.AddEnvironmentVariables("CHAIN_");
+builder.Configuration.AddCommandLine(switches, CommandLine.SwitchMappings);
+
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss ";
+});
+// Standard output carries only the console's answers: every log line goes to standard error.
+builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+var services = builder.Services;
+services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
+services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+services.AddSingleton(TimeProvider.System);
+services.AddSingleton(sp => NetworkParameters.Find(sp.GetRequiredService<IOptions<NodeOptions>>().Value.Network)!);
+services.AddSingleton(sp => DataFolder.Open(sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<NetworkParameters>()));
+services.AddSingleton(sp => sp.GetRequiredService<DataFolder>().OpenWallet(sp.GetRequiredService<IOptions<NodeOptions>>().Value));
+services.AddSingleton(sp => NodeKey.LoadOrCreate(sp.GetRequiredService<DataFolder>().Path));
+services.AddSingleton(sp => LedgerLoader.Load(
+    sp.GetRequiredService<NetworkParameters>(),
+    sp.GetRequiredService<TimeProvider>(),
+    sp.GetRequiredService<DataFolder>(),
+    sp.GetRequiredService<ILogger<Blockchain>>()));
+services.AddSingleton<Miner>();
+services.AddSingleton<MiningControl>();
+
+services.AddOptions<PeerManagerOptions>().Configure<IOptions<NodeOptions>>((peers, node) =>
+{
+    peers.ListenAddress = node.Value.Bind;
+    peers.ListenPort = node.Value.Port;
+    peers.Neighbours = [.. node.Value.PeerList];
+});
+services.AddSingleton<IChainStatusProvider, LedgerStatusProvider>();
+services.AddSingleton<PeerManager>();
+services.AddSingleton<NodeProtocol>();
+services.AddSingleton<IPeerDirectory, PeerDirectory>();
+services.AddSingleton<CommandProcessor>();
+
+services.AddHostedService(sp => sp.GetRequiredService<PeerManager>());
+services.AddHostedService(sp => sp.GetRequiredService<NodeProtocol>());
+services.AddHostedService<PendingTransactionsService>();
+services.AddHostedService<MiningService>();
+services.AddHostedService<ConsoleService>();
+
+using var host = builder.Build();
+try
+{
+    // Resolve the options and the ledger first, so a bad setting or a damaged data folder stops the node
+    // with one clear line before anything starts listening.
+    var options = host.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+    host.Services.GetRequiredService<Blockchain>();
+    host.Services.GetRequiredService<Wallet>();
+    try
+    {
+        await host.RunAsync();
+    }
+    catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied)
+    {
+        Console.Error.WriteLine($"error: --port (Node:Port) / --bind (Node:Bind): cannot listen on {options.Bind}:{options.Port}: {e.Message}");
+        return 1;
+    }
+
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    foreach (var failure in e.Failures)
+    {
+        Console.Error.WriteLine($"error: {failure}");
+    }
+
+    return 2;
+}
+catch (InvalidOperationException e) when (e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"error: {e.Message} ({e.InnerException?.Message})");
+    return 2;
+}
+catch (Exception e) when (e is WalletException or StoreCorruptException or DataFolderException or InvalidDataException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
