@@ -121,6 +121,9 @@ public sealed class HeaderHasher
         Span<uint> high = stackalloc uint[lanes];
         Span<TVec> digest = stackalloc TVec[Sha256Compression.StateWords];
         Span<uint> words = stackalloc uint[Sha256Compression.StateWords * lanes];
+        var inputs = default(RoundVectors<TVec>);
+        var schedule = default(RoundVectors<TVec>);
+        NonceKernel<TVec, TOps>.Prepare(_template, ref inputs);
         Span<byte> targetBytes = stackalloc byte[Hash256.Size];
         target.WriteTo(targetBytes);
         var targetTop = BinaryPrimitives.ReadUInt32BigEndian(targetBytes);
@@ -135,7 +138,7 @@ public sealed class HeaderHasher
                 high[i] = BinaryPrimitives.ReverseEndianness((uint)(n >> 32));
             }
 
-            NonceKernel<TVec, TOps>.Hash(_template, TOps.Load(low), TOps.Load(high), digest);
+            NonceKernel<TVec, TOps>.Hash(_template, TOps.Load(low), TOps.Load(high), ref inputs, ref schedule, digest);
 
             // Most lanes fail on the top word; only the few that pass get a full 256-bit compare.
             var candidates = TOps.LessThanOrEqualMask(digest[0], targetTop);
@@ -181,6 +184,9 @@ public sealed class HeaderHasher
         Span<uint> high = stackalloc uint[lanes];
         Span<TVec> digest = stackalloc TVec[Sha256Compression.StateWords];
         Span<uint> words = stackalloc uint[Sha256Compression.StateWords * lanes];
+        var inputs = default(RoundVectors<TVec>);
+        var schedule = default(RoundVectors<TVec>);
+        NonceKernel<TVec, TOps>.Prepare(_template, ref inputs);
         for (var start = 0; start < nonces.Length; start += lanes)
         {
             low.Clear();
@@ -192,7 +198,7 @@ public sealed class HeaderHasher
                 high[i] = BinaryPrimitives.ReverseEndianness((uint)(nonces[start + i] >> 32));
             }
 
-            NonceKernel<TVec, TOps>.Hash(_template, TOps.Load(low), TOps.Load(high), digest);
+            NonceKernel<TVec, TOps>.Hash(_template, TOps.Load(low), TOps.Load(high), ref inputs, ref schedule, digest);
             StoreWords<TVec, TOps>(digest, words);
             for (var i = 0; i < used; i++)
             {

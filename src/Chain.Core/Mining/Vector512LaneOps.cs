@@ -17,38 +17,49 @@ internal readonly struct Vector512LaneOps : ILaneOps<Vector512<uint>>
     public static int Count => 16;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Broadcast(uint value) => Vector512.Create(value);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Load(ReadOnlySpan<uint> values) => Vector512.Create(values);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<uint> value, Span<uint> destination) => value.CopyTo(destination);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Add(Vector512<uint> x, Vector512<uint> y) => x + y;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> BigSigma0(Vector512<uint> x) => Xor(RotateRight(x, 2), RotateRight(x, 13), RotateRight(x, 22));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> BigSigma1(Vector512<uint> x) => Xor(RotateRight(x, 6), RotateRight(x, 11), RotateRight(x, 25));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> SmallSigma0(Vector512<uint> x) => Xor(RotateRight(x, 7), RotateRight(x, 18), x >>> 3);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> SmallSigma1(Vector512<uint> x) => Xor(RotateRight(x, 17), RotateRight(x, 19), x >>> 10);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Choose(Vector512<uint> e, Vector512<uint> f, Vector512<uint> g) =>
         Avx512F.IsSupported ? Avx512F.TernaryLogic(e, f, g, Select) : Vector512.ConditionalSelect(e, f, g);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Majority(Vector512<uint> a, Vector512<uint> b, Vector512<uint> c) =>
         Avx512F.IsSupported ? Avx512F.TernaryLogic(a, b, c, Majority3) : Vector512.ConditionalSelect(a ^ b, c, a);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint LessThanOrEqualMask(Vector512<uint> x, uint limit) =>
         (uint)Vector512.ExtractMostSignificantBits(Vector512.LessThanOrEqual(x, Vector512.Create(limit)));
 
