@@ -9,7 +9,8 @@ using CsCheck;
 namespace Chain.Core.Tests.Mining;
 
 // Every path runs on every machine: a forced vector path that the CPU does not accelerate falls back to the
-// runtime's software Vector256/Vector512, which is slow but exact, so no test needs to be skipped.
+// runtime's software Vector256/Vector512, which is slow but exact, so no test needs to be skipped. To run the
+// AVX2-only and the all-software code on an AVX-512 machine: DOTNET_EnableAVX512=0 or DOTNET_EnableHWIntrinsic=0.
 public class HeaderHasherTests
 {
     private const ulong Boundary32 = 0x1_0000_0000UL;
