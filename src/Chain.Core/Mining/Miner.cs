@@ -99,7 +99,7 @@ public sealed class Miner
     /// <summary>Searches nonces of <paramref name="header"/> on <paramref name="threads"/> threads; null when cancelled first.</summary>
     public async Task<ulong?> SearchAsync(BlockHeader header, int threads, CancellationToken cancellationToken)
     {
-        var template = header.Encode();
+        var hasher = new HeaderHasher(header.Encode());
         var target = Target.ToHash(Target.Expand(header.Bits));
         var found = new ulong?[threads];
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -118,7 +118,7 @@ public sealed class Miner
                     for (var next = start; next < end && !done.IsCancellationRequested; next += NoncesPerSlice)
                     {
                         var count = Math.Min(NoncesPerSlice, end - next);
-                        var hit = ProofOfWork.TrySearch(template, next, count, target, out var nonce);
+                        var hit = hasher.TrySearch(next, count, target, out var nonce);
                         Interlocked.Add(ref hashes, hit ? (long)(nonce - next + 1) : (long)count);
                         if (hit)
                         {

@@ -116,20 +116,4 @@ public class MinerTests
         Assert.NotNull(nonce);
         Assert.True(Target.IsMetBy(header.WithNonce(nonce.Value).Hash, Target.Expand(header.Bits)));
     }
-
-    [Fact]
-    public void TrySearch_NoNonceInRange_FalseElseFirstWinner()
-    {
-        var header = NetworkParameters.Dev.Genesis.Header;
-        var template = header.Encode();
-        var devTarget = Target.ToHash(Target.Expand(header.Bits));
-
-        Assert.False(ProofOfWork.TrySearch(template, 0, 1_000, Target.ToHash(System.Numerics.BigInteger.One), out _));
-        Assert.True(ProofOfWork.TrySearch(template, 0, 1_000, devTarget, out var nonce));
-        Assert.Equal(TestChain.Solve(header).Nonce, nonce);
-        for (ulong n = 0; n < nonce; n++)
-        {
-            Assert.False(header.WithNonce(n).Hash <= devTarget);
-        }
-    }
 }

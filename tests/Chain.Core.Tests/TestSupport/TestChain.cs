@@ -63,10 +63,10 @@ internal static class TestChain
     public static BlockHeader Solve(BlockHeader header)
     {
         var target = Target.ToHash(Target.Expand(header.Bits));
-        var template = header.Encode();
+        var hasher = new HeaderHasher(header.Encode());
         for (ulong start = 0; ; start += 4096)
         {
-            if (ProofOfWork.TrySearch(template, start, 4096, target, out var nonce))
+            if (hasher.TrySearch(start, 4096, target, out var nonce))
             {
                 return header.WithNonce(nonce);
             }
