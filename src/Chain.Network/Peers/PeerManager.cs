@@ -390,9 +390,16 @@ public sealed class PeerManager : BackgroundService
         }
         catch (Exception e)
         {
-            await input.CompleteAsync();
-            await output.CompleteAsync();
             await stream.DisposeAsync();
+            await input.CompleteAsync();
+            try
+            {
+                await output.CompleteAsync();
+            }
+            catch (Exception completeError) when (completeError is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+
             if (e is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
             {
                 const string reason = "handshake timed out";
