@@ -88,6 +88,18 @@ public sealed class PeerManager : BackgroundService
         }
     }
 
+    /// <summary>Inbound connections holding a slot (handshakes included).</summary>
+    internal int InboundCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inbound;
+            }
+        }
+    }
+
     /// <summary>The connection to <paramref name="nodeId"/>, if any.</summary>
     public PeerConnection? FindPeer(string nodeId)
     {

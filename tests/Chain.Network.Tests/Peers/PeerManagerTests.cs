@@ -208,6 +208,8 @@ public sealed class PeerManagerTests
                 Assert.True(await silent.ClosedByPeerAsync());
             }
 
+            await TestSupport.EventuallyAsync(() => m.InboundCount == 0, "the inbound slot to be freed");
+
             var (raw, session) = await HandshakeAsync(m, TestSupport.KeyB);
             await using var _ = raw;
             using var __ = session;
