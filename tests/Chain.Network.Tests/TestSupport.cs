@@ -173,17 +173,43 @@ internal sealed class RawPeer : IAsyncDisposable
 
     public async Task WriteAsync(byte[] bytes) => await Output.WriteAsync(bytes).AsTask().WaitAsync(TestSupport.Timeout);
 
-    /// <summary>True when the other side closed the connection (after any bytes it still sends).</summary>
+    /// <summary>True when the other side closed or reset the connection (after any bytes it still sends).</summary>
     public async Task<bool> ClosedByPeerAsync()
     {
-        while (true)
+        try
         {
-            var result = await Input.ReadAsync().AsTask().WaitAsync(TestSupport.Timeout);
-            Input.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
+            while (true)
             {
-                return true;
+                var result = await Input.ReadAsync().AsTask().WaitAsync(TestSupport.Timeout);
+                Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return true;
+                }
             }
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Connects and reports whether the other side refused the connection (closed or reset it) at once.</summary>
+    public static async Task<bool> RefusedAsync(IPEndPoint endPoint)
+    {
+        RawPeer peer;
+        try
+        {
+            peer = await ConnectAsync(endPoint);
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+
+        await using (peer)
+        {
+            return await peer.ClosedByPeerAsync();
         }
     }
 

@@ -78,6 +78,9 @@ public sealed class PeerConnection
         RemoteEndPoint = remoteEndPoint;
         ConnectedAt = time.GetUtcNow();
         _writeStop = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+
+        // Stopping the writer (abort, or the close timeout) closes the socket, so no send can hang on a peer that stopped reading.
+        _writeStop.Token.Register(static s => ((Stream)s!).Dispose(), stream);
         _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.SendQueueCapacity)
         {
             SingleReader = true,
@@ -207,9 +210,19 @@ public sealed class PeerConnection
         finally
         {
             await timer.DisposeAsync();
-            await _input.CompleteAsync();
-            await _output.CompleteAsync();
+
+            // The socket goes first: completing a stream pipe writer flushes what it still holds, which must fail
+            // fast rather than wait on a peer that stopped reading.
             await _stream.DisposeAsync();
+            await _input.CompleteAsync();
+            try
+            {
+                await _output.CompleteAsync();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+
             _session.Dispose();
             _readStop.Dispose();
             _writeStop.Dispose();

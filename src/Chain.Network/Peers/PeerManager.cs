@@ -88,6 +88,18 @@ public sealed class PeerManager : BackgroundService
         }
     }
 
+    /// <summary>Inbound connections holding a slot (handshakes included).</summary>
+    internal int InboundCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inbound;
+            }
+        }
+    }
+
     /// <summary>The connection to <paramref name="nodeId"/>, if any.</summary>
     public PeerConnection? FindPeer(string nodeId)
     {
@@ -390,9 +402,16 @@ public sealed class PeerManager : BackgroundService
         }
         catch (Exception e)
         {
-            await input.CompleteAsync();
-            await output.CompleteAsync();
             await stream.DisposeAsync();
+            await input.CompleteAsync();
+            try
+            {
+                await output.CompleteAsync();
+            }
+            catch (Exception completeError) when (completeError is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+
             if (e is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
             {
                 const string reason = "handshake timed out";

@@ -1,0 +1,475 @@
+using System.Net;
+using Chain.Network.Handshake;
+using Chain.Network.Peers;
+using Chain.Network.Transport;
+
+namespace Chain.Network.Tests.Peers;
+
+public sealed class PeerManagerTests
+{
+    private static async Task<(PeerManager A, PeerManager B, PeerConnection AToB, PeerConnection BToA)> ConnectedPairAsync()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB);
+        await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+        var aToB = (await a.NextAsync<PeerConnectedEvent>()).Peer;
+        var bToA = (await b.NextAsync<PeerConnectedEvent>()).Peer;
+        return (a, b, aToB, bToA);
+    }
+
+    /// <summary>A raw client that completes a real handshake with <paramref name="manager"/>, then sends what the test wants.</summary>
+    private static async Task<(RawPeer Raw, HandshakeResult Session)> HandshakeAsync(PeerManager manager, NodeKey key)
+    {
+        var raw = await RawPeer.ConnectAsync(manager.LocalEndPoint!);
+        using var timeout = new CancellationTokenSource(TestSupport.Timeout);
+        var session = await PeerHandshake.RunAsync(raw.Input, raw.Output, TestSupport.Settings(key), isInitiator: true, manager.NodeId, timeout.Token);
+        return (raw, session);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_TwoNodes_BothAnnounceAndExchangePayloads()
+    {
+        var (a, b, aToB, bToA) = await ConnectedPairAsync();
+        try
+        {
+            Assert.False(aToB.IsInbound);
+            Assert.True(bToA.IsInbound);
+            Assert.Equal(TestSupport.KeyB.NodeId, aToB.NodeId);
+            Assert.Equal(42u, aToB.Hello.BestHeight);
+            Assert.Equal((UInt128)4242, aToB.Hello.CumulativeWork);
+            Assert.Equal(a.LocalEndPoint!.Port, bToA.Hello.ListenPort);
+            Assert.Equal(IPAddress.Loopback, bToA.RemoteEndPoint.Address);
+
+            Assert.True(a.Send(b.NodeId, "to b"u8.ToArray()));
+            var atB = await b.NextAsync<PayloadReceivedEvent>();
+            Assert.Equal("to b"u8.ToArray(), atB.Payload.ToArray());
+            Assert.Same(bToA, atB.Peer);
+
+            Assert.Equal(1, b.Broadcast("to all"u8.ToArray()));
+            Assert.Equal("to all"u8.ToArray(), (await a.NextAsync<PayloadReceivedEvent>()).Payload.ToArray());
+            Assert.Single(a.Peers);
+            Assert.Single(b.Peers);
+        }
+        finally
+        {
+            await a.StopAsync();
+        }
+
+        var gone = await b.NextAsync<PeerDisconnectedEvent>();
+        Assert.Equal(PeerConnection.PeerDisconnectedPrefix + PeerManager.ShutdownReason, gone.Reason);
+        await b.StopAsync();
+    }
+
+    [Fact]
+    public async Task Broadcast_ExceptOnePeer_SkipsThatPeer()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB);
+        var c = await TestSupport.StartManagerAsync(TestSupport.KeyC);
+        try
+        {
+            var toB = await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+            await a.ConnectAsync("127.0.0.1", c.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+
+            Assert.Equal(1, a.Broadcast("news"u8.ToArray(), except: toB));
+            Assert.True(a.Send(b.NodeId, "direct"u8.ToArray()));
+
+            Assert.Equal("news"u8.ToArray(), (await c.NextAsync<PayloadReceivedEvent>()).Payload.ToArray());
+            Assert.Equal("direct"u8.ToArray(), (await b.NextAsync<PayloadReceivedEvent>()).Payload.ToArray());
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+            await c.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConnectAsync_ToItsOwnListener_RejectedAsSelfConnection()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        try
+        {
+            var error = await Assert.ThrowsAsync<PeerProtocolException>(() => a.ConnectAsync("127.0.0.1", a.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout));
+
+            Assert.Contains(PeerHandshake.SelfConnectionReason, error.Message, StringComparison.Ordinal);
+            Assert.Empty(a.Peers);
+        }
+        finally
+        {
+            await a.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConnectAsync_SimultaneousDialsBothWays_LeaveOneConnection()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB);
+        try
+        {
+            await Task.WhenAll(
+                a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port),
+                b.ConnectAsync("127.0.0.1", a.LocalEndPoint!.Port)).WaitAsync(TestSupport.Timeout);
+
+            await TestSupport.EventuallyAsync(() => a.Peers.Count == 1 && b.Peers.Count == 1 && a.Peers[0].IsConnected && b.Peers[0].IsConnected, "one connection each");
+            await Task.Delay(300);
+            Assert.Single(a.Peers);
+            Assert.Single(b.Peers);
+
+            // Both kept the connection dialled by the lower node id.
+            var aDialled = string.CompareOrdinal(a.NodeId, b.NodeId) < 0;
+            Assert.Equal(aDialled, !a.Peers[0].IsInbound);
+            Assert.Equal(aDialled, b.Peers[0].IsInbound);
+            Assert.Equal(a.Peers[0].RemoteEndPoint.Port, aDialled ? b.LocalEndPoint.Port : a.Peers[0].RemoteEndPoint.Port);
+            Assert.True(a.Send(b.NodeId, new byte[] { 7 }));
+            Assert.Equal([7], (await b.NextAsync<PayloadReceivedEvent>()).Payload.ToArray());
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConnectAsync_AlreadyConnected_ReturnsTheExistingConnection()
+    {
+        var (a, b, aToB, _) = await ConnectedPairAsync();
+        try
+        {
+            var again = await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+
+            Assert.Same(aToB, again);
+            Assert.Single(a.Peers);
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Listener_InboundCapReached_ClosesFurtherConnections()
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
+        {
+            o.MaxInbound = 2;
+            o.HandshakeTimeout = TimeSpan.FromSeconds(30);
+        });
+        try
+        {
+            await using var first = await RawPeer.ConnectAsync(m.LocalEndPoint!);
+            await using var second = await RawPeer.ConnectAsync(m.LocalEndPoint!);
+            Assert.True(await RawPeer.RefusedAsync(m.LocalEndPoint!));
+            var stillOpen = first.Input.ReadAsync().AsTask();
+            await Task.Delay(200);
+            Assert.False(stillOpen.IsCompleted);
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Listener_PerAddressCapReached_ClosesFurtherConnections()
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
+        {
+            o.MaxInboundPerAddress = 1;
+            o.HandshakeTimeout = TimeSpan.FromSeconds(30);
+        });
+        try
+        {
+            await using var first = await RawPeer.ConnectAsync(m.LocalEndPoint!);
+            Assert.True(await RawPeer.RefusedAsync(m.LocalEndPoint!));
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Listener_SilentConnection_DroppedAtHandshakeTimeoutAndSlotFreed()
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
+        {
+            o.MaxInbound = 1;
+            o.HandshakeTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        try
+        {
+            await using (var silent = await RawPeer.ConnectAsync(m.LocalEndPoint!))
+            {
+                Assert.True(await silent.ClosedByPeerAsync());
+            }
+
+            await TestSupport.EventuallyAsync(() => m.InboundCount == 0, "the inbound slot to be freed");
+
+            var (raw, session) = await HandshakeAsync(m, TestSupport.KeyB);
+            await using var _ = raw;
+            using var __ = session;
+            Assert.Equal(TestSupport.KeyB.NodeId, (await m.NextAsync<PeerConnectedEvent>()).Peer.NodeId);
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+    }
+
+    public enum Tampering
+    {
+        BodyBitFlip,
+        TagBitFlip,
+        KindBitFlip,
+        Replay,
+        Swap,
+        Truncated,
+    }
+
+    [Theory]
+    [InlineData(Tampering.BodyBitFlip)]
+    [InlineData(Tampering.TagBitFlip)]
+    [InlineData(Tampering.KindBitFlip)]
+    [InlineData(Tampering.Replay)]
+    [InlineData(Tampering.Swap)]
+    [InlineData(Tampering.Truncated)]
+    public async Task ReadLoop_TamperedFrame_DisconnectsAndDeliversNothingOfIt(Tampering tampering)
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        try
+        {
+            var (raw, session) = await HandshakeAsync(m, TestSupport.KeyB);
+            await using var _ = raw;
+            using var __ = session;
+            await m.NextAsync<PeerConnectedEvent>();
+            var good = session.Sender.Seal(FrameKind.Data, "good"u8);
+            var second = session.Sender.Seal(FrameKind.Data, "second"u8);
+            var third = session.Sender.Seal(FrameKind.Data, "third"u8);
+            await raw.WriteAsync(good);
+            Assert.Equal("good"u8.ToArray(), (await m.NextAsync<PayloadReceivedEvent>()).Payload.ToArray());
+
+            byte[] bad = tampering switch
+            {
+                Tampering.BodyBitFlip => Flip(second, 6),
+                Tampering.TagBitFlip => Flip(second, second.Length - 1),
+                Tampering.KindBitFlip => Flip(second, 4),
+                Tampering.Replay => good,
+                Tampering.Swap => [.. third, .. second],
+                Tampering.Truncated => [.. FrameWriter.Encode(second.AsSpan(4, second.Length - 5))],
+                _ => throw new ArgumentOutOfRangeException(nameof(tampering)),
+            };
+            await raw.WriteAsync(bad);
+
+            var next = await m.Events.ReadAsync().AsTask().WaitAsync(TestSupport.Timeout);
+            var disconnected = Assert.IsType<PeerDisconnectedEvent>(next);
+            Assert.Contains("authentication", disconnected.Reason, StringComparison.Ordinal);
+            Assert.True(await raw.ClosedByPeerAsync());
+            Assert.Empty(m.Peers);
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+
+        static byte[] Flip(byte[] frame, int index)
+        {
+            var copy = (byte[])frame.Clone();
+            copy[index] ^= 0x01;
+            return copy;
+        }
+    }
+
+    [Fact]
+    public async Task ReadLoop_OversizedLength_Disconnects()
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        try
+        {
+            var (raw, session) = await HandshakeAsync(m, TestSupport.KeyB);
+            await using var _ = raw;
+            using var __ = session;
+            await m.NextAsync<PeerConnectedEvent>();
+
+            await raw.WriteAsync([0x7f, 0xff, 0xff, 0xff]);
+
+            var disconnected = await m.NextAsync<PeerDisconnectedEvent>();
+            Assert.Contains("exceeds", disconnected.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Keepalive_PeerSilentAfterHandshake_DisconnectedAtIdleTimeout()
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMilliseconds(400);
+            o.PingInterval = TimeSpan.FromMilliseconds(100);
+        });
+        try
+        {
+            var (raw, session) = await HandshakeAsync(m, TestSupport.KeyB);
+            await using var _ = raw;
+            using var __ = session;
+            await m.NextAsync<PeerConnectedEvent>();
+
+            var disconnected = await m.NextAsync<PeerDisconnectedEvent>();
+
+            Assert.Equal(PeerConnection.IdleReason, disconnected.Reason);
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Keepalive_BothNodesIdle_StayConnectedThroughPings()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMilliseconds(400);
+            o.PingInterval = TimeSpan.FromMilliseconds(100);
+        });
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB, o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMilliseconds(400);
+            o.PingInterval = TimeSpan.FromMilliseconds(100);
+        });
+        try
+        {
+            var aToB = await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+
+            await Task.Delay(1200);
+
+            Assert.True(aToB.IsConnected);
+            Assert.Single(b.Peers);
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Neighbour_ListenerComesBack_IsRedialled()
+    {
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB);
+        var port = b.LocalEndPoint!.Port;
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, o => o.Neighbours = [$"127.0.0.1:{port}@{TestSupport.KeyB.NodeId}"]);
+        try
+        {
+            var first = (await a.NextAsync<PeerConnectedEvent>()).Peer;
+            Assert.Equal(b.NodeId, first.NodeId);
+            Assert.False(first.IsInbound);
+
+            await b.StopAsync();
+            await a.NextAsync<PeerDisconnectedEvent>();
+            await Task.Delay(300); // some redials fail meanwhile
+
+            b = await TestSupport.StartManagerAsync(TestSupport.KeyB, o => o.ListenPort = port);
+            var second = (await a.NextAsync<PeerConnectedEvent>()).Peer;
+
+            Assert.Equal(b.NodeId, second.NodeId);
+            Assert.NotSame(first, second);
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Send_PeerStopsReading_IsDisconnectedAsTooSlow()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
+        {
+            o.SendQueueCapacity = 4;
+            o.MaxQueuedBytes = FrameCipher.MaxPayloadSize;
+        });
+
+        // B's events are never read once connected, so its read loop stalls and the TCP window fills.
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB, o => o.EventQueueCapacity = 1);
+        try
+        {
+            var toB = await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+            await a.NextAsync<PeerConnectedEvent>();
+            var payload = new byte[1024 * 1024];
+            var sent = 0;
+            while (sent < 1000 && toB.TrySend(payload))
+            {
+                sent++;
+                await Task.Delay(2);
+            }
+
+            Assert.True(sent < 1000, "the slow peer was never disconnected");
+            var disconnected = await a.NextAsync<PeerDisconnectedEvent>();
+            Assert.Equal(PeerConnection.SlowPeerReason, disconnected.Reason);
+            Assert.False(a.Send(b.NodeId, payload));
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Send_PeerReadsSteadily_StaysConnected()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, o => o.SendQueueCapacity = 64);
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB);
+        try
+        {
+            var toB = await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+            var payload = new byte[64 * 1024];
+            for (var i = 0; i < 50; i++)
+            {
+                Assert.True(toB.TrySend(payload));
+            }
+
+            for (var i = 0; i < 50; i++)
+            {
+                Assert.Equal(payload.Length, (await b.NextAsync<PayloadReceivedEvent>()).Payload.Length);
+            }
+
+            Assert.True(toB.IsConnected);
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task StopAsync_Always_CompletesTheEvents()
+    {
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+
+        await a.StopAsync();
+
+        Assert.True(a.Events.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public void Constructor_BadOptions_NamesTheSetting()
+    {
+        var options = TestSupport.Options(o => o.Neighbours = ["nowhere"]);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => new PeerManager(options, TestSupport.KeyA, TestSupport.Network, new TestSupport.FixedStatus(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+        Assert.Contains(nameof(PeerManagerOptions.Neighbours), error.Message, StringComparison.Ordinal);
+    }
+}
