@@ -52,6 +52,9 @@ public sealed partial class NodeProtocol : BackgroundService
     /// <summary>Number of peers the protocol is tracking.</summary>
     public int PeerCount => _states.Count;
 
+    /// <summary>Whether a connection to <paramref name="nodeId"/> is being served (for tests and diagnostics).</summary>
+    internal bool IsTracking(string nodeId) => _states.Keys.Any(peer => peer.NodeId == nodeId);
+
     /// <summary>Whether a node id or address is currently refused for having sent invalid data.</summary>
     public bool IsDiscouraged(string nodeIdOrAddress) =>
         _discouraged.TryGetValue(nodeIdOrAddress, out var until) && until > _time.GetUtcNow();
