@@ -13,10 +13,33 @@ public sealed partial class NodeProtocol
     /// <summary>Blocks served for one <c>getdata</c>; a peer asking for more gets the first ones.</summary>
     public const int MaxBlocksPerGetData = 500;
 
+    /// <summary>
+    /// Base64 characters of transactions and blocks sent in answer to one <c>getdata</c>; what does not fit is
+    /// answered with <c>notfound</c>. Keeps one answer well inside the peer's send queue
+    /// (<see cref="Peers.PeerManagerOptions.MaxQueuedBytes"/>), which would otherwise overflow and drop the asker.
+    /// </summary>
+    public const int MaxGetDataReplyChars = 12 * 1024 * 1024;
+
+    /// <summary>Transactions that may be requested from one peer at once; announcements beyond it are ignored.</summary>
+    public const int MaxTxRequestsPerPeer = GetDataMessage.MaxIds;
+
+    /// <summary>How often lapsed transaction requests are retried from other announcers.</summary>
+    public static readonly TimeSpan RequestSweepInterval = TimeSpan.FromSeconds(1);
+
     private void OnTransactionAdded(Transaction tx) => _txAnnouncements.Enqueue(tx.Id);
 
     private void OnTipChanged(ChainUpdate update)
     {
+        // Transactions of disconnected blocks go back to the mempool without a TransactionAdded event: announce
+        // them again (the flush keeps only those that really are pending), or the winning side never sees them.
+        foreach (var block in update.Disconnected)
+        {
+            foreach (var tx in block.Transactions.Skip(1))
+            {
+                _txAnnouncements.Enqueue(tx.Id);
+            }
+        }
+
         var connected = update.Connected;
         if (connected.Count <= MaxBlocksAnnouncedPerUpdate)
         {
@@ -36,9 +59,15 @@ public sealed partial class NodeProtocol
         using var timer = new PeriodicTimer(AnnounceInterval, _time);
         try
         {
+            var lastSweep = _time.GetTimestamp();
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 FlushAnnouncements();
+                if (_time.GetElapsedTime(lastSweep) >= RequestSweepInterval)
+                {
+                    lastSweep = _time.GetTimestamp();
+                    RetryLapsedTxRequests();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -49,7 +78,7 @@ public sealed partial class NodeProtocol
     /// <summary>Sends every queued announcement to each peer not known to have it.</summary>
     internal void FlushAnnouncements()
     {
-        var txs = Drain(_txAnnouncements);
+        var txs = Drain(_txAnnouncements).Distinct().Where(id => _chain.GetMempoolTransaction(id) is not null).ToList();
         var blocks = Drain(_blockAnnouncements);
         if (txs.Count == 0 && blocks.Count == 0)
         {
@@ -116,8 +145,6 @@ public sealed partial class NodeProtocol
             return;
         }
 
-        var now = _time.GetTimestamp();
-        var wantTxs = new List<string>();
         var wantBlocks = new List<string>();
         lock (state.Gate)
         {
@@ -132,14 +159,7 @@ public sealed partial class NodeProtocol
             }
         }
 
-        foreach (var id in txIds)
-        {
-            if (!_chain.KnowsTransaction(id) && ClaimTxRequest(id, now))
-            {
-                wantTxs.Add(id.ToString());
-            }
-        }
-
+        var wantTxs = ClaimTxRequests(state, txIds.Where(id => !_chain.KnowsTransaction(id)).ToList());
         foreach (var id in blockIds)
         {
             if (!_chain.KnowsBlock(id))
@@ -159,16 +179,124 @@ public sealed partial class NodeProtocol
         }
     }
 
-    // One outstanding request per transaction across all peers; a request unanswered for RequestTimeout lapses.
-    private bool ClaimTxRequest(Hash256 id, long now)
+    // One outstanding request per transaction across all peers. A transaction already requested elsewhere
+    // remembers this peer as an alternative, asked if the first peer answers notfound, disconnects or lapses.
+    private List<string> ClaimTxRequests(PeerState state, List<Hash256> unknown)
     {
-        if (_txRequests.TryGetValue(id, out var asked) && _time.GetElapsedTime(asked, now) < RequestTimeout)
+        var now = _time.GetTimestamp();
+        var want = new List<string>();
+        lock (_requestGate)
         {
-            return false;
+            foreach (var id in unknown)
+            {
+                if (_txRequests.TryGetValue(id, out var request))
+                {
+                    if (request.Asked != state && request.Alternatives.Count < TxRequest.MaxAlternatives && !request.Alternatives.Contains(state))
+                    {
+                        request.Alternatives.Add(state);
+                    }
+
+                    continue;
+                }
+
+                if (state.TxRequestsInFlight >= MaxTxRequestsPerPeer)
+                {
+                    continue;
+                }
+
+                _txRequests[id] = new TxRequest(state, now);
+                state.TxRequestsInFlight++;
+                want.Add(id.ToString());
+            }
         }
 
-        _txRequests[id] = now;
-        return true;
+        return want;
+    }
+
+    // The transaction arrived (or the asked peer said notfound, or left): forget the request, or pass it on.
+    private void ReleaseTxRequests(PeerState from, IEnumerable<Hash256> ids, bool retry)
+    {
+        var retries = new List<(PeerState Peer, Hash256 Id)>();
+        lock (_requestGate)
+        {
+            foreach (var id in ids)
+            {
+                if (_txRequests.TryGetValue(id, out var request) && (request.Asked == from || !retry))
+                {
+                    Reassign(id, request, retry, _time.GetTimestamp(), retries);
+                }
+            }
+        }
+
+        SendRetries(retries);
+    }
+
+    // Called from the announce loop: requests unanswered for RequestTimeout go to the next announcer, or lapse.
+    internal void RetryLapsedTxRequests()
+    {
+        var now = _time.GetTimestamp();
+        var retries = new List<(PeerState Peer, Hash256 Id)>();
+        lock (_requestGate)
+        {
+            foreach (var (id, request) in _txRequests.ToList())
+            {
+                if (_time.GetElapsedTime(request.AskedAt, now) >= RequestTimeout)
+                {
+                    Reassign(id, request, retry: true, now, retries);
+                }
+            }
+        }
+
+        SendRetries(retries);
+    }
+
+    // A peer left: its outstanding requests go to their next announcers, and it is no one's alternative any more.
+    private void ForgetTxRequests(PeerState state)
+    {
+        var now = _time.GetTimestamp();
+        var retries = new List<(PeerState Peer, Hash256 Id)>();
+        lock (_requestGate)
+        {
+            foreach (var (id, request) in _txRequests.ToList())
+            {
+                request.Alternatives.Remove(state);
+                if (request.Asked == state)
+                {
+                    Reassign(id, request, retry: true, now, retries);
+                }
+            }
+        }
+
+        SendRetries(retries);
+    }
+
+    // Under _requestGate.
+    private void Reassign(Hash256 id, TxRequest request, bool retry, long now, List<(PeerState Peer, Hash256 Id)> retries)
+    {
+        request.Asked.TxRequestsInFlight--;
+        while (retry && request.Alternatives.Count > 0)
+        {
+            var next = request.Alternatives[0];
+            request.Alternatives.RemoveAt(0);
+            if (next.Connection.IsConnected && _states.ContainsKey(next.Connection) && next.TxRequestsInFlight < MaxTxRequestsPerPeer)
+            {
+                request.Asked = next;
+                request.AskedAt = now;
+                next.TxRequestsInFlight++;
+                retries.Add((next, id));
+                return;
+            }
+        }
+
+        _txRequests.Remove(id);
+    }
+
+    private void SendRetries(List<(PeerState Peer, Hash256 Id)> retries)
+    {
+        foreach (var group in retries.GroupBy(r => r.Peer))
+        {
+            Send(group.Key, new GetDataMessage([.. group.Select(r => r.Id.ToString())], []));
+        }
     }
 
     private void OnGetData(PeerState state, GetDataMessage getData)
@@ -182,16 +310,17 @@ public sealed partial class NodeProtocol
         var missingBlocks = new List<string>();
         var batch = new List<string>();
         var batchChars = 0;
+        var replyChars = 0L;
         foreach (var id in txIds)
         {
             var tx = _chain.GetMempoolTransaction(id) ?? _chain.FindTransaction(id)?.Tx;
-            if (tx is null)
+            var encoded = tx is null ? null : Convert.ToBase64String(tx.Encode());
+            if (encoded is null || replyChars + encoded.Length > MaxGetDataReplyChars)
             {
                 missingTxs.Add(id.ToString());
                 continue;
             }
 
-            var encoded = Convert.ToBase64String(tx.Encode());
             if (batch.Count == TxMessage.MaxTransactions || batchChars + encoded.Length > MaxTxMessageChars)
             {
                 Send(state, new TxMessage(batch));
@@ -201,6 +330,7 @@ public sealed partial class NodeProtocol
 
             batch.Add(encoded);
             batchChars += encoded.Length;
+            replyChars += encoded.Length;
             lock (state.Gate)
             {
                 state.KnownTxs.Add(id);
@@ -212,21 +342,23 @@ public sealed partial class NodeProtocol
             Send(state, new TxMessage(batch));
         }
 
-        foreach (var id in blockIds.Take(MaxBlocksPerGetData))
+        foreach (var (id, index) in blockIds.Select((id, index) => (id, index)))
         {
-            var entry = _chain.GetBlock(id);
-            if (entry is null)
+            var entry = index < MaxBlocksPerGetData ? _chain.GetBlock(id) : null;
+            var encoded = entry is null ? null : Convert.ToBase64String(entry.Block.Encode());
+            if (encoded is null || (replyChars > 0 && replyChars + encoded.Length > MaxGetDataReplyChars))
             {
                 missingBlocks.Add(id.ToString());
                 continue;
             }
 
+            replyChars += encoded.Length;
             lock (state.Gate)
             {
                 state.KnownBlocks.Add(id);
             }
 
-            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(Convert.ToBase64String(entry.Block.Encode())))))
+            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(encoded))))
             {
                 return; // the connection is closing (or was dropped as too slow)
             }
@@ -253,7 +385,7 @@ public sealed partial class NodeProtocol
                 state.KnownTxs.Add(tx.Id);
             }
 
-            _txRequests.TryRemove(tx.Id, out _);
+            ReleaseTxRequests(state, [tx.Id], retry: false);
             var result = _chain.SubmitTransaction(tx);
             if (IsPunishable(result.Error))
             {
@@ -275,12 +407,13 @@ public sealed partial class NodeProtocol
                 state.RequestedBlocks.Remove(block.Hash);
             }
 
-            SubmitPeerBlock(state, block);
+            SubmitPeerBlock(state, block, requestMissing: true);
         }
     }
 
-    // Submits a block from a peer; false when the peer was disconnected for it.
-    private bool SubmitPeerBlock(PeerState state, Block block)
+    // Submits a block from a peer. An orphan (new, or already held) means we lack its ancestors: ask this
+    // peer for them unless the caller (a sync batch) decides what to ask next itself.
+    private PeerBlockOutcome SubmitPeerBlock(PeerState state, Block block, bool requestMissing)
     {
         lock (state.Gate)
         {
@@ -288,25 +421,43 @@ public sealed partial class NodeProtocol
         }
 
         var result = _chain.SubmitBlock(block);
-        switch (result.Status)
+        if (result.Status == BlockStatus.Invalid)
         {
-            case BlockStatus.Invalid when result.Error != BlockError.TimestampTooFarAhead:
-                Misbehaved(state, $"block {block.Hash}: {result.Error}: {result.Message}");
-                return false;
-            case BlockStatus.Orphan:
-                RequestBlocks(state);
-                break;
-            case BlockStatus.Connected:
-                LogBlockAccepted(_logger, block.Height, block.Hash.ToString(), state.Connection.ToString());
-                break;
+            if (result.Error == BlockError.TimestampTooFarAhead)
+            {
+                // Our clock may be the wrong one: refuse the block for now without blaming the peer.
+                LogBlockDeferred(_logger, block.Hash.ToString(), state.Connection.ToString(), result.Message);
+                return PeerBlockOutcome.Deferred;
+            }
+
+            Misbehaved(state, $"block {block.Hash}: {result.Error}: {result.Message}");
+            return PeerBlockOutcome.Punished;
         }
 
-        if (result.Accepted && _chain.GetBlock(block.Hash) is { } entry && entry.CumulativeWork > state.BestWork)
+        var entry = _chain.GetBlock(block.Hash);
+        if (entry is null)
+        {
+            // Held as an orphan (just now or before): its parent is missing.
+            if (requestMissing)
+            {
+                RequestBlocks(state);
+            }
+
+            return PeerBlockOutcome.Taken;
+        }
+
+        if (result.Status == BlockStatus.Connected)
+        {
+            LogBlockAccepted(_logger, block.Height, block.Hash.ToString(), state.Connection.ToString());
+        }
+
+        // The peer has this block, duplicate or not: its best work is at least the block's.
+        if (entry.CumulativeWork > state.BestWork)
         {
             state.BestWork = entry.CumulativeWork;
         }
 
-        return true;
+        return PeerBlockOutcome.Taken;
     }
 
     private void OnNotFound(PeerState state, NotFoundMessage message)
@@ -316,11 +467,7 @@ public sealed partial class NodeProtocol
             return;
         }
 
-        foreach (var id in txIds)
-        {
-            _txRequests.TryRemove(id, out _);
-        }
-
+        ReleaseTxRequests(state, txIds, retry: true);
         lock (state.Gate)
         {
             foreach (var id in blockIds)
@@ -380,6 +527,9 @@ public sealed partial class NodeProtocol
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Transaction {Id} from {Peer}: {Result}")]
     private static partial void LogTransactionReceived(ILogger logger, string id, string peer, string result);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Block {Hash} from {Peer} deferred: {Reason}")]
+    private static partial void LogBlockDeferred(ILogger logger, string hash, string peer, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Block {Height} {Hash} from {Peer} connected")]
     private static partial void LogBlockAccepted(ILogger logger, uint height, string hash, string peer);

@@ -1,3 +1,4 @@
+using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
 using Microsoft.Extensions.Logging;
@@ -6,21 +7,34 @@ namespace Chain.Network.Protocol;
 
 public sealed partial class NodeProtocol
 {
-    // Asks the peer for the best-chain blocks after our locator, unless such a request is already out.
-    private void RequestBlocks(PeerState state)
+    // Asks the peer for the best-chain blocks after our locator, unless such a request is already out (and
+    // has not lapsed). A continuation puts the last block of the previous batch first, so the peer goes on
+    // after it even when that batch sits on a branch that does not (yet) outweigh our best chain.
+    private void RequestBlocks(PeerState state, Hash256? after = null)
     {
+        var now = _time.GetTimestamp();
         lock (state.Gate)
         {
-            if (state.SyncInFlight)
+            if (state.SyncInFlight && _time.GetElapsedTime(state.SyncRequestedAt, now) < RequestTimeout)
             {
                 return;
             }
 
             state.SyncInFlight = true;
+            state.SyncRequestedAt = now;
         }
 
-        var locator = _chain.GetLocator().Select(h => h.ToString()).ToList();
-        Send(state, new GetBlocksMessage(locator));
+        var locator = _chain.GetLocator();
+        if (after is { } first && locator[0] != first)
+        {
+            locator.Insert(0, first);
+            if (locator.Count > GetBlocksMessage.MaxLocator)
+            {
+                locator.RemoveAt(locator.Count - 2); // keep genesis last
+            }
+        }
+
+        Send(state, new GetBlocksMessage(locator.ConvertAll(h => h.ToString())));
     }
 
     private void OnGetBlocks(PeerState state, GetBlocksMessage message)
@@ -30,6 +44,7 @@ public sealed partial class NodeProtocol
             return;
         }
 
+        var tip = _chain.Tip;
         var blocks = _chain.GetBlocksAfter(locator, BlocksMessage.MaxBlocks);
         var encoded = new List<string>(blocks.Count);
         var bytes = 0;
@@ -45,7 +60,8 @@ public sealed partial class NodeProtocol
             bytes += raw.Length;
         }
 
-        var more = encoded.Count > 0 && blocks[encoded.Count - 1].Height < _chain.Tip.Height;
+        // "More" when the batch stops short of the tip the blocks were taken from.
+        var more = encoded.Count > 0 && blocks[encoded.Count - 1].Height < Math.Max(tip.Height, blocks[^1].Height);
         lock (state.Gate)
         {
             for (var i = 0; i < encoded.Count; i++)
@@ -65,6 +81,7 @@ public sealed partial class NodeProtocol
         }
 
         var progressed = 0;
+        Block? last = null;
         foreach (var text in message.Blocks)
         {
             var block = TryDecode(state, text, Block.MaxEncodedSize, Block.Decode, "block");
@@ -74,12 +91,21 @@ public sealed partial class NodeProtocol
             }
 
             var known = _chain.KnowsBlock(block.Hash);
-            if (!SubmitPeerBlock(state, block))
+            var outcome = SubmitPeerBlock(state, block, requestMissing: false);
+            if (outcome == PeerBlockOutcome.Punished)
             {
                 return;
             }
 
+            if (outcome == PeerBlockOutcome.Deferred)
+            {
+                // The rest of the batch builds on a block we refused for now: stop here, ask again later.
+                LogSyncDeferred(_logger, block.Hash.ToString(), state.Connection.ToString());
+                return;
+            }
+
             progressed += known ? 0 : 1;
+            last = block;
         }
 
         state.BlocksReceived += progressed;
@@ -89,8 +115,25 @@ public sealed partial class NodeProtocol
             LogSyncProgress(_logger, tip.Height, progressed, state.Connection.ToString(), message.More);
         }
 
-        // Go on while the peer says it has more and the last batch taught us something (no loops on repeats).
-        if (progressed > 0 && (message.More || state.BestWork > _chain.Tip.CumulativeWork))
+        // Go on after the batch's last block while the peer has more; a batch ending where the previous one
+        // did (a repeat) or outside our block tree (it did not connect) falls back to our own locator, once,
+        // and only if it taught us something and the peer still shows more work.
+        Hash256? continuation = last is not null && _chain.GetBlock(last.Hash) is not null ? last.Hash : null;
+        bool repeat;
+        lock (state.Gate)
+        {
+            repeat = continuation is not null && continuation == state.SyncContinuation;
+            if (message.More && continuation is not null && !repeat)
+            {
+                state.SyncContinuation = continuation;
+            }
+        }
+
+        if (message.More && continuation is not null && !repeat)
+        {
+            RequestBlocks(state, continuation);
+        }
+        else if (progressed > 0 && (message.More || state.BestWork > _chain.Tip.CumulativeWork))
         {
             RequestBlocks(state);
         }
@@ -98,4 +141,7 @@ public sealed partial class NodeProtocol
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync: height {Height} after {Blocks} new blocks from {Peer} (more: {More})")]
     private static partial void LogSyncProgress(ILogger logger, uint height, int blocks, string peer, bool more);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync from {Peer} paused at block {Hash}, deferred for its timestamp")]
+    private static partial void LogSyncDeferred(ILogger logger, string hash, string peer);
 }

@@ -24,7 +24,7 @@ public sealed partial class NodeProtocol : BackgroundService
     /// <summary>How long a peer that sent invalid data is refused.</summary>
     public static readonly TimeSpan DiscouragementPeriod = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a transaction request may wait for an answer before another peer may be asked.</summary>
+    /// <summary>How long a transaction request or a getblocks may wait for an answer before it lapses and another (or the same) peer is asked.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>Connected blocks announced one by one; beyond this only the new tip is announced.</summary>
@@ -37,7 +37,8 @@ public sealed partial class NodeProtocol : BackgroundService
     private readonly ConcurrentDictionary<PeerConnection, PeerState> _states = new();
     private readonly ConcurrentQueue<Hash256> _txAnnouncements = new();
     private readonly ConcurrentQueue<Hash256> _blockAnnouncements = new();
-    private readonly ConcurrentDictionary<Hash256, long> _txRequests = new();
+    private readonly Lock _requestGate = new();
+    private readonly Dictionary<Hash256, TxRequest> _txRequests = [];
     private readonly ConcurrentDictionary<string, DateTimeOffset> _discouraged = new(StringComparer.Ordinal);
 
     /// <summary>Creates the protocol for a ledger and its peer manager.</summary>
@@ -51,6 +52,9 @@ public sealed partial class NodeProtocol : BackgroundService
 
     /// <summary>Number of peers the protocol is tracking.</summary>
     public int PeerCount => _states.Count;
+
+    /// <summary>Whether a connection to <paramref name="nodeId"/> is being served (for tests and diagnostics).</summary>
+    internal bool IsTracking(string nodeId) => _states.Keys.Any(peer => peer.NodeId == nodeId);
 
     /// <summary>Whether a node id or address is currently refused for having sent invalid data.</summary>
     public bool IsDiscouraged(string nodeIdOrAddress) =>
@@ -114,7 +118,11 @@ public sealed partial class NodeProtocol : BackgroundService
 
                 break;
             case PeerDisconnectedEvent disconnected:
-                _states.TryRemove(disconnected.Peer, out _);
+                if (_states.TryRemove(disconnected.Peer, out var gone))
+                {
+                    ForgetTxRequests(gone);
+                }
+
                 break;
         }
     }
@@ -189,7 +197,16 @@ public sealed partial class NodeProtocol : BackgroundService
     private void Misbehaved(PeerState state, string reason)
     {
         var peer = state.Connection;
-        var until = _time.GetUtcNow() + DiscouragementPeriod;
+        var now = _time.GetUtcNow();
+        foreach (var (key, expiry) in _discouraged)
+        {
+            if (expiry <= now)
+            {
+                _discouraged.TryRemove(key, out _);
+            }
+        }
+
+        var until = now + DiscouragementPeriod;
         _discouraged[peer.NodeId] = until;
         if (!IPAddress.IsLoopback(peer.RemoteEndPoint.Address))
         {
@@ -197,7 +214,11 @@ public sealed partial class NodeProtocol : BackgroundService
         }
 
         LogMisbehaved(_logger, peer.ToString(), reason);
-        _states.TryRemove(peer, out _);
+        if (_states.TryRemove(peer, out var removed))
+        {
+            ForgetTxRequests(removed);
+        }
+
         _ = peer.DisconnectAsync($"invalid data: {Truncate(reason)}");
     }
 

@@ -22,6 +22,15 @@ internal sealed class PeerState(PeerConnection connection)
     /// <summary>Whether a getblocks to this peer awaits its answer.</summary>
     public bool SyncInFlight { get; set; }
 
+    /// <summary>When the outstanding getblocks was sent (it lapses after <see cref="NodeProtocol.RequestTimeout"/>).</summary>
+    public long SyncRequestedAt { get; set; }
+
+    /// <summary>The last block a continuation getblocks started after, so a repeated batch ends the sync.</summary>
+    public Hash256? SyncContinuation { get; set; }
+
+    /// <summary>Transactions requested from this peer and not yet answered (guarded by the protocol's request lock).</summary>
+    public int TxRequestsInFlight { get; set; }
+
     /// <summary>Blocks received from this peer during sync, for progress logs.</summary>
     public int BlocksReceived { get; set; }
 

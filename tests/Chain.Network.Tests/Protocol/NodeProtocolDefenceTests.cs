@@ -1,0 +1,210 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Network.Messages;
+
+namespace Chain.Network.Tests.Protocol;
+
+public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
+{
+    private static string Id(string seed) => Hash256.Compute(System.Text.Encoding.UTF8.GetBytes(seed)).ToString();
+
+    public static TheoryData<string, string> BadPayloads => new()
+    {
+        { "malformed JSON", "{\"type\":\"inv\",\"txs\":[" },
+        { "deep nesting", "{\"type\":\"inv\",\"txs\":" + new string('[', 40) + new string(']', 40) + ",\"blocks\":[]}" },
+        { "unknown type", "{\"type\":\"ping\",\"txs\":[],\"blocks\":[]}" },
+        { "wrong types", "{\"type\":\"inv\",\"txs\":\"none\",\"blocks\":7}" },
+        { "id not hex", "{\"type\":\"inv\",\"txs\":[\"" + new string('z', 64) + "\"],\"blocks\":[]}" },
+        { "short id", "{\"type\":\"getdata\",\"txs\":[],\"blocks\":[\"abcd\"]}" },
+        { "bad base64", "{\"type\":\"block\",\"block\":\"***not base64***\"}" },
+        { "undecodable tx", "{\"type\":\"tx\",\"txs\":[\"AAAA\"]}" },
+        { "overlong inv", "{\"type\":\"inv\",\"txs\":[" + string.Join(',', Enumerable.Range(0, InvMessage.MaxIds + 1).Select(_ => "\"" + Id("x") + "\"")) + "],\"blocks\":[]}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadPayloads))]
+    public async Task BadPayload_Disconnected_DiscouragedAndOthersStillServed(string what, string json)
+    {
+        var (node, honest) = await StartPairAsync();
+        await using var _ = node;
+        await using var __ = honest;
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+
+        Assert.True(attacker.SendJson(json), what);
+        Assert.Contains("invalid data", await attacker.WaitDisconnectedAsync());
+        await AssertRefusedThenServesOthersAsync(node, honest, attacker);
+    }
+
+    [Fact]
+    public async Task Transaction_BadSignature_DisconnectedDiscouraged_HonestOneAcceptedFromAnotherPeer()
+    {
+        var (node, honest) = await StartPairAsync();
+        await using var _ = node;
+        await using var __ = honest;
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        var good = TestBlocks.Transfer(payer, honest.MinerAddress, 1_000, nonce: 0);
+        var signature = (byte[])good.Signature.Clone();
+        signature[10] ^= 1;
+        var forged = Transaction.FromParts(good.Network, good.SenderPublicKey, good.Recipient, good.Amount, good.Fee, good.Nonce, signature);
+
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+        attacker.Send(new TxMessage([Convert.ToBase64String(forged.Encode())]));
+        Assert.Contains("BadSignature", await attacker.WaitDisconnectedAsync());
+        Assert.Null(node.Chain.GetMempoolTransaction(good.Id));
+
+        await using var other = await ProtocolPeer.StartAsync();
+        await other.ConnectAsync(node);
+        other.Send(new TxMessage([Convert.ToBase64String(good.Encode())]));
+        await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(good.Id) is not null, "the honest transaction");
+        await AssertRefusedThenServesOthersAsync(node, honest, attacker);
+    }
+
+    [Theory]
+    [InlineData("InsufficientWork")]
+    [InlineData("BadMerkleRoot")]
+    public async Task Block_Invalid_DisconnectedDiscouraged_HonestVersionAcceptedFromAnotherPeer(string error)
+    {
+        var (node, honest) = await StartPairAsync();
+        await using var _ = node;
+        await using var __ = honest;
+        var good = TestBlocks.Build(node.Chain.Tip, honest.MinerAddress);
+        var bad = error == "InsufficientWork"
+            ? new Block(TestBlocks.Unsolve(good.Header), good.Transactions)
+
+            // Same header (so the same hash) as the honest block, other transactions.
+            : new Block(good.Header, [Transaction.CreateCoinbase(TestBlocks.Dev.Magic, node.MinerAddress, 1, good.Height)]);
+
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+        attacker.Send(new BlockMessage(Convert.ToBase64String(bad.Encode())));
+        Assert.Contains(error, await attacker.WaitDisconnectedAsync());
+        Assert.Equal(0u, node.Chain.Tip.Height);
+
+        await using var other = await ProtocolPeer.StartAsync();
+        await other.ConnectAsync(node);
+        other.Send(new BlockMessage(Convert.ToBase64String(good.Encode())));
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == good.Hash, "the honest block");
+        await honest.WaitUntilAsync(() => honest.Chain.Tip.Hash == good.Hash, "the honest block relayed");
+        await AssertRefusedThenServesOthersAsync(node, honest, attacker);
+    }
+
+    [Fact]
+    public async Task Block_TimestampTooFarAhead_RefusedButNotPunished()
+    {
+        var (node, honest) = await StartPairAsync();
+        await using var _ = node;
+        await using var __ = honest;
+        var future = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + NetworkParameters.MaxFutureSeconds + 3_600;
+        var block = TestBlocks.Build(node.Chain.Tip, honest.MinerAddress, timestamp: future);
+
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        peer.Send(new BlockMessage(Convert.ToBase64String(block.Encode())));
+        peer.Send(new GetBlocksMessage([]));
+        await peer.WaitForAsync<BlocksMessage>();
+        Assert.True(peer.Connection.IsConnected);
+        Assert.False(node.Protocol.IsDiscouraged(peer.NodeId));
+        Assert.Equal(0u, node.Chain.Tip.Height);
+    }
+
+    [Fact]
+    public async Task OrphanFlood_OrphanPoolStaysCapped_NodeKeepsServing()
+    {
+        var (node, honest) = await StartPairAsync();
+        await using var _ = node;
+        await using var __ = honest;
+        await using var flooder = await ProtocolPeer.StartAsync();
+        await flooder.ConnectAsync(node);
+
+        var orphans = Enumerable.Range(0, OrphanPool.DefaultCapacity + 200)
+            .Select(i => TestBlocks.Build(Hash256.Compute(BitConverter.GetBytes(i)), 5, TestBlocks.Dev.GenesisTimestamp, TestBlocks.Dev.PowLimitBits, node.MinerAddress))
+            .ToList();
+        foreach (var orphan in orphans)
+        {
+            Assert.True(flooder.Send(new BlockMessage(Convert.ToBase64String(orphan.Encode()))));
+        }
+
+        // The last one is processed once the node answers a request sent after it.
+        flooder.Send(new GetBlocksMessage([]));
+        await flooder.WaitForAsync<BlocksMessage>();
+        Assert.True(node.Chain.KnowsBlock(orphans[^1].Hash));
+        Assert.InRange(orphans.Count(o => node.Chain.KnowsBlock(o.Hash)), 1, OrphanPool.DefaultCapacity);
+        Assert.True(flooder.Connection.IsConnected, "orphans are not misbehaviour");
+
+        honest.Mine();
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == honest.Chain.Tip.Hash, "the honest block");
+    }
+
+    [Fact]
+    public async Task Flood_MaximalAnnouncements_OtherPeersBlockStillRelaysQuickly()
+    {
+        var nodes = await TestNode.StartManyAsync(3, output);
+        try
+        {
+            var (miner, node, receiver) = (nodes[0], nodes[1], nodes[2]);
+            await TestNode.ConnectLineAsync(nodes);
+            await using var flooder = await ProtocolPeer.StartAsync();
+            await flooder.ConnectAsync(node);
+
+            // Near-maximal inv messages of fresh, well-formed but unknown ids: each costs the node lookups
+            // and a getdata.
+            const int floodMessages = 60;
+            var random = new Random(1);
+            var payloads = Enumerable.Range(0, floodMessages).Select(_ =>
+            {
+                var ids = new List<string>(InvMessage.MaxIds);
+                var bytes = new byte[Hash256.Size];
+                for (var i = 0; i < InvMessage.MaxIds; i++)
+                {
+                    random.NextBytes(bytes);
+                    ids.Add(new Hash256(bytes).ToString());
+                }
+
+                return MessageCodec.Encode(new InvMessage(ids, []));
+            }).ToList();
+            var flood = Task.Run(() =>
+            {
+                foreach (var payload in payloads)
+                {
+                    if (!flooder.SendRaw(payload))
+                    {
+                        return;
+                    }
+
+                    Thread.Sleep(5);
+                }
+            });
+
+            await Task.Delay(300);
+            var started = DateTime.UtcNow;
+            var block = miner.Mine();
+            await receiver.WaitUntilAsync(() => receiver.Chain.Tip.Hash == block.Hash, "the block across the flooded node", TimeSpan.FromSeconds(5));
+            output.WriteLine($"relayed in {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms during the flood");
+            await flood.WaitAsync(TestSupport.Timeout);
+        }
+        finally
+        {
+            await NodeProtocolRelayTests.DisposeAllAsync(nodes);
+        }
+    }
+
+    private async Task<(TestNode Node, TestNode Honest)> StartPairAsync()
+    {
+        var node = await TestNode.StartAsync("node", output);
+        var honest = await TestNode.StartAsync("honest", output);
+        await honest.ConnectToAsync(node);
+        return (node, honest);
+    }
+
+    // The misbehaving peer is refused on reconnect, and the node still relays an honest peer's block.
+    private static async Task AssertRefusedThenServesOthersAsync(TestNode node, TestNode honest, ProtocolPeer attacker)
+    {
+        Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
+        Assert.Contains("discouraged", await attacker.ReconnectRefusedReasonAsync(node));
+        var block = honest.Mine();
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the honest peer's block after the attack");
+    }
+}

@@ -1,0 +1,128 @@
+using Chain.Network.Messages;
+using Chain.Network.Protocol;
+
+namespace Chain.Network.Tests.Protocol;
+
+public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Relay_LineOfFiveNodes_TransactionAndBlockReachTheEnd()
+    {
+        var nodes = await TestNode.StartManyAsync(5, output);
+        try
+        {
+            var (a, e) = (nodes[0], nodes[^1]);
+            var payer = TestBlocks.Key(0);
+            var payee = TestBlocks.AddressOf(TestBlocks.Key(1));
+
+            // Fund the payer at A before the line forms; the others sync it on connect.
+            a.Chain.SubmitBlock(TestBlocks.Build(a.Chain.Tip, TestBlocks.AddressOf(payer)));
+            await TestNode.ConnectLineAsync(nodes);
+            foreach (var node in nodes)
+            {
+                await node.WaitUntilAsync(() => node.Chain.Tip.Hash == a.Chain.Tip.Hash, "the funding block");
+            }
+
+            var tx = TestBlocks.Transfer(payer, payee, 5_000, nonce: 0);
+            Assert.True(a.Chain.SubmitTransaction(tx).IsValid);
+            foreach (var node in nodes)
+            {
+                await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(tx.Id) is not null, "the transaction in the mempool");
+            }
+
+            var block = a.Mine();
+            Assert.Contains(block.Transactions, t => t.Id == tx.Id);
+            foreach (var node in nodes)
+            {
+                await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "A's block as tip");
+                Assert.Equal(block.Hash, node.Chain.FindTransaction(tx.Id)?.Block?.Hash);
+                Assert.Equal(0, node.Chain.MempoolCount);
+                Assert.Equal(5_000, node.Chain.GetAccount(payee).Balance);
+            }
+
+            Assert.Equal(2u, e.Chain.Tip.Height);
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task Relay_TransactionAndBlock_AnnouncedAtMostOnceAndNeverBackToTheSender()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        await using var neighbour = await TestNode.StartAsync("neighbour", output);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        await neighbour.ConnectToAsync(node);
+        await neighbour.WaitUntilAsync(() => neighbour.Chain.Tip.Hash == node.Chain.Tip.Hash, "the funding block");
+        await using var sender = await ProtocolPeer.StartAsync();
+        await using var listener = await ProtocolPeer.StartAsync();
+        await sender.ConnectAsync(node);
+        await listener.ConnectAsync(node);
+
+        var tx = TestBlocks.Transfer(payer, neighbour.MinerAddress, 2_000, nonce: 0);
+        sender.Send(new TxMessage([Convert.ToBase64String(tx.Encode())]));
+        await neighbour.WaitUntilAsync(() => neighbour.Chain.GetMempoolTransaction(tx.Id) is not null, "the transaction");
+        var block = TestBlocks.Build(node.Chain.Tip, neighbour.MinerAddress, [tx]);
+        sender.Send(new BlockMessage(Convert.ToBase64String(block.Encode())));
+        await neighbour.WaitUntilAsync(() => neighbour.Chain.Tip.Hash == block.Hash, "the block");
+
+        // The listener also claims to have both: the node must not ask for them again or echo them.
+        listener.Send(new InvMessage([tx.Id.ToString()], [block.Hash.ToString()]));
+        await Task.Delay(20 * NodeProtocol.AnnounceInterval);
+
+        static int Mentions(ProtocolPeer peer, string id) =>
+            peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id));
+
+        Assert.Equal(0, Mentions(sender, tx.Id.ToString()));
+        Assert.Equal(0, Mentions(sender, block.Hash.ToString()));
+        Assert.Equal(1, Mentions(listener, tx.Id.ToString()));
+        Assert.Equal(1, Mentions(listener, block.Hash.ToString()));
+        Assert.DoesNotContain(listener.ReceivedOf<GetDataMessage>(), g => g.Txs.Contains(tx.Id.ToString()) || g.Blocks.Contains(block.Hash.ToString()));
+        Assert.DoesNotContain(sender.ReceivedOf<GetDataMessage>(), g => g.Txs.Contains(tx.Id.ToString()) || g.Blocks.Contains(block.Hash.ToString()));
+    }
+
+    [Fact]
+    public async Task Relay_AnnouncerAnswersNotFoundOrLeaves_TransactionRequestedFromTheNextAnnouncer()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        var tx = TestBlocks.Transfer(payer, node.MinerAddress, 3_000, nonce: 0);
+        var id = tx.Id.ToString();
+        await using var first = await ProtocolPeer.StartAsync();
+        await using var second = await ProtocolPeer.StartAsync();
+        await using var third = await ProtocolPeer.StartAsync();
+        await first.ConnectAsync(node);
+        await second.ConnectAsync(node);
+        await third.ConnectAsync(node);
+
+        first.Send(new InvMessage([id], []));
+        await first.WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
+        second.Send(new InvMessage([id], []));
+        third.Send(new InvMessage([id], []));
+        await Task.Delay(5 * NodeProtocol.AnnounceInterval);
+        Assert.Empty(second.ReceivedOf<GetDataMessage>());
+        Assert.Empty(third.ReceivedOf<GetDataMessage>());
+
+        // The first announcer does not have it after all: the second is asked…
+        first.Send(new NotFoundMessage([id], []));
+        await second.WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
+
+        // …and leaves without answering: the third is asked, and delivers.
+        await second.Connection.DisconnectAsync("leaving").WaitAsync(TestSupport.Timeout);
+        await third.WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
+        third.Send(new TxMessage([Convert.ToBase64String(tx.Encode())]));
+        await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(tx.Id) is not null, "the transaction");
+    }
+
+    internal static async Task DisposeAllAsync(IEnumerable<TestNode> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+}
