@@ -62,6 +62,18 @@ public sealed class Blockchain
         }
     }
 
+    /// <summary>Number of orphan blocks held (bounded by <see cref="OrphanPool.DefaultCapacity"/> and <see cref="OrphanPool.DefaultMaxBytes"/>).</summary>
+    public int OrphanCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state.OrphanCount;
+            }
+        }
+    }
+
     /// <summary>
     /// Replays stored blocks at start-up, re-validating each, without writing them again. Returns how many
     /// were refused (a store holds only blocks that were valid, so anything refused means the rules changed).

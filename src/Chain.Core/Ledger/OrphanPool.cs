@@ -3,28 +3,39 @@ using Chain.Core.Crypto;
 namespace Chain.Core.Ledger;
 
 /// <summary>
-/// Blocks whose parent is not known yet, held until it arrives. Bounded: when full, the oldest orphan is
-/// dropped (a peer that still needs it there will send it again during sync).
+/// Blocks whose parent is not known yet, held until it arrives. Bounded in count and in bytes (orphans need
+/// only cheap proof of work, so a count alone would let 2 MiB blocks fill memory): when full, the oldest
+/// orphan is dropped (a peer that still needs it there will send it again during sync).
 /// </summary>
 public sealed class OrphanPool
 {
     /// <summary>Most orphans held at once.</summary>
     public const int DefaultCapacity = 256;
 
+    /// <summary>Default most encoded bytes held at once.</summary>
+    public const long DefaultMaxBytes = 16L * 1024 * 1024;
+
     private readonly Dictionary<Hash256, Block> _byHash = [];
     private readonly Dictionary<Hash256, List<Hash256>> _byParent = [];
     private readonly Queue<Hash256> _arrival = new();
     private readonly int _capacity;
+    private readonly long _maxBytes;
+    private long _bytes;
 
-    /// <summary>Creates a pool holding at most <paramref name="capacity"/> blocks.</summary>
-    public OrphanPool(int capacity = DefaultCapacity)
+    /// <summary>Creates a pool holding at most <paramref name="capacity"/> blocks and <paramref name="maxBytes"/> encoded bytes.</summary>
+    public OrphanPool(int capacity = DefaultCapacity, long maxBytes = DefaultMaxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         _capacity = capacity;
+        _maxBytes = maxBytes;
     }
 
     /// <summary>Number of orphans held.</summary>
     public int Count => _byHash.Count;
+
+    /// <summary>Encoded bytes held.</summary>
+    public long Bytes => _bytes;
 
     /// <summary>Whether the block is held.</summary>
     public bool Contains(Hash256 hash) => _byHash.ContainsKey(hash);
@@ -45,7 +56,8 @@ public sealed class OrphanPool
 
         children.Add(block.Hash);
         _arrival.Enqueue(block.Hash);
-        while (_byHash.Count > _capacity && _arrival.TryDequeue(out var oldest))
+        _bytes += block.EncodedSize;
+        while ((_byHash.Count > _capacity || _bytes > _maxBytes) && _arrival.TryDequeue(out var oldest))
         {
             Remove(oldest);
         }
@@ -61,6 +73,7 @@ public sealed class OrphanPool
             {
                 if (_byHash.Remove(hash, out var block))
                 {
+                    _bytes -= block.EncodedSize;
                     taken.Add(block);
                 }
             }
@@ -88,6 +101,8 @@ public sealed class OrphanPool
         {
             return;
         }
+
+        _bytes -= block.EncodedSize;
 
         if (_byParent.TryGetValue(block.Header.PreviousHash, out var siblings))
         {
