@@ -21,6 +21,8 @@ internal static class GossipFigures
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    private static readonly TimeSpan BurstTimeout = TimeSpan.FromSeconds(10);
+
     public static async Task RunAsync(Report report, Workload workload)
     {
         var keys = new NodeKey[Nodes];
@@ -61,7 +63,7 @@ internal static class GossipFigures
             var framesBefore = TotalFrames(nodes);
             for (var n = 0; n < Samples; n++)
             {
-                reach.Add(await SpreadAsync(nodes, [workload.Transfers[0][n]]));
+                reach.Add(await SpreadAsync(nodes, workload.Transfers[0][n]));
             }
 
             await Task.Delay(200);
@@ -74,14 +76,29 @@ internal static class GossipFigures
                 report.Add("net.messages_per_tx_per_link", singleFrames / (double)(Samples * links.Count), "messages");
             }
 
-            // A burst: many transactions entered at once share inv, getdata and tx messages.
+            // A burst: many transactions entered at once share inv, getdata and tx messages. A transaction that
+            // reaches a node before its sender's previous nonce is refused there and, today, never asked for again,
+            // so the burst is given a bounded time and the delivered fraction is reported.
             var perSender = Burst / (workload.Senders - 1);
             var burst = Enumerable.Range(1, workload.Senders - 1).SelectMany(s => workload.Transfers[s].Take(perSender)).ToList();
             framesBefore = TotalFrames(nodes);
-            var burstMs = await SpreadAsync(nodes, burst);
+            var started = Stopwatch.GetTimestamp();
+            Submit(nodes[0], burst);
+            var complete = await TryWaitAsync(() => nodes.All(n => burst.All(t => n.Chain.KnowsTransaction(t.Id))), BurstTimeout);
+            var burstMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             await Task.Delay(200);
             var burstFrames = TotalFrames(nodes) - framesBefore;
-            report.Add("net.tx_reach_all_ms_burst", burstMs, "ms");
+            var delivered = nodes.Sum(n => burst.Count(t => n.Chain.KnowsTransaction(t.Id))) / (double)(nodes.Count * burst.Count);
+            report.Add("net.tx_burst_delivered_fraction", delivered, "of node-transactions");
+            if (complete)
+            {
+                report.Add("net.tx_reach_all_ms_burst", burstMs, "ms");
+            }
+            else
+            {
+                report.Note($"burst of {burst.Count}: not every node held every transaction after {BurstTimeout.TotalSeconds:0} s");
+            }
+
             if (InProcessNode.CanCountFrames)
             {
                 report.Add("net.messages_per_tx_per_link_burst", burstFrames / (double)(burst.Count * links.Count), "messages");
@@ -95,23 +112,37 @@ internal static class GossipFigures
 
     private static ulong TotalFrames(List<InProcessNode> nodes) => nodes.Aggregate(0UL, (sum, n) => sum + n.FramesReceived());
 
-    // Enters the transactions at node 0 and returns the milliseconds until the last node holds all of them.
-    private static async Task<double> SpreadAsync(List<InProcessNode> nodes, List<Transaction> txs)
+    // Enters one transaction at node 0 and returns the milliseconds until every node holds it.
+    private static async Task<double> SpreadAsync(List<InProcessNode> nodes, Transaction tx)
     {
         var started = Stopwatch.GetTimestamp();
+        Submit(nodes[0], [tx]);
+        await InProcessNode.WaitUntilAsync(() => nodes.All(n => n.Chain.KnowsTransaction(tx.Id)), Timeout, "a transaction to reach every node");
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static void Submit(InProcessNode node, List<Transaction> txs)
+    {
         foreach (var tx in txs)
         {
-            var result = nodes[0].Chain.SubmitTransaction(tx);
+            var result = node.Chain.SubmitTransaction(tx);
             if (!result.IsValid)
             {
                 throw new InvalidOperationException($"Node 0 refused a transaction: {result}");
             }
         }
+    }
 
-        var last = txs[^1].Id;
-        var ids = txs.Select(t => t.Id).ToList();
-        await InProcessNode.WaitUntilAsync(() => nodes.All(n => n.Chain.KnowsTransaction(last)), Timeout, "a transaction to reach every node");
-        await InProcessNode.WaitUntilAsync(() => nodes.All(n => ids.All(n.Chain.KnowsTransaction)), Timeout, "every transaction to reach every node");
-        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    private static async Task<bool> TryWaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        try
+        {
+            await InProcessNode.WaitUntilAsync(condition, timeout, "the burst");
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 }
