@@ -123,7 +123,7 @@ public sealed class Blockchain
 
         lock (_lock)
         {
-            if (_pool.Contains(tx.Id) || _state.FindTransaction(tx.Id) is not null)
+            if (_pool.Contains(tx.Id) || _state.ContainsTransaction(tx.Id))
             {
                 return new(TxError.Duplicate, "already known");
             }
@@ -222,7 +222,7 @@ public sealed class Blockchain
     {
         lock (_lock)
         {
-            return _pool.Contains(id) || _state.FindTransaction(id) is not null;
+            return _pool.Contains(id) || _state.ContainsTransaction(id);
         }
     }
 
@@ -322,7 +322,7 @@ public sealed class Blockchain
         if (_state.Tip != oldTip)
         {
             var returning = result.Disconnected.SelectMany(b => b.Transactions);
-            _pool.Reconcile(_state.GetAccount, returning, id => _state.FindTransaction(id) is not null, _time.GetUtcNow());
+            _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
             TipChanged?.Invoke(new ChainUpdate(_state.Tip, result.Disconnected, result.Connected));
         }
 

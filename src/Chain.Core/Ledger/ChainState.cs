@@ -70,6 +70,12 @@ public sealed partial class ChainState
     /// <summary>Whether <paramref name="entry"/> is on the best chain.</summary>
     public bool IsOnBestChain(BlockIndex entry) => entry.Height < (uint)_active.Count && _active[(int)entry.Height] == entry;
 
+    /// <summary>
+    /// Whether a best-chain block holds the transaction: the same answer as <see cref="FindTransaction"/> returning
+    /// non-null, without scanning the block for it.
+    /// </summary>
+    public bool ContainsTransaction(Hash256 id) => _txIndex.ContainsKey(id);
+
     /// <summary>A best-chain transaction and the block holding it.</summary>
     public (Transaction Tx, BlockIndex Block)? FindTransaction(Hash256 id)
     {

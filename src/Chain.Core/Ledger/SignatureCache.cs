@@ -14,9 +14,13 @@ public sealed class SignatureCache
     public const int MaxEntries = 200_000;
 
     private readonly ConcurrentDictionary<Hash256, byte[]> _verified = new();
+    private readonly RsaPublicKeyCache _keys = new();
 
     /// <summary>Number of cached entries.</summary>
     public int Count => _verified.Count;
+
+    /// <summary>Imported sender keys, so a sender's key is parsed once rather than per verification.</summary>
+    public RsaPublicKeyCache Keys => _keys;
 
     /// <summary>Verifies the signature of <paramref name="tx"/>, using and filling the cache.</summary>
     public bool Verify(Transaction tx)
@@ -26,7 +30,7 @@ public sealed class SignatureCache
             return true;
         }
 
-        if (!tx.VerifySignature())
+        if (!tx.VerifySignature(_keys))
         {
             return false;
         }

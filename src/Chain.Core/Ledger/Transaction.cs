@@ -188,6 +188,23 @@ public sealed class Transaction
         return RsaPss.VerifyHash(rsa, id, Signature);
     }
 
+    /// <summary>
+    /// As <see cref="VerifySignature()"/>, with the sender key imported once per <paramref name="keys"/> rather than
+    /// on every call; same result for every input.
+    /// </summary>
+    public bool VerifySignature(RsaPublicKeyCache keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (IsCoinbase)
+        {
+            return false;
+        }
+
+        Span<byte> id = stackalloc byte[Hash256.Size];
+        Id.WriteTo(id);
+        return keys.VerifyHash(SenderPublicKey, id, Signature);
+    }
+
     /// <inheritdoc />
     public override string ToString() => Id.ToString();
 

@@ -132,6 +132,37 @@ public class ReorganisationTests
     }
 
     [Fact]
+    public void ContainsTransaction_AcrossReorg_SameAnswerAsFindTransaction()
+    {
+        var state = new ChainState(TestChain.Dev, TestChain.Clock(), new SignatureCache());
+        var funding = Branch(state.Tip, AliceAddress, 1);
+        Assert.Equal(BlockStatus.Connected, state.Add(funding[0]).Status);
+        var fork = state.Tip;
+        var a = Branch(fork, MinerA, 2, [TestChain.Transfer(Alice, Carol, Coin, nonce: 0)], [TestChain.Transfer(Alice, Dave, Coin, nonce: 1)]);
+        var b = Branch(fork, MinerB, 3, [TestChain.Transfer(Alice, Dave, 2 * Coin, nonce: 0)]);
+        var ids = funding.Concat(a).Concat(b).SelectMany(block => block.Transactions).Select(t => t.Id).Append(Hash256.Zero).ToList();
+
+        void AssertAgree()
+        {
+            foreach (var id in ids)
+            {
+                Assert.Equal(state.FindTransaction(id) is not null, state.ContainsTransaction(id));
+            }
+        }
+
+        AssertAgree();
+        foreach (var block in a.Concat(b))
+        {
+            Assert.True(state.Add(block).Accepted);
+            AssertAgree();
+        }
+
+        Assert.Equal(b[^1].Hash, state.Tip.Hash);
+        Assert.False(state.ContainsTransaction(a[0].Transactions[1].Id));
+        Assert.True(state.ContainsTransaction(b[0].Transactions[1].Id));
+    }
+
+    [Fact]
     public void SubmitBlock_ReorgAbandonsTransfers_StillValidOnesReturnToMempoolConflictingOnesDoNot()
     {
         var chain = ChainFundingAliceAndBob();

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Chain.Benchmarks.Support;
+
+namespace Chain.Benchmarks.Quick;
+
+/// <summary>
+/// The end-to-end figures in one run of a few minutes: one line per figure (<c>name value unit</c>), then the
+/// targets as ratios, then a <c>#</c>-prefixed summary of which targets are met.
+/// </summary>
+internal static class QuickRun
+{
+    public const int Senders = 20;
+
+    public const int NoncesPerSender = 5_000;
+
+    public const int RelayNoncesPerSender = 500;
+
+    public static async Task<int> RunAsync()
+    {
+        var report = new Report();
+        var total = Stopwatch.StartNew();
+        report.Note($"Chain quick benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()} (other processes share these cores)");
+
+        // The reference figures first, while nothing else runs.
+        Step(report, "openssl", () => OpenSslReference.Run(report));
+        await StepAsync(report, "mining", () => MiningFigures.RunAsync(report));
+
+        var setup = Stopwatch.StartNew();
+        using var workload = Workload.Create(Senders, NoncesPerSender);
+        report.Add("setup.sign_per_sec_all_threads", workload.Count / setup.Elapsed.TotalSeconds, "tx/s");
+
+        Step(report, "verify", () => VerifyFigures.Run(report, workload));
+        Step(report, "block validation", () => BlockValidationFigures.Run(report, workload));
+
+        // Memory before any network node exists, so no other ledger is freed while it is measured.
+        var blocks = SyncFigures.BuildChain(workload);
+        Step(report, "memory", () => MemoryFigures.Run(report, blocks));
+        await StepAsync(report, "relay", () => RelayFigures.RunAsync(report, workload, RelayNoncesPerSender));
+        await StepAsync(report, "block hop", () => BlockHopFigures.RunAsync(report, workload));
+        await StepAsync(report, "gossip", () => GossipFigures.RunAsync(report, workload));
+
+        await StepAsync(report, "sync", () => SyncFigures.RunAsync(report, blocks, workload.Count));
+
+        Targets(report);
+        report.Note($"load average at the end: {LoadAverage()}");
+        report.Note($"total {total.Elapsed.TotalSeconds:0} s");
+        return 0;
+    }
+
+    private static void Targets(Report r)
+    {
+        double? Ratio(string a, string b) => r.Get(a) is { } x && r.Get(b) is { } y && y > 0 ? x / y : null;
+
+        r.Target("target.mine_1_thread_vs_openssl_sha256", Ratio("mine.hashes_per_sec_1_thread", "openssl.sha256_80b_per_sec"), "x", ">=", 1.0, "mining, one thread, against openssl SHA-256 of 80 bytes");
+        r.Target("target.mine_all_threads_vs_1_thread", Ratio("mine.hashes_per_sec_all_threads", "mine.hashes_per_sec_1_thread"), "x", ">=", 1.8, "mining scales over the cores");
+        r.Target("target.verify_1_thread_vs_openssl_rsa", Ratio("tx.verify_per_sec_1_thread", "openssl.rsa2048_verify_per_sec"), "x", ">=", 0.7, "transaction validation, one thread, against openssl RSA-2048 verify");
+        r.Target("target.block_verify_parallel_speedup", Ratio("block.verify_per_sec_in_block", "tx.verify_per_sec_1_thread"), "x", ">=", 1.8, "a block's signatures verify in parallel");
+        r.Target("target.block_mempool_txs_time_fraction", Ratio("block.validate_ms_mempool_txs", "block.validate_ms_new_txs"), "x", "<=", 0.2, "a block of mempool-verified transactions takes a fraction of a new one's time (no re-verification)");
+        r.Target("target.relay_vs_verify_all_threads", Ratio("net.tx_relay_per_sec", "tx.verify_per_sec_all_threads"), "x", ">=", 0.5, "relay A to B against verification on all threads");
+        r.Target("target.block_hop_ms_known_txs", r.Get("net.block_hop_ms_known_txs"), "ms", "<=", 10, "per-hop latency of a block whose transactions are known");
+        if (r.Get("tx.verify_per_sec_all_threads") is { } verifyAll && r.Get("net.block_hop_ms_new_txs") is { } hopNew)
+        {
+            var bound = (1.2 * BlockHopFigures.TransactionsPerBlock / verifyAll * 1000) + 10;
+            r.Add("net.block_hop_ms_new_txs_bound", bound, "ms");
+            r.Target("target.block_hop_new_txs_vs_bound", hopNew / bound, "x", "<=", 1.0, "per-hop latency of a block of new transactions against 1.2 x their verify time on all threads + 10 ms");
+        }
+
+        r.Target("target.messages_per_tx_per_link", r.Get("net.messages_per_tx_per_link"), "messages", "<=", 1.5, "messages per transaction per link, transactions entered one at a time");
+        r.Target("target.tx_reach_all_ms_p50", r.Get("net.tx_reach_all_ms_p50"), "ms", "<", 1000, "median time for a transaction to reach all 50 nodes");
+        r.Target("target.sync_vs_verify_all_threads", Ratio("chain.sync_tx_per_sec", "tx.verify_per_sec_all_threads"), "x", ">=", 0.5, "initial sync against verification on all threads");
+        r.Target("target.mem_vs_canonical", r.Get("mem.ratio_to_canonical"), "x", "<=", 2.0, "managed memory per held transaction against its canonical size");
+        r.PrintVerdicts();
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static void Step(Report report, string name, Action action) =>
+        StepAsync(report, name, () =>
+        {
+            action();
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
+
+    private static async Task StepAsync(Report report, string name, Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await action();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            report.Note($"{name} failed: {e.GetType().Name}: {e.Message}");
+        }
+
+        report.Note($"{name}: {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+}

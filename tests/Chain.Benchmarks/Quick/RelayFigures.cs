@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Chain.Benchmarks.Support;
+
+namespace Chain.Benchmarks.Quick;
+
+/// <summary>
+/// Transactions submitted to node A (from as many threads as cores, each sender's nonces in order), counted as they
+/// enter the mempool of its neighbour B over the real encrypted TCP connection.
+/// </summary>
+internal static class RelayFigures
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public static async Task RunAsync(Report report, Workload workload, int noncesPerSender)
+    {
+        await using var a = await InProcessNode.StartAsync(workload.FundingBlocks);
+        await using var b = await InProcessNode.StartAsync(workload.FundingBlocks);
+        await a.ConnectAsync(b, Timeout);
+
+        var txs = workload.Slice(0, noncesPerSender);
+        var arrived = 0;
+        long lastArrival = 0;
+        b.Chain.TransactionAdded += _ =>
+        {
+            Interlocked.Increment(ref arrived);
+            Volatile.Write(ref lastArrival, Stopwatch.GetTimestamp());
+        };
+
+        var threads = Environment.ProcessorCount;
+        var started = Stopwatch.GetTimestamp();
+        var submitters = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
+            () =>
+            {
+                // Senders are split between threads, so each sender's nonces stay in order.
+                foreach (var tx in txs.Where((_, i) => i % workload.Senders % threads == t))
+                {
+                    var result = a.Chain.SubmitTransaction(tx);
+                    if (!result.IsValid)
+                    {
+                        throw new InvalidOperationException($"Node A refused a transaction: {result}");
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(submitters);
+        var submitted = Stopwatch.GetElapsedTime(started);
+        await InProcessNode.WaitUntilAsync(() => Volatile.Read(ref arrived) >= txs.Count, Timeout, "relay to B");
+        var elapsed = Stopwatch.GetElapsedTime(started, Volatile.Read(ref lastArrival));
+        report.Add("net.tx_relay_per_sec", txs.Count / elapsed.TotalSeconds, "tx/s");
+        report.Add("net.tx_relay_submit_to_a_per_sec", txs.Count / submitted.TotalSeconds, "tx/s");
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Chain.Benchmarks.Support;
+using Chain.Core.Ledger;
+
+namespace Chain.Benchmarks.Quick;
+
+/// <summary>
+/// Full stateless validation of transfers, signature included (<see cref="TransactionRules.CheckStateless"/>), each
+/// transaction verified once through a fresh <see cref="SignatureCache"/> so no signature is a cache hit.
+/// </summary>
+internal static class VerifyFigures
+{
+    public static void Run(Report report, Workload workload)
+    {
+        var all = workload.Slice(0, workload.NoncesPerSender);
+        var warm = all.Skip(all.Count - 2_000).ToList();
+        Measure(warm, 1, perTransactionCache: false);
+        Measure(warm, Environment.ProcessorCount, perTransactionCache: false);
+
+        var single = Math.Min(all.Count, 40_000);
+        report.Add("tx.verify_per_sec_1_thread", Measure(all.Take(single).ToList(), 1, perTransactionCache: false), "tx/s");
+        report.Add("tx.verify_per_sec_all_threads", Measure(all, Environment.ProcessorCount, perTransactionCache: false), "tx/s");
+
+        // The worst case: a cache that has never seen the sender's key either (one fresh cache per transaction).
+        var cold = all.Take(10_000).ToList();
+        report.Add("tx.verify_per_sec_1_thread_cold_key", Measure(cold, 1, perTransactionCache: true), "tx/s");
+        report.Add("tx.verify_per_sec_all_threads_cold_key", Measure(cold, Environment.ProcessorCount, perTransactionCache: true), "tx/s");
+    }
+
+    /// <summary>Validates every transaction once, split over <paramref name="threads"/> dedicated threads; returns transactions per second.</summary>
+    public static double Measure(IReadOnlyList<Transaction> txs, int threads, bool perTransactionCache)
+    {
+        var network = Workload.Network;
+        var shared = new SignatureCache();
+        var failures = 0;
+        var workers = new Thread[threads];
+        using var start = new Barrier(threads + 1);
+        for (var t = 0; t < threads; t++)
+        {
+            var first = t;
+            workers[t] = new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (var i = first; i < txs.Count; i += threads)
+                {
+                    var cache = perTransactionCache ? new SignatureCache() : shared;
+                    if (!TransactionRules.CheckStateless(txs[i], network, cache).IsValid)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+            });
+            workers[t].Start();
+        }
+
+        start.SignalAndWait();
+        var watch = Stopwatch.StartNew();
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
+        watch.Stop();
+        if (failures != 0)
+        {
+            throw new InvalidOperationException($"{failures} transactions failed validation.");
+        }
+
+        return txs.Count / watch.Elapsed.TotalSeconds;
+    }
+}
