@@ -77,6 +77,7 @@ services.AddHostedService(sp => sp.GetRequiredService<NodeProtocol>());
 services.AddHostedService<PendingTransactionsService>();
 services.AddHostedService<MiningService>();
 services.AddHostedService<ConsoleService>();
+services.AddHostedService<ShutdownReporter>();
 
 using var host = builder.Build();
 try

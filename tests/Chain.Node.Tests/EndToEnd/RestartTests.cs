@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+
+namespace Chain.Node.Tests.EndToEnd;
+
+/// <summary>Stopping a node and starting it again on the same data folder: the ledger, the wallet and the node's own pending transactions survive.</summary>
+public sealed partial class RestartTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task QuitThenRestart_SameAddressHeightAndBalance_OwnPendingTransactionMinedAfterReconnect()
+    {
+        var dataN = _folder.Combine("n");
+        string address, txId, recipient;
+        await using (var miner = await NodeProcess.StartAsync("M", _folder.Combine("m-probe")))
+        {
+            recipient = await miner.AskAsync("address");
+            Assert.Equal(0, await miner.QuitAsync());
+        }
+
+        await using (var n = await NodeProcess.StartAsync("N", dataN))
+        {
+            address = await n.AskAsync("address");
+            Assert.Equal(2, (await n.CommandAsync("mine 2")).Count);
+            txId = await n.AskAsync($"send {recipient} 10");
+            Assert.Contains(await n.CommandAsync("mempool"), l => l.StartsWith(txId, StringComparison.Ordinal));
+            Assert.Equal("stopping", await n.AskAsync("quit"));
+            Assert.Equal(0, await n.WaitForExitAsync());
+        }
+
+        // M reuses the wallet whose address received the transfer, and mines; N comes back and dials it.
+        await using var m = await NodeProcess.StartAsync("M", _folder.Combine("m-probe"));
+        await using var restarted = await NodeProcess.StartAsync("N", dataN, ["--peers", m.Endpoint]);
+        Assert.Equal(address, await restarted.AskAsync("address"));
+        Assert.Equal("2", await restarted.StatusAsync("height"));
+        Assert.Equal("100", await restarted.AskAsync("balance"));
+        Assert.Contains(await restarted.CommandAsync("mempool"), l => l.StartsWith(txId, StringComparison.Ordinal));
+
+        // Announced again: M syncs N's blocks and hears of the transaction, then mines it.
+        await NodeProcess.WaitUntilAsync(async () => await m.StatusAsync("height") == "2", "M to sync N's two blocks");
+        await NodeProcess.WaitUntilAsync(async () => (await m.CommandAsync("mempool")).Any(l => l.StartsWith(txId, StringComparison.Ordinal)), "N's restored transaction to reach M");
+        Assert.Equal("mining=on", await m.AskAsync("mining on"));
+        await NodeProcess.WaitUntilAsync(async () => (await restarted.CommandAsync($"tx {txId}"))[^1].StartsWith("status=confirmed", StringComparison.Ordinal), "the restored transaction to be mined");
+        Assert.Equal("mining=off", await m.AskAsync("mining off"));
+        Assert.Equal("89.99999", await restarted.AskAsync("balance"));
+        Assert.Equal(0, await restarted.TerminateAsync());
+    }
+
+    [Fact]
+    public async Task Sigterm_WhileMiningWithAPeer_ExitsZeroPromptlyTellsPeersAndKeepsEveryBlock()
+    {
+        var dataM = _folder.Combine("sig-m");
+        await using var peer = await NodeProcess.StartAsync("P", _folder.Combine("sig-p"));
+        string log;
+        await using (var m = await NodeProcess.StartAsync("M", dataM, ["--mine", "--peers", peer.Endpoint]))
+        {
+            await NodeProcess.WaitUntilAsync(async () => int.Parse(await peer.StatusAsync("height")) >= 20, "P to receive mined blocks");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Equal(0, await m.TerminateAsync());
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"SIGTERM took {watch.Elapsed}");
+            log = m.Log;
+        }
+
+        Assert.Matches(@"Mining stopped", log);
+        Assert.Matches(@"Shutting down: stopping the miner \(mining=on\), saving pending transactions, telling 1 peers", log);
+        Assert.Matches(@"Shut down: told 1 peers the node is shutting down \(0 still connected\)", log);
+        Assert.Matches($@"Peer {peer.NodeId} \(127\.0\.0\.1:\d+\) disconnected: node shutting down", log);
+        await peer.WaitForLogAsync(new Regex(@"disconnected: peer disconnected: node shutting down"));
+
+        var mined = MinedBlock().Matches(log);
+        Assert.NotEmpty(mined);
+        var last = mined[^1];
+        await using var again = await NodeProcess.StartAsync("M", dataM);
+        Assert.DoesNotMatch("torn", again.Log);
+        Assert.Matches(@"Loaded \d+ stored blocks \(0 refused\)", again.Log);
+        var height = int.Parse(await again.StatusAsync("height"));
+        Assert.True(height >= int.Parse(last.Groups["height"].Value), $"height {height} after restart, last mined {last.Groups["height"].Value}");
+        Assert.Equal($"hash={last.Groups["hash"].Value}", (await again.CommandAsync($"block {last.Groups["height"].Value}"))[0]);
+        Assert.Equal(0, await again.QuitAsync());
+    }
+
+    [GeneratedRegex(@"Mined block (?<height>\d+) (?<hash>[0-9a-f]{64})")]
+    private static partial Regex MinedBlock();
+}
