@@ -31,11 +31,29 @@ if (switches is null)
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+// No default sources (they would also read unprefixed and DOTNET_ variables): exactly appsettings.json in the
+// working folder, then CHAIN_ environment variables, then the command line, each overriding the one before.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    DisableDefaults = true,
+    ContentRootPath = Directory.GetCurrentDirectory(),
+});
+var settingsFile = Path.Combine(builder.Environment.ContentRootPath, "appsettings.json");
+try
+{
+    builder.Configuration.AddJsonFile(settingsFile, optional: true, reloadOnChange: false);
+}
+catch (InvalidDataException e)
+{
+    Console.Error.WriteLine($"error: {settingsFile}: {e.InnerException?.Message ?? e.Message} ({e.InnerException?.InnerException?.Message})");
+    return 2;
+}
+
 builder.Configuration.AddEnvironmentVariables("CHAIN_");
 builder.Configuration.AddCommandLine(switches, CommandLine.SwitchMappings);
 
 builder.Logging.ClearProviders();
+builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
@@ -110,7 +128,7 @@ catch (OptionsValidationException e)
 }
 catch (InvalidOperationException e) when (e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine($"error: {e.Message} ({e.InnerException?.Message})");
+    Console.Error.WriteLine($"error: {CommandLine.DescribeConversionFailure(e.Message)} ({e.InnerException?.Message})");
     return 2;
 }
 catch (Exception e) when (e is WalletException or StoreCorruptException or DataFolderException or InvalidDataException or IOException or UnauthorizedAccessException)
