@@ -250,10 +250,10 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return await WaitForExitAsync();
     }
 
-    /// <summary>Sends SIGTERM (what a service manager or <c>kill</c> sends) and waits for the exit code.</summary>
-    public async Task<int> TerminateAsync(TimeSpan? timeout = null)
+    /// <summary>Sends SIGTERM (what a service manager or <c>kill</c> sends), or another signal such as INT (Ctrl+C), and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(string signal = "TERM", TimeSpan? timeout = null)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }

@@ -45,7 +45,7 @@ public sealed partial class RestartTests : IDisposable
         await NodeProcess.WaitUntilAsync(async () => (await restarted.CommandAsync($"tx {txId}"))[^1].StartsWith("status=confirmed", StringComparison.Ordinal), "the restored transaction to be mined");
         Assert.Equal("mining=off", await m.AskAsync("mining off"));
         Assert.Equal("89.99999", await restarted.AskAsync("balance"));
-        Assert.Equal(0, await restarted.TerminateAsync());
+        Assert.Equal(0, await restarted.TerminateAsync("INT"));
     }
 
     [Fact]
@@ -79,6 +79,40 @@ public sealed partial class RestartTests : IDisposable
         Assert.True(height >= int.Parse(last.Groups["height"].Value), $"height {height} after restart, last mined {last.Groups["height"].Value}");
         Assert.Equal($"hash={last.Groups["hash"].Value}", (await again.CommandAsync($"block {last.Groups["height"].Value}"))[0]);
         Assert.Equal(0, await again.QuitAsync());
+    }
+
+    [Fact]
+    public async Task BlocksFile_TornLastRecordCutAtRestart_DamageInsideRefused()
+    {
+        var data = _folder.Combine("torn");
+        await using (var node = await NodeProcess.StartAsync("T", data))
+        {
+            Assert.Equal(3, (await node.CommandAsync("mine 3")).Count);
+            Assert.Equal(0, await node.QuitAsync());
+        }
+
+        // What a process killed in the middle of an append leaves: a prefix of a record.
+        var blocksFile = Path.Combine(data, "blocks.dat");
+        var intact = await File.ReadAllBytesAsync(blocksFile);
+        await File.WriteAllBytesAsync(blocksFile, [.. intact, .. intact.AsSpan(0, 40)]);
+        await using (var node = await NodeProcess.StartAsync("T", data))
+        {
+            await node.WaitForLogAsync(new Regex(@"Cut 40 bytes of a torn last record from .*blocks\.dat"));
+            Assert.Equal("3", await node.StatusAsync("height"));
+            Assert.Equal(0, await node.QuitAsync());
+        }
+
+        Assert.Equal(intact, await File.ReadAllBytesAsync(blocksFile));
+
+        // A damaged record with blocks after it is corruption, not a torn tail: the node refuses to start.
+        var damaged = intact.ToArray();
+        damaged[20] ^= 0xff;
+        await File.WriteAllBytesAsync(blocksFile, damaged);
+        var (code, _, error) = await NodeProcess.RunToExitAsync(["--network", "dev", "--port", "0", "--bind", "127.0.0.1", "--data-dir", data], workingDirectory: data);
+        Assert.NotEqual(0, code);
+        Assert.Contains("error: ", error, StringComparison.Ordinal);
+        Assert.Contains("blocks.dat", error, StringComparison.Ordinal);
+        Assert.Equal(damaged, await File.ReadAllBytesAsync(blocksFile));
     }
 
     [GeneratedRegex(@"Mined block (?<height>\d+) (?<hash>[0-9a-f]{64})")]

@@ -82,6 +82,11 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
             Assert.Equal("12.5", await node.AskAsync($"balance {addressC}"));
         }
 
+        // A closes the line into a triangle from its console.
+        Assert.Equal($"connected {c.Endpoint}", await a.AskAsync($"connect {c.Endpoint}"));
+        await NodeProcess.WaitUntilAsync(async () => await c.StatusAsync("peers") == "2", "C to see A's new connection");
+        Assert.Contains(await a.CommandAsync("peers"), line => line == $"{c.Endpoint} {c.NodeId} outbound");
+
         Assert.Equal("12.5", await c.AskAsync("balance"));
         var history = await c.CommandAsync("history");
         Assert.Equal([$"4 {txId} +12.5 {addressA}"], history);
