@@ -105,6 +105,8 @@ try
     var options = host.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
     host.Services.GetRequiredService<Blockchain>();
     host.Services.GetRequiredService<Wallet>();
+    // Taken before running: RunAsync disposes the host and its services.
+    var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
     try
     {
         await host.RunAsync();
@@ -115,7 +117,14 @@ try
         return 1;
     }
 
-    return 0;
+    // A service that failed stopped the host: that is not a clean exit.
+    var failed = backgroundServices.Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+    foreach (var service in failed)
+    {
+        Console.Error.WriteLine($"error: {service.GetType().Name} failed: {service.ExecuteTask!.Exception!.GetBaseException().Message}");
+    }
+
+    return failed.Count == 0 ? 0 : 1;
 }
 catch (OptionsValidationException e)
 {

@@ -61,7 +61,19 @@ public sealed class DataFolder : IDisposable
             AtomicFile.Write(marker, System.Text.Encoding.UTF8.GetBytes(network.Name + "\n"));
         }
 
-        var store = BlockStore.Open(path, out var blocks, out var recovery);
+        BlockStore store;
+        IReadOnlyList<Block> blocks;
+        StoreRecovery recovery;
+        try
+        {
+            // The store holds blocks.dat exclusively, so a second node on the same folder stops here.
+            store = BlockStore.Open(path, out blocks, out recovery);
+        }
+        catch (IOException e)
+        {
+            throw new DataFolderException($"--data-dir (Node:DataDir): cannot open {path}: {e.Message}", e);
+        }
+
         return new DataFolder(path, store, blocks, recovery);
     }
 

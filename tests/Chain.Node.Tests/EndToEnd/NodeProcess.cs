@@ -165,6 +165,9 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return answer[0];
     }
 
+    /// <summary>Closes the node's standard input (end of file), as when it runs detached from a terminal.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     /// <summary>Writes a line to the console without waiting for an answer.</summary>
     public Task SendAsync(string line) => _process.StandardInput.WriteLineAsync(line);
 

@@ -56,7 +56,12 @@ public sealed partial class RestartTests : IDisposable
         string log;
         await using (var m = await NodeProcess.StartAsync("M", dataM, ["--mine", "--peers", peer.Endpoint]))
         {
-            await NodeProcess.WaitUntilAsync(async () => int.Parse(await peer.StatusAsync("height")) >= 20, "P to receive mined blocks");
+            // End of input does not stop a node: it goes on mining and relaying until it is signalled.
+            m.CloseInput();
+            await m.WaitForLogAsync(new Regex("Standard input closed; the node keeps running"));
+            var heightAtEof = int.Parse(await peer.StatusAsync("height"));
+            await NodeProcess.WaitUntilAsync(async () => int.Parse(await peer.StatusAsync("height")) >= heightAtEof + 20, "P to receive blocks mined after M's input closed");
+            Assert.False(m.HasExited);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             Assert.Equal(0, await m.TerminateAsync());
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"SIGTERM took {watch.Elapsed}");

@@ -70,6 +70,25 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task DataFolderInUseOrOfAnotherNetwork_ExitsNonZero_MessageNamesDataDir()
+    {
+        var data = _folder.Combine("shared");
+        await using (var first = await NodeProcess.StartAsync("first", data))
+        {
+            var (code, _, error) = await NodeProcess.RunToExitAsync(["--network", "dev", "--port", "0", "--bind", "127.0.0.1", "--data-dir", data], workingDirectory: _folder.Path);
+            Assert.NotEqual(0, code);
+            Assert.Contains("error: --data-dir (Node:DataDir)", error, StringComparison.Ordinal);
+            Assert.Matches(@"^height=0 ", await first.AskAsync("status"));
+            Assert.Equal(0, await first.QuitAsync());
+        }
+
+        var (mainCode, _, mainError) = await NodeProcess.RunToExitAsync(["--network", "main", "--port", "0", "--bind", "127.0.0.1", "--data-dir", data], workingDirectory: _folder.Path);
+        Assert.NotEqual(0, mainCode);
+        Assert.Contains("error: --data-dir (Node:DataDir)", mainError, StringComparison.Ordinal);
+        Assert.Contains("'dev' network", mainError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Configuration_AppsettingsThenChainEnvironmentThenCommandLine_LaterWins()
     {
         // An unknown network stops the node with its name: a cheap way to see which source won.
