@@ -180,6 +180,29 @@ public sealed partial class NodeProtocol
 
         var missingTxs = new List<string>();
         var missingBlocks = new List<string>();
+
+        // Blocks before transactions: a transaction may spend coins a block in the same request creates, and a
+        // peer that got the transaction first would refuse it (insufficient balance) and never ask again.
+        foreach (var id in blockIds.Take(MaxBlocksPerGetData))
+        {
+            var entry = _chain.GetBlock(id);
+            if (entry is null)
+            {
+                missingBlocks.Add(id.ToString());
+                continue;
+            }
+
+            lock (state.Gate)
+            {
+                state.KnownBlocks.Add(id);
+            }
+
+            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(Convert.ToBase64String(entry.Block.Encode())))))
+            {
+                return; // the connection is closing (or was dropped as too slow)
+            }
+        }
+
         var batch = new List<string>();
         var batchChars = 0;
         foreach (var id in txIds)
@@ -210,26 +233,6 @@ public sealed partial class NodeProtocol
         if (batch.Count > 0)
         {
             Send(state, new TxMessage(batch));
-        }
-
-        foreach (var id in blockIds.Take(MaxBlocksPerGetData))
-        {
-            var entry = _chain.GetBlock(id);
-            if (entry is null)
-            {
-                missingBlocks.Add(id.ToString());
-                continue;
-            }
-
-            lock (state.Gate)
-            {
-                state.KnownBlocks.Add(id);
-            }
-
-            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(Convert.ToBase64String(entry.Block.Encode())))))
-            {
-                return; // the connection is closing (or was dropped as too slow)
-            }
         }
 
         if (missingTxs.Count > 0 || missingBlocks.Count > 0)
