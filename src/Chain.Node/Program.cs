@@ -92,7 +92,9 @@ services.AddSingleton<CommandProcessor>();
 
 services.AddHostedService(sp => sp.GetRequiredService<PeerManager>());
 services.AddHostedService(sp => sp.GetRequiredService<NodeProtocol>());
-services.AddHostedService<PendingTransactionsService>();
+services.AddSingleton<PendingTransactionsService>();
+services.AddSingleton<IPendingTransactionsSaver>(sp => sp.GetRequiredService<PendingTransactionsService>());
+services.AddHostedService(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService<MiningService>();
 services.AddHostedService<ConsoleService>();
 services.AddHostedService<ShutdownReporter>();

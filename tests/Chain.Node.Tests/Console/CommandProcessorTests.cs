@@ -21,11 +21,12 @@ public sealed class CommandProcessorTests : IDisposable
     private readonly MiningControl _mining = new();
     private readonly FakePeers _peers = new();
     private readonly FakeLifetime _lifetime = new();
+    private readonly FakeSaver _saver = new();
     private readonly CommandProcessor _processor;
 
     public CommandProcessorTests()
     {
-        _processor = new CommandProcessor(_chain, SharedWallet, new Miner(_chain, TimeProvider.System), _mining, _peers, _lifetime, Options.Create(new NodeOptions { MinerThreads = 1 }));
+        _processor = new CommandProcessor(_chain, SharedWallet, new Miner(_chain, TimeProvider.System), _mining, _peers, _saver, _lifetime, Options.Create(new NodeOptions { MinerThreads = 1 }));
     }
 
     public void Dispose() => _lifetime.Dispose();
@@ -65,6 +66,7 @@ public sealed class CommandProcessorTests : IDisposable
         var recipient = new string('1', 40);
         var id = Assert.Single(await RunAsync($"send {recipient} 12.5 0.5"));
         Assert.Matches("^[0-9a-f]{64}$", id);
+        Assert.Equal(1, _saver.Saves);
         Assert.Equal([$"{id} {SharedWallet.Address} -> {recipient} 12.5 fee=0.5 nonce=0"], await RunAsync("mempool"));
 
         await RunAsync("mine");
@@ -138,6 +140,13 @@ public sealed class CommandProcessorTests : IDisposable
             Dialled.Add(endpoint);
             return Task.FromResult(Failure);
         }
+    }
+
+    private sealed class FakeSaver : IPendingTransactionsSaver
+    {
+        public int Saves { get; private set; }
+
+        public void SaveNow() => Saves++;
     }
 
     private sealed class FakeLifetime : IHostApplicationLifetime, IDisposable

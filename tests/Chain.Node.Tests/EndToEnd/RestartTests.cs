@@ -49,6 +49,23 @@ public sealed partial class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task SendThenKilled_TransactionWhoseIdWasPrintedSurvives()
+    {
+        var data = _folder.Combine("killed");
+        string txId;
+        await using (var node = await NodeProcess.StartAsync("K", data))
+        {
+            Assert.Single(await node.CommandAsync("mine"));
+            txId = await node.AskAsync("send 0000000000000000000000000000000000000001 1");
+        }
+
+        // Disposed without quitting: killed at once, no shutdown hook ran.
+        await using var again = await NodeProcess.StartAsync("K", data);
+        Assert.Contains(await again.CommandAsync("mempool"), l => l.StartsWith(txId, StringComparison.Ordinal));
+        Assert.Equal(0, await again.QuitAsync());
+    }
+
+    [Fact]
     public async Task Sigterm_WhileMiningWithAPeer_ExitsZeroPromptlyTellsPeersAndKeepsEveryBlock()
     {
         var dataM = _folder.Combine("sig-m");
