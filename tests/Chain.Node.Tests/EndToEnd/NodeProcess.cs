@@ -180,16 +180,19 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return match.Groups[1].Value;
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after the timeout.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds; after <see cref="Timeout"/> fails with <paramref name="what"/>
+    /// and the logs of <paramref name="logsOf"/>, so a relay that never happened can be read from the nodes' own words.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, params NodeProcess[] logsOf)
     {
         var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? Timeout;
         while (!await condition())
         {
-            if (deadline.Elapsed > limit)
+            if (deadline.Elapsed > Timeout)
             {
-                throw new TimeoutException($"timed out after {limit.TotalSeconds:0} s waiting for {what}");
+                var logs = string.Concat(logsOf.Select(n => $"\n--- {n.Name} log:\n{n.Log}"));
+                throw new TimeoutException($"timed out after {Timeout.TotalSeconds:0} s waiting for {what}{logs}");
             }
 
             await Task.Delay(100);

@@ -39,10 +39,10 @@ public sealed partial class RestartTests : IDisposable
         Assert.Contains(await restarted.CommandAsync("mempool"), l => l.StartsWith(txId, StringComparison.Ordinal));
 
         // Announced again: M syncs N's blocks and hears of the transaction, then mines it.
-        await NodeProcess.WaitUntilAsync(async () => await m.StatusAsync("height") == "2", "M to sync N's two blocks");
-        await NodeProcess.WaitUntilAsync(async () => (await m.CommandAsync("mempool")).Any(l => l.StartsWith(txId, StringComparison.Ordinal)), "N's restored transaction to reach M");
+        await NodeProcess.WaitUntilAsync(async () => await m.StatusAsync("height") == "2", "M to sync N's two blocks", m, restarted);
+        await NodeProcess.WaitUntilAsync(async () => (await m.CommandAsync("mempool")).Any(l => l.StartsWith(txId, StringComparison.Ordinal)), "N's restored transaction to reach M", m, restarted);
         Assert.Equal("mining=on", await m.AskAsync("mining on"));
-        await NodeProcess.WaitUntilAsync(async () => (await restarted.CommandAsync($"tx {txId}"))[^1].StartsWith("status=confirmed", StringComparison.Ordinal), "the restored transaction to be mined");
+        await NodeProcess.WaitUntilAsync(async () => (await restarted.CommandAsync($"tx {txId}"))[^1].StartsWith("status=confirmed", StringComparison.Ordinal), "the restored transaction to be mined", m, restarted);
         Assert.Equal("mining=off", await m.AskAsync("mining off"));
         Assert.Equal("89.99999", await restarted.AskAsync("balance"));
         Assert.Equal(0, await restarted.TerminateAsync("INT"));
@@ -77,7 +77,7 @@ public sealed partial class RestartTests : IDisposable
             m.CloseInput();
             await m.WaitForLogAsync(new Regex("Standard input closed; the node keeps running"));
             var heightAtEof = int.Parse(await peer.StatusAsync("height"));
-            await NodeProcess.WaitUntilAsync(async () => int.Parse(await peer.StatusAsync("height")) >= heightAtEof + 20, "P to receive blocks mined after M's input closed");
+            await NodeProcess.WaitUntilAsync(async () => int.Parse(await peer.StatusAsync("height")) >= heightAtEof + 20, "P to receive blocks mined after M's input closed", m, peer);
             Assert.False(m.HasExited);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             Assert.Equal(0, await m.TerminateAsync());

@@ -34,8 +34,8 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
     public async Task SendFromAToC_TransactionAndBlocksCrossTwoHops_BalancesAgreeEverywhere()
     {
         var (a, b, c) = (_a!, _b!, _c!);
-        await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "2", "B to see A and C");
-        await NodeProcess.WaitUntilAsync(async () => await a.StatusAsync("peers") == "1" && await c.StatusAsync("peers") == "1", "A and C to see B");
+        await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "2", "B to see A and C", a, b, c);
+        await NodeProcess.WaitUntilAsync(async () => await a.StatusAsync("peers") == "1" && await c.StatusAsync("peers") == "1", "A and C to see B", a, b, c);
 
         var peersOfB = await b.CommandAsync("peers");
         Assert.Equal(2, peersOfB.Count);
@@ -59,7 +59,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
         Assert.Matches("^[0-9a-f]{64}$", txId);
 
         // The transaction reaches C through B before any block holds it.
-        await NodeProcess.WaitUntilAsync(async () => (await c.CommandAsync("mempool")).Any(l => l.StartsWith(txId, StringComparison.Ordinal)), "the transaction to reach C's mempool");
+        await NodeProcess.WaitUntilAsync(async () => (await c.CommandAsync("mempool")).Any(l => l.StartsWith(txId, StringComparison.Ordinal)), "the transaction to reach C's mempool", a, b, c);
         Assert.Equal("status=pending", (await c.CommandAsync($"tx {txId}"))[^1]);
 
         var block = await a.AskAsync("mine");
@@ -67,7 +67,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
         var tipHash = block[2..];
         foreach (var node in new[] { b, c })
         {
-            await NodeProcess.WaitUntilAsync(async () => await node.StatusAsync("tip") == tipHash, $"{node.Name} to reach A's tip");
+            await NodeProcess.WaitUntilAsync(async () => await node.StatusAsync("tip") == tipHash, $"{node.Name} to reach A's tip", a, b, c);
         }
 
         Assert.Equal($"status=confirmed height=4 block={tipHash}", (await c.CommandAsync($"tx {txId}"))[^1]);
@@ -84,7 +84,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
 
         // A closes the line into a triangle from its console.
         Assert.Equal($"connected {c.Endpoint}", await a.AskAsync($"connect {c.Endpoint}"));
-        await NodeProcess.WaitUntilAsync(async () => await c.StatusAsync("peers") == "2", "C to see A's new connection");
+        await NodeProcess.WaitUntilAsync(async () => await c.StatusAsync("peers") == "2", "C to see A's new connection", a, b, c);
         Assert.Contains(await a.CommandAsync("peers"), line => line == $"{c.Endpoint} {c.NodeId} outbound");
 
         Assert.Equal("12.5", await c.AskAsync("balance"));
