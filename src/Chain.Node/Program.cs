@@ -31,11 +31,29 @@ if (switches is null)
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+// No default sources (they would also read unprefixed and DOTNET_ variables): exactly appsettings.json in the
+// working folder, then CHAIN_ environment variables, then the command line, each overriding the one before.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    DisableDefaults = true,
+    ContentRootPath = Directory.GetCurrentDirectory(),
+});
+var settingsFile = Path.Combine(builder.Environment.ContentRootPath, "appsettings.json");
+try
+{
+    builder.Configuration.AddJsonFile(settingsFile, optional: true, reloadOnChange: false);
+}
+catch (InvalidDataException e)
+{
+    Console.Error.WriteLine($"error: {settingsFile}: {e.InnerException?.Message ?? e.Message} ({e.InnerException?.InnerException?.Message})");
+    return 2;
+}
+
 builder.Configuration.AddEnvironmentVariables("CHAIN_");
 builder.Configuration.AddCommandLine(switches, CommandLine.SwitchMappings);
 
 builder.Logging.ClearProviders();
+builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
@@ -74,9 +92,12 @@ services.AddSingleton<CommandProcessor>();
 
 services.AddHostedService(sp => sp.GetRequiredService<PeerManager>());
 services.AddHostedService(sp => sp.GetRequiredService<NodeProtocol>());
-services.AddHostedService<PendingTransactionsService>();
+services.AddSingleton<PendingTransactionsService>();
+services.AddSingleton<IPendingTransactionsSaver>(sp => sp.GetRequiredService<PendingTransactionsService>());
+services.AddHostedService(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService<MiningService>();
 services.AddHostedService<ConsoleService>();
+services.AddHostedService<ShutdownReporter>();
 
 using var host = builder.Build();
 try
@@ -86,6 +107,8 @@ try
     var options = host.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
     host.Services.GetRequiredService<Blockchain>();
     host.Services.GetRequiredService<Wallet>();
+    // Taken before running: RunAsync disposes the host and its services.
+    var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
     try
     {
         await host.RunAsync();
@@ -96,7 +119,14 @@ try
         return 1;
     }
 
-    return 0;
+    // A service that failed stopped the host: that is not a clean exit.
+    var failed = backgroundServices.Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+    foreach (var service in failed)
+    {
+        Console.Error.WriteLine($"error: {service.GetType().Name} failed: {service.ExecuteTask!.Exception!.GetBaseException().Message}");
+    }
+
+    return failed.Count == 0 ? 0 : 1;
 }
 catch (OptionsValidationException e)
 {
@@ -109,7 +139,7 @@ catch (OptionsValidationException e)
 }
 catch (InvalidOperationException e) when (e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine($"error: {e.Message} ({e.InnerException?.Message})");
+    Console.Error.WriteLine($"error: {CommandLine.DescribeConversionFailure(e.Message)} ({e.InnerException?.Message})");
     return 2;
 }
 catch (Exception e) when (e is WalletException or StoreCorruptException or DataFolderException or InvalidDataException or IOException or UnauthorizedAccessException)

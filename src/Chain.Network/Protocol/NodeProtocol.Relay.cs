@@ -308,9 +308,34 @@ public sealed partial class NodeProtocol
 
         var missingTxs = new List<string>();
         var missingBlocks = new List<string>();
+        var replyChars = 0L;
+
+        // Blocks before transactions: a transaction may spend coins a block in the same request creates, and a
+        // peer that got the transaction first would refuse it (insufficient balance) and never ask again.
+        foreach (var (id, index) in blockIds.Select((id, index) => (id, index)))
+        {
+            var entry = index < MaxBlocksPerGetData ? _chain.GetBlock(id) : null;
+            var encoded = entry is null ? null : Convert.ToBase64String(entry.Block.Encode());
+            if (encoded is null || (replyChars > 0 && replyChars + encoded.Length > MaxGetDataReplyChars))
+            {
+                missingBlocks.Add(id.ToString());
+                continue;
+            }
+
+            replyChars += encoded.Length;
+            lock (state.Gate)
+            {
+                state.KnownBlocks.Add(id);
+            }
+
+            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(encoded))))
+            {
+                return; // the connection is closing (or was dropped as too slow)
+            }
+        }
+
         var batch = new List<string>();
         var batchChars = 0;
-        var replyChars = 0L;
         foreach (var id in txIds)
         {
             var tx = _chain.GetMempoolTransaction(id) ?? _chain.FindTransaction(id)?.Tx;
@@ -340,28 +365,6 @@ public sealed partial class NodeProtocol
         if (batch.Count > 0)
         {
             Send(state, new TxMessage(batch));
-        }
-
-        foreach (var (id, index) in blockIds.Select((id, index) => (id, index)))
-        {
-            var entry = index < MaxBlocksPerGetData ? _chain.GetBlock(id) : null;
-            var encoded = entry is null ? null : Convert.ToBase64String(entry.Block.Encode());
-            if (encoded is null || (replyChars > 0 && replyChars + encoded.Length > MaxGetDataReplyChars))
-            {
-                missingBlocks.Add(id.ToString());
-                continue;
-            }
-
-            replyChars += encoded.Length;
-            lock (state.Gate)
-            {
-                state.KnownBlocks.Add(id);
-            }
-
-            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(encoded))))
-            {
-                return; // the connection is closing (or was dropped as too slow)
-            }
         }
 
         if (missingTxs.Count > 0 || missingBlocks.Count > 0)

@@ -70,6 +70,16 @@ public static class CommandLine
         return ([.. result], null);
     }
 
+    /// <summary>
+    /// Prefixes the configuration binder's "Failed to convert configuration value 'x' at 'Node:Port'" message with
+    /// the switch of that key, so the message names the setting the way the user typed it.
+    /// </summary>
+    public static string DescribeConversionFailure(string message)
+    {
+        var option = Options.FirstOrDefault(o => message.Contains($"at '{o.Key}'", StringComparison.OrdinalIgnoreCase));
+        return option is null ? message : $"{option.Switch} ({option.Key}): {message}";
+    }
+
     /// <summary>The text printed by <c>--help</c>.</summary>
     public static string HelpText()
     {

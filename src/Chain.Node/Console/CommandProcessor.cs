@@ -22,6 +22,7 @@ public sealed class CommandProcessor(
     Miner miner,
     MiningControl mining,
     IPeerDirectory peers,
+    IPendingTransactionsSaver pending,
     IHostApplicationLifetime lifetime,
     IOptions<NodeOptions> options)
 {
@@ -250,6 +251,8 @@ public sealed class CommandProcessor(
             throw new CommandException($"{ToWords(result.Error)}: {result.Message}");
         }
 
+        // On disk before the id is printed: a transaction the user was told about survives a crash.
+        pending.SaveNow();
         output.WriteLine(tx.Id);
     }
 

@@ -61,39 +61,61 @@ public sealed class DataFolder : IDisposable
             AtomicFile.Write(marker, System.Text.Encoding.UTF8.GetBytes(network.Name + "\n"));
         }
 
-        var store = BlockStore.Open(path, out var blocks, out var recovery);
+        BlockStore store;
+        IReadOnlyList<Block> blocks;
+        StoreRecovery recovery;
+        try
+        {
+            // The store holds blocks.dat exclusively, so a second node on the same folder stops here.
+            store = BlockStore.Open(path, out blocks, out recovery);
+        }
+        catch (IOException e)
+        {
+            throw new DataFolderException($"--data-dir (Node:DataDir): cannot open {path}: {e.Message}", e);
+        }
+
         return new DataFolder(path, store, blocks, recovery);
     }
 
     /// <summary>Loads the wallet, creating it (or importing <c>--import-key</c>) when the folder has none.</summary>
     public Wallet OpenWallet(NodeOptions options)
     {
-        var passphrase = ReadPassphrase(options);
+        var (passphrase, source) = ReadPassphrase(options);
         var exists = File.Exists(WalletFile.GetPath(Path));
-        if (options.ImportKey.Length > 0)
+        try
         {
-            if (exists)
+            if (options.ImportKey.Length > 0)
             {
-                throw new DataFolderException($"--import-key (Node:ImportKey): {WalletFile.GetPath(Path)} already exists and is never replaced; use another --data-dir");
+                if (exists)
+                {
+                    throw new DataFolderException($"--import-key (Node:ImportKey): {WalletFile.GetPath(Path)} already exists and is never replaced; use another --data-dir");
+                }
+
+                return WalletFile.Import(Path, options.ImportKey, passphrase);
             }
 
-            return WalletFile.Import(Path, options.ImportKey, passphrase);
+            return WalletFile.LoadOrCreate(Path, passphrase);
         }
-
-        return WalletFile.LoadOrCreate(Path, passphrase);
+        catch (WalletException e) when (e.Message.Contains("passphrase", StringComparison.OrdinalIgnoreCase))
+        {
+            // Say where the passphrase came from, so the user knows which setting to correct.
+            throw new DataFolderException($"{e.Message} (passphrase: {source})", e);
+        }
     }
 
     /// <inheritdoc />
     public void Dispose() => Blocks.Dispose();
 
-    private static string? ReadPassphrase(NodeOptions options)
+    private static (string? Passphrase, string Source) ReadPassphrase(NodeOptions options)
     {
         if (options.WalletPassphraseFile.Length > 0)
         {
-            return File.ReadLines(options.WalletPassphraseFile).FirstOrDefault() ?? string.Empty;
+            return (File.ReadLines(options.WalletPassphraseFile).FirstOrDefault() ?? string.Empty, $"first line of --wallet-passphrase-file (Node:WalletPassphraseFile) {options.WalletPassphraseFile}");
         }
 
         var fromEnvironment = Environment.GetEnvironmentVariable(PassphraseVariable);
-        return string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
+        return string.IsNullOrEmpty(fromEnvironment)
+            ? (null, $"none given; set {PassphraseVariable} or --wallet-passphrase-file")
+            : (fromEnvironment, $"from {PassphraseVariable}");
     }
 }

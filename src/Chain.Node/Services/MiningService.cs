@@ -34,8 +34,10 @@ public sealed partial class MiningService(Miner miner, Wallet wallet, MiningCont
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
-                LogMiningStopped(logger);
             }
+
+            // Logged however the loop ended: a block found just as the token fired ends it without an exception.
+            LogMiningStopped(logger);
         }
     }
 

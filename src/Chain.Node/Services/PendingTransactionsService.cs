@@ -9,10 +9,14 @@ namespace Chain.Node.Services;
 /// <summary>
 /// Keeps the wallet's own pending transactions in <c>pending.dat</c>: at start they go back into the
 /// mempool (and so are announced again); afterwards the file is rewritten whenever the mempool or the tip
-/// changes, and once more at shutdown.
+/// changes, and once more at shutdown. The console's <c>send</c> saves at once through <see cref="SaveNow"/>, so a
+/// transaction whose id was printed survives even a crash.
 /// </summary>
-public sealed partial class PendingTransactionsService(Blockchain chain, Wallet wallet, DataFolder data, ILogger<PendingTransactionsService> logger) : BackgroundService
+public sealed partial class PendingTransactionsService(Blockchain chain, Wallet wallet, DataFolder data, ILogger<PendingTransactionsService> logger) : BackgroundService, IPendingTransactionsSaver
 {
+    // Snapshot and write under one lock: a save must never overwrite a newer snapshot with an older one.
+    private readonly Lock _saving = new();
+
     // Capacity one, dropping extra signals: one pending "save" covers any number of changes.
     private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -36,7 +40,7 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
         chain.TransactionAdded -= OnTransactionAdded;
         chain.TipChanged -= OnTipChanged;
         await base.StopAsync(cancellationToken);
-        Save();
+        SaveNow();
     }
 
     /// <inheritdoc />
@@ -47,7 +51,7 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
             while (await _dirty.Reader.WaitToReadAsync(stoppingToken))
             {
                 _dirty.Reader.TryRead(out _);
-                Save();
+                SaveNow();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -65,15 +69,19 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
 
     private void OnTipChanged(ChainUpdate update) => _dirty.Writer.TryWrite(true);
 
-    private void Save()
+    /// <inheritdoc />
+    public void SaveNow()
     {
-        try
+        lock (_saving)
         {
-            data.Pending.Save(chain.GetMempool().Where(t => t.Sender == wallet.Address));
-        }
-        catch (IOException e)
-        {
-            LogSaveFailed(logger, e.Message);
+            try
+            {
+                data.Pending.Save(chain.GetMempool().Where(t => t.Sender == wallet.Address));
+            }
+            catch (IOException e)
+            {
+                LogSaveFailed(logger, e.Message);
+            }
         }
     }
 

@@ -1,0 +1,166 @@
+using System.Text.RegularExpressions;
+using Chain.Core.Ledger;
+using Chain.Core.Mining;
+using Chain.Core.Wallets;
+using Chain.Node.Configuration;
+using Chain.Node.Console;
+using Chain.Node.Services;
+using Chain.Node.Tests.EndToEnd;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Chain.Node.Tests.Console;
+
+public sealed class CommandProcessorTests : IDisposable
+{
+    // RSA-2048 generation is slow: one wallet serves every test.
+    private static readonly TempFolder WalletFolder = new();
+    private static readonly Wallet SharedWallet = WalletFile.LoadOrCreate(WalletFolder.Path, passphrase: null);
+
+    private readonly Blockchain _chain = new(NetworkParameters.Dev, TimeProvider.System);
+    private readonly MiningControl _mining = new();
+    private readonly FakePeers _peers = new();
+    private readonly FakeLifetime _lifetime = new();
+    private readonly FakeSaver _saver = new();
+    private readonly CommandProcessor _processor;
+
+    public CommandProcessorTests()
+    {
+        _processor = new CommandProcessor(_chain, SharedWallet, new Miner(_chain, TimeProvider.System), _mining, _peers, _saver, _lifetime, Options.Create(new NodeOptions { MinerThreads = 1 }));
+    }
+
+    public void Dispose() => _lifetime.Dispose();
+
+    [Fact]
+    public async Task Execute_BlankLine_AnswersNothing()
+    {
+        Assert.Empty(await RunAsync("   "));
+    }
+
+    [Theory]
+    [InlineData("nonsense", "error: unknown command 'nonsense' (type help)")]
+    [InlineData("BALANCE xyz", "error: 'xyz' is not an address (40 hexadecimal characters)")]
+    [InlineData("mine 1001", "error: '1001' is not a count between 1 and 1000")]
+    [InlineData("mining", "error: usage: mining on|off")]
+    public async Task Execute_BadInput_OneErrorLine(string line, string expected)
+    {
+        Assert.Equal([expected], await RunAsync(line));
+    }
+
+    [Fact]
+    public async Task MineThenBalance_CoinsInInvariantForm()
+    {
+        Assert.Equal(["0"], await RunAsync("balance"));
+        var mined = await RunAsync("mine 2");
+        Assert.Equal(2, mined.Count);
+        Assert.Matches("^1 [0-9a-f]{64}$", mined[0]);
+        Assert.Matches("^2 [0-9a-f]{64}$", mined[1]);
+        Assert.Equal(["100"], await RunAsync("balance"));
+        Assert.Equal(["100"], await RunAsync($"balance {SharedWallet.Address}"));
+    }
+
+    [Fact]
+    public async Task Send_PrintsIdAndLandsInMempool_HistoryAfterMining()
+    {
+        await RunAsync("mine");
+        var recipient = new string('1', 40);
+        var id = Assert.Single(await RunAsync($"send {recipient} 12.5 0.5"));
+        Assert.Matches("^[0-9a-f]{64}$", id);
+        Assert.Equal(1, _saver.Saves);
+        Assert.Equal([$"{id} {SharedWallet.Address} -> {recipient} 12.5 fee=0.5 nonce=0"], await RunAsync("mempool"));
+
+        await RunAsync("mine");
+        Assert.Equal(["12.5"], await RunAsync($"balance {recipient}"));
+        Assert.Equal(["87.5"], await RunAsync("balance"));
+        Assert.Contains($"2 {id} -13 {recipient}", await RunAsync("history"));
+        Assert.Equal([$"2 {id} +12.5 {SharedWallet.Address}"], await RunAsync($"history {recipient}"));
+    }
+
+    [Fact]
+    public async Task Status_OneLineWithEveryField()
+    {
+        _peers.List = [new PeerSummary("127.0.0.1:7100", "abc", Inbound: false)];
+        Assert.Equal(["mining=on"], await RunAsync("mining on"));
+        var status = Assert.Single(await RunAsync("status"));
+        Assert.Matches(new Regex(@"^height=0 tip=[0-9a-f]{64} peers=1 mempool=0 difficulty=1 hashrate=\d+ mining=on$"), status);
+        Assert.Equal(["mining=off"], await RunAsync("mining OFF"));
+        Assert.False(_mining.IsOn);
+    }
+
+    [Fact]
+    public async Task Peers_OneLinePerPeer()
+    {
+        _peers.List = [new PeerSummary("127.0.0.1:7100", "aaaa", Inbound: false), new PeerSummary("10.0.0.2:51000", "bbbb", Inbound: true)];
+        Assert.Equal(["127.0.0.1:7100 aaaa outbound", "10.0.0.2:51000 bbbb inbound"], await RunAsync("peers"));
+    }
+
+    [Fact]
+    public async Task Connect_ReportsTheDirectorysAnswer()
+    {
+        Assert.Equal(["connected 127.0.0.1:7100"], await RunAsync("connect 127.0.0.1:7100"));
+        Assert.Equal(["127.0.0.1:7100"], _peers.Dialled);
+        _peers.Failure = "could not connect to 127.0.0.1:7101: refused";
+        Assert.Equal(["error: could not connect to 127.0.0.1:7101: refused"], await RunAsync("connect 127.0.0.1:7101"));
+    }
+
+    [Fact]
+    public async Task SignThenVerify_ByAddress()
+    {
+        var signature = Assert.Single(await RunAsync("sign two  spaces"));
+        Assert.Equal(["valid"], await RunAsync($"verify {SharedWallet.Address} {signature} two  spaces"));
+        Assert.Equal(["invalid"], await RunAsync($"verify {SharedWallet.Address} {signature} two spaces"));
+    }
+
+    [Fact]
+    public async Task Quit_StopsTheApplication()
+    {
+        Assert.Equal(["stopping"], await RunAsync("quit"));
+        Assert.True(_lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    private async Task<IReadOnlyList<string>> RunAsync(string line)
+    {
+        using var output = new StringWriter { NewLine = "\n" };
+        await _processor.ExecuteAsync(line, output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private sealed class FakePeers : IPeerDirectory
+    {
+        public IReadOnlyList<PeerSummary> List { get; set; } = [];
+
+        public List<string> Dialled { get; } = [];
+
+        public string? Failure { get; set; }
+
+        public IReadOnlyList<PeerSummary> Peers => List;
+
+        public Task<string?> ConnectAsync(string endpoint, CancellationToken cancellationToken)
+        {
+            Dialled.Add(endpoint);
+            return Task.FromResult(Failure);
+        }
+    }
+
+    private sealed class FakeSaver : IPendingTransactionsSaver
+    {
+        public int Saves { get; private set; }
+
+        public void SaveNow() => Saves++;
+    }
+
+    private sealed class FakeLifetime : IHostApplicationLifetime, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new();
+
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => _stopping.Token;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication() => _stopping.Cancel();
+
+        public void Dispose() => _stopping.Dispose();
+    }
+}

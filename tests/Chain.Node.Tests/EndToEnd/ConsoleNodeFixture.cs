@@ -1,0 +1,30 @@
+namespace Chain.Node.Tests.EndToEnd;
+
+/// <summary>One dev node shared by the console tests: started once, with a few blocks mined.</summary>
+public sealed class ConsoleNodeFixture : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+
+    internal NodeProcess Node { get; private set; } = null!;
+
+    internal TempFolder Folder => _folder;
+
+    public string Address { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        Node = await NodeProcess.StartAsync("console", _folder.Combine("node"));
+        Address = await Node.AskAsync("address");
+        Assert.Equal(2, (await Node.CommandAsync("mine 2")).Count);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Node is not null)
+        {
+            await Node.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+}

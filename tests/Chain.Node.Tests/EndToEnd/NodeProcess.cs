@@ -1,0 +1,345 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+
+namespace Chain.Node.Tests.EndToEnd;
+
+/// <summary>
+/// A real node process (the built Chain.Node.dll run with <c>dotnet</c>), driven through standard input and
+/// output as a user would. Every wait is bounded; <see cref="DisposeAsync"/> kills the process if it still runs.
+/// </summary>
+internal sealed partial class NodeProcess : IAsyncDisposable
+{
+    /// <summary>Bound on any single wait for the node.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static readonly Lazy<string> NodeDll = new(LocateNodeDll);
+    private static int _sentinels;
+
+    private readonly Process _process;
+    private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly SemaphoreSlim _stderrChanged = new(0);
+    private readonly Task _readers;
+
+    private NodeProcess(Process process, string name)
+    {
+        _process = process;
+        Name = name;
+        _readers = Task.WhenAll(ReadStdoutAsync(), ReadStderrAsync());
+    }
+
+    /// <summary>A label for failure messages.</summary>
+    public string Name { get; }
+
+    /// <summary>The port the node listens on (known after <see cref="StartAsync"/>).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The node's id, from its listening log line.</summary>
+    public string NodeId { get; private set; } = string.Empty;
+
+    /// <summary><c>127.0.0.1:&lt;port&gt;</c>, for other nodes' <c>--peers</c>.</summary>
+    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
+
+    /// <summary>Every line the node logged so far.</summary>
+    public string Log => string.Join('\n', _stderr);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Starts a dev-network node on 127.0.0.1, port 0 (the OS picks a free one) unless <paramref name="args"/>
+    /// give a port, and waits until it listens.
+    /// </summary>
+    public static async Task<NodeProcess> StartAsync(string name, string dataDir, IEnumerable<string>? args = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var all = new List<string> { "--network", "dev", "--bind", "127.0.0.1", "--data-dir", dataDir, "--miner-threads", "1" };
+        var extra = args?.ToList() ?? [];
+        if (!extra.Contains("--port"))
+        {
+            all.AddRange(["--port", "0"]);
+        }
+
+        all.AddRange(extra);
+        Directory.CreateDirectory(dataDir);
+        var node = Launch(name, all, environment, workingDirectory: dataDir);
+        try
+        {
+            var listening = await node.WaitForLogAsync(ListeningLine());
+            node.Port = int.Parse(listening.Groups["port"].Value, CultureInfo.InvariantCulture);
+            node.NodeId = listening.Groups["id"].Value;
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs the node binary with exactly <paramref name="args"/> (nothing added) and returns at once.</summary>
+    public static NodeProcess Launch(string name, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
+        };
+        info.ArgumentList.Add(NodeDll.Value);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // The test runner's own CHAIN_ settings must not leak into the nodes.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("CHAIN_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        process.StandardInput.AutoFlush = true;
+        return new NodeProcess(process, name);
+    }
+
+    /// <summary>Runs the node binary to completion (for options that stop it at once): exit code, stdout, stderr.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        await using var node = Launch("run", args, environment, workingDirectory);
+        node._process.StandardInput.Close();
+        var exitCode = await node.WaitForExitAsync();
+        var output = new List<string>();
+        while (node._stdout.Reader.TryRead(out var line))
+        {
+            output.Add(line);
+        }
+
+        return (exitCode, string.Join('\n', output), node.Log);
+    }
+
+    /// <summary>
+    /// Sends one console command and returns its answer lines. A sentinel (an unknown command) follows the
+    /// command; the console answers lines in order, so everything before the sentinel's error is the answer.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CommandAsync(string command, TimeSpan? timeout = null)
+    {
+        var sentinel = "end-of-answer-" + Interlocked.Increment(ref _sentinels).ToString(CultureInfo.InvariantCulture);
+        await _process.StandardInput.WriteLineAsync(command);
+        await _process.StandardInput.WriteLineAsync(sentinel);
+        var answer = new List<string>();
+        using var cancel = new CancellationTokenSource(timeout ?? Timeout);
+        try
+        {
+            while (true)
+            {
+                var line = await _stdout.Reader.ReadAsync(cancel.Token);
+                if (line.Contains($"'{sentinel}'", StringComparison.Ordinal))
+                {
+                    return answer;
+                }
+
+                answer.Add(line);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            throw new TimeoutException($"{Name}: no answer to '{command}' (got: {string.Join(" | ", answer)}; exited: {_process.HasExited}).\nLog:\n{Log}", e);
+        }
+    }
+
+    /// <summary>Sends a command whose answer is one line, and returns that line.</summary>
+    public async Task<string> AskAsync(string command)
+    {
+        var answer = await CommandAsync(command);
+        Assert.True(answer.Count == 1, $"{Name}: '{command}' answered {answer.Count} lines: {string.Join(" | ", answer)}");
+        return answer[0];
+    }
+
+    /// <summary>Closes the node's standard input (end of file), as when it runs detached from a terminal.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
+    /// <summary>Writes a line to the console without waiting for an answer.</summary>
+    public Task SendAsync(string line) => _process.StandardInput.WriteLineAsync(line);
+
+    /// <summary>One value of the <c>status</c> line, e.g. <c>height</c>.</summary>
+    public async Task<string> StatusAsync(string key)
+    {
+        var status = await AskAsync("status");
+        var match = Regex.Match(status, $@"(?:^| ){Regex.Escape(key)}=(\S+)");
+        Assert.True(match.Success, $"{Name}: status has no {key}: {status}");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds; after <see cref="Timeout"/> fails with <paramref name="what"/>
+    /// and the logs of <paramref name="logsOf"/>, so a relay that never happened can be read from the nodes' own words.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, params NodeProcess[] logsOf)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > Timeout)
+            {
+                var logs = string.Concat(logsOf.Select(n => $"\n--- {n.Name} log:\n{n.Log}"));
+                throw new TimeoutException($"timed out after {Timeout.TotalSeconds:0} s waiting for {what}{logs}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the node logs a line matching <paramref name="pattern"/>, including lines already logged.</summary>
+    public async Task<Match> WaitForLogAsync(Regex pattern, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? Timeout;
+        var seen = 0;
+        while (true)
+        {
+            var lines = _stderr.ToArray();
+            for (; seen < lines.Length; seen++)
+            {
+                var match = pattern.Match(lines[seen]);
+                if (match.Success)
+                {
+                    return match;
+                }
+            }
+
+            var left = limit - deadline.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"{Name}: no log line matching /{pattern}/ within {limit.TotalSeconds:0} s (exited: {_process.HasExited}).\nLog:\n{Log}");
+            }
+
+            if (_process.HasExited && _readers.IsCompleted && seen == _stderr.Count)
+            {
+                throw new InvalidOperationException($"{Name}: exited ({_process.ExitCode}) without logging /{pattern}/.\nLog:\n{Log}");
+            }
+
+            await _stderrChanged.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds)));
+        }
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code (the output fully read).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? Timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            await _readers.WaitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"{Name}: did not exit within {(timeout ?? Timeout).TotalSeconds:0} s.\nLog:\n{Log}", e);
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Types <c>quit</c> and waits for the exit code.</summary>
+    public async Task<int> QuitAsync()
+    {
+        await SendAsync("quit");
+        return await WaitForExitAsync();
+    }
+
+    /// <summary>Sends SIGTERM (what a service manager or <c>kill</c> sends), or another signal such as INT (Ctrl+C), and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(string signal = "TERM", TimeSpan? timeout = null)
+    {
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited meanwhile.
+            }
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(Timeout);
+            await _readers.WaitAsync(Timeout);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        _process.Dispose();
+        _stderrChanged.Dispose();
+    }
+
+    private async Task ReadStdoutAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            await _stdout.Writer.WriteAsync(line);
+        }
+
+        _stdout.Writer.TryComplete();
+    }
+
+    private async Task ReadStderrAsync()
+    {
+        while (await _process.StandardError.ReadLineAsync() is { } line)
+        {
+            _stderr.Enqueue(line);
+            _stderrChanged.Release();
+        }
+
+        _stderrChanged.Release();
+    }
+
+    // The node runs from the Chain.Node build output (same configuration as these tests); the copy next to
+    // the test assembly is the fallback.
+    private static string LocateNodeDll()
+    {
+        var testDir = AppContext.BaseDirectory;
+        var configuration = new DirectoryInfo(testDir).Parent?.Name ?? "Debug";
+        for (var dir = new DirectoryInfo(testDir); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Chain.sln")))
+            {
+                var framework = new DirectoryInfo(testDir).Name;
+                var built = System.IO.Path.Combine(dir.FullName, "src", "Chain.Node", "bin", configuration, framework, "Chain.Node.dll");
+                if (File.Exists(built))
+                {
+                    return built;
+                }
+
+                break;
+            }
+        }
+
+        var copied = System.IO.Path.Combine(testDir, "Chain.Node.dll");
+        return File.Exists(copied) ? copied : throw new FileNotFoundException("Chain.Node.dll not found: build src/Chain.Node first", copied);
+    }
+
+    [GeneratedRegex(@"Listening for peers on (?<ip>[^\s]+):(?<port>\d+) as node (?<id>[0-9a-f]+)")]
+    private static partial Regex ListeningLine();
+}
