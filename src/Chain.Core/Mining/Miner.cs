@@ -14,6 +14,12 @@ public sealed class Miner
     /// <summary>Nonces one thread tries between checks for cancellation.</summary>
     public const int NoncesPerSlice = 1 << 16;
 
+    /// <summary>
+    /// How far ahead of the local clock a template's timestamp may run before the miner waits: well inside
+    /// the two hours peers accept, so a fast dev-network miner never builds a block they would refuse.
+    /// </summary>
+    public const long MaxTimestampLeadSeconds = 60;
+
     /// <summary>How long one template is searched before it is rebuilt.</summary>
     public static readonly TimeSpan TemplateLifetime = TimeSpan.FromSeconds(10);
 
@@ -49,6 +55,15 @@ public sealed class Miner
         {
             cancellationToken.ThrowIfCancellationRequested();
             var template = _chain.CreateTemplate(payTo);
+            var lead = template.Header.Timestamp - _time.GetUtcNow().ToUnixTimeSeconds();
+            if (lead > MaxTimestampLeadSeconds)
+            {
+                // Blocks found faster than one a second push timestamps ahead of the clock (each must pass the
+                // median of the last 11); wait rather than build blocks that peers would refuse as too far ahead.
+                await Task.Delay(TimeSpan.FromSeconds(lead - MaxTimestampLeadSeconds), _time, cancellationToken);
+                continue;
+            }
+
             using var stale = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             stale.CancelAfter(TemplateLifetime);
             void OnTip(ChainUpdate update)

@@ -116,4 +116,27 @@ public class MinerTests
         Assert.NotNull(nonce);
         Assert.True(Target.IsMetBy(header.WithNonce(nonce.Value).Hash, Target.Expand(header.Bits)));
     }
+
+    [Fact]
+    public async Task MineBlockAsync_TipTimestampsFarAheadOfClock_WaitsForTheClockInsteadOfBuildingRefusedBlocks()
+    {
+        var clock = TestChain.Clock();
+        var chain = TestChain.NewChain(clock);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        for (var i = 0; i < NetworkParameters.MedianTimeSpan; i++)
+        {
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Other, timestamp: now + 600 + i)).Status);
+        }
+
+        var miner = new Miner(chain, clock);
+        var mining = miner.MineBlockAsync(PayTo, threads: 1, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(mining.IsCompleted);
+
+        clock.Advance(TimeSpan.FromSeconds(600));
+        var block = await mining.WaitAsync(Bound);
+
+        Assert.True(block.Header.Timestamp - clock.GetUtcNow().ToUnixTimeSeconds() <= Miner.MaxTimestampLeadSeconds);
+        Assert.Equal(block.Hash, chain.Tip.Hash);
+    }
 }
