@@ -14,8 +14,7 @@ namespace Chain.Node.Tests.Console;
 public sealed class CommandProcessorTests : IDisposable
 {
     // RSA-2048 generation is slow: one wallet serves every test.
-    private static readonly TempFolder WalletFolder = new();
-    private static readonly Wallet SharedWallet = WalletFile.LoadOrCreate(WalletFolder.Path, passphrase: null);
+    private static readonly Wallet SharedWallet = CreateWallet();
 
     private readonly Blockchain _chain = new(NetworkParameters.Dev, TimeProvider.System);
     private readonly MiningControl _mining = new();
@@ -116,6 +115,13 @@ public sealed class CommandProcessorTests : IDisposable
     {
         Assert.Equal(["stopping"], await RunAsync("quit"));
         Assert.True(_lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    private static Wallet CreateWallet()
+    {
+        // The wallet lives in memory once loaded; its file need not outlive this.
+        using var folder = new TempFolder();
+        return WalletFile.LoadOrCreate(folder.Path, passphrase: null);
     }
 
     private async Task<IReadOnlyList<string>> RunAsync(string line)

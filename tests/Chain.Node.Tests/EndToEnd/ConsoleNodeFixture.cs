@@ -14,8 +14,16 @@ public sealed class ConsoleNodeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Node = await NodeProcess.StartAsync("console", _folder.Combine("node"));
-        Address = await Node.AskAsync("address");
-        Assert.Equal(2, (await Node.CommandAsync("mine 2")).Count);
+        try
+        {
+            Address = await Node.AskAsync("address");
+            Assert.Equal(2, (await Node.CommandAsync("mine 2")).Count);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
@@ -23,6 +31,7 @@ public sealed class ConsoleNodeFixture : IAsyncLifetime
         if (Node is not null)
         {
             await Node.DisposeAsync();
+            Node = null!;
         }
 
         _folder.Dispose();

@@ -12,9 +12,18 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _a = await NodeProcess.StartAsync("A", _folder.Combine("a"));
-        _b = await NodeProcess.StartAsync("B", _folder.Combine("b"), ["--peers", _a.Endpoint]);
-        _c = await NodeProcess.StartAsync("C", _folder.Combine("c"), ["--peers", $"{_b.Endpoint}@{_b.NodeId}"]);
+        try
+        {
+            _a = await NodeProcess.StartAsync("A", _folder.Combine("a"));
+            _b = await NodeProcess.StartAsync("B", _folder.Combine("b"), ["--peers", _a.Endpoint]);
+            _c = await NodeProcess.StartAsync("C", _folder.Combine("c"), ["--peers", $"{_b.Endpoint}@{_b.NodeId}"]);
+        }
+        catch
+        {
+            // Nodes already started must not outlive a failed start of the others.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
@@ -27,6 +36,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
             }
         }
 
+        (_a, _b, _c) = (null, null, null);
         _folder.Dispose();
     }
 
