@@ -336,19 +336,20 @@ public sealed class PeerManagerTests
     {
         var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
         {
-            o.IdleTimeout = TimeSpan.FromMilliseconds(400);
-            o.PingInterval = TimeSpan.FromMilliseconds(100);
+            o.IdleTimeout = TimeSpan.FromMilliseconds(1500);
+            o.PingInterval = TimeSpan.FromMilliseconds(150);
         });
         var b = await TestSupport.StartManagerAsync(TestSupport.KeyB, o =>
         {
-            o.IdleTimeout = TimeSpan.FromMilliseconds(400);
-            o.PingInterval = TimeSpan.FromMilliseconds(100);
+            o.IdleTimeout = TimeSpan.FromMilliseconds(1500);
+            o.PingInterval = TimeSpan.FromMilliseconds(150);
         });
         try
         {
             var aToB = await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
 
-            await Task.Delay(1200);
+            // Well past the idle timeout, with pings ten times more often (generous for a loaded CI machine).
+            await Task.Delay(4000);
 
             Assert.True(aToB.IsConnected);
             Assert.Single(b.Peers);
