@@ -96,6 +96,7 @@ services.AddSingleton<PendingTransactionsService>();
 services.AddSingleton<IPendingTransactionsSaver>(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService<MiningService>();
+services.AddHostedService<MempoolExpiryService>();
 services.AddHostedService<ConsoleService>();
 services.AddHostedService<ShutdownReporter>();
 
