@@ -1,0 +1,168 @@
+using System.Net.Sockets;
+using Chain.Core.Ledger;
+using Chain.Network.Messages;
+using Chain.Network.Peers;
+
+namespace Chain.Network.Tests.Protocol;
+
+/// <summary>
+/// The misbehaving-peer cases of the hostile-input issue not covered by <see cref="NodeProtocolDefenceTests"/>:
+/// invalid transactions and blocks of every kind over a real encrypted connection (disconnect and discourage
+/// where only a broken or hostile sender could send it, plain refusal where an honest race could), and a
+/// burst of 200 connection attempts against the inbound caps.
+/// </summary>
+public sealed class MisbehavingPeerTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> PunishableTransactions => ["negative amount", "overflowing amount", "wrong network"];
+
+    [Theory]
+    [MemberData(nameof(PunishableTransactions))]
+    public async Task Transaction_Invalid_DisconnectedAndDiscouraged(string what)
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(1);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        var to = node.MinerAddress;
+        var tx = what switch
+        {
+            "negative amount" => Transaction.CreateSigned(payer, TestBlocks.Dev.Magic, to, -5, 1_000, 0),
+            "overflowing amount" => Transaction.CreateSigned(payer, TestBlocks.Dev.Magic, to, Money.MaxSupply, Money.MaxSupply, 0),
+            _ => Transaction.CreateSigned(payer, NetworkParameters.Main.Magic, to, 5, 1_000, 0),
+        };
+
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+        attacker.Send(new TxMessage([Convert.ToBase64String(tx.Encode())]));
+
+        Assert.Contains("invalid data", await attacker.WaitDisconnectedAsync());
+        Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
+        Assert.Equal(0, node.Chain.MempoolCount);
+
+        // The honest transfer from the same payer is still taken from someone else.
+        await using var other = await ProtocolPeer.StartAsync();
+        await other.ConnectAsync(node);
+        var honest = TestBlocks.Transfer(payer, to, 5, nonce: 0);
+        other.Send(new TxMessage([Convert.ToBase64String(honest.Encode())]));
+        await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(honest.Id) is not null, "the honest transfer");
+    }
+
+    [Fact]
+    public async Task Transaction_ReplayedNonce_RefusedButPeerKept()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(1);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        var first = TestBlocks.Transfer(payer, node.MinerAddress, 5, nonce: 0);
+        Assert.Equal(BlockStatus.Connected, node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [first])).Status);
+        var replay = TestBlocks.Transfer(payer, node.MinerAddress, 6, nonce: 0);
+
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        peer.Send(new TxMessage([Convert.ToBase64String(replay.Encode())]));
+        peer.Send(new GetBlocksMessage([]));
+        await peer.WaitForAsync<BlocksMessage>();
+
+        // A nonce already used is what an honest peer sends when it lags a block: refused, not punished.
+        Assert.Null(node.Chain.GetMempoolTransaction(replay.Id));
+        Assert.True(peer.Connection.IsConnected);
+        Assert.False(node.Protocol.IsDiscouraged(peer.NodeId));
+    }
+
+    public static TheoryData<string> InvalidBlocks => ["BadCoinbase", "DuplicateTransaction"];
+
+    [Theory]
+    [MemberData(nameof(InvalidBlocks))]
+    public async Task Block_Invalid_DisconnectedDiscouraged_HonestVersionAccepted(string error)
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(2);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        var tip = node.Chain.Tip;
+        var transfer = TestBlocks.Transfer(payer, node.MinerAddress, 5, nonce: 0);
+        var good = TestBlocks.Build(tip, node.MinerAddress, [transfer]);
+        var bad = error == "BadCoinbase"
+            ? Excessive(tip, node)
+            : TestBlocks.Build(tip, node.MinerAddress, [transfer, transfer]);
+
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+        attacker.Send(new BlockMessage(Convert.ToBase64String(bad.Encode())));
+        Assert.Contains(error, await attacker.WaitDisconnectedAsync());
+        Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
+        Assert.Equal(tip.Hash, node.Chain.Tip.Hash);
+
+        await using var other = await ProtocolPeer.StartAsync();
+        await other.ConnectAsync(node);
+        other.Send(new BlockMessage(Convert.ToBase64String(good.Encode())));
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == good.Hash, "the honest block");
+    }
+
+    [Fact]
+    public async Task ConnectionBurst_TwoHundredAttempts_CapsHoldAndExistingPeerKeepsExchangingBlocks()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        await using var honest = await TestNode.StartAsync("honest", output);
+        await honest.ConnectToAsync(node);
+
+        var sockets = new List<Socket>();
+        try
+        {
+            var attempts = Enumerable.Range(0, 200).Select(async _ =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                lock (sockets)
+                {
+                    sockets.Add(socket);
+                }
+
+                try
+                {
+                    await socket.ConnectAsync(node.EndPoint).WaitAsync(TestSupport.Timeout);
+                }
+                catch (SocketException)
+                {
+                }
+            });
+            await Task.WhenAll(attempts);
+            await Task.Delay(1000);
+
+            // Everything beyond the per-address cap (the honest peer holds one slot) was reset at once.
+            var open = sockets.Count(StillOpen);
+            output.WriteLine($"{open} of {sockets.Count} raw connections still open");
+            Assert.InRange(open, 0, PeerManagerOptions.DefaultMaxInboundPerAddress - 1);
+
+            var block = honest.Mine();
+            await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the honest peer's block during the burst");
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    private static Block Excessive(BlockIndex tip, TestNode node)
+    {
+        var height = tip.Height + 1;
+        var coinbase = Transaction.CreateCoinbase(TestBlocks.Dev.Magic, node.MinerAddress, TestBlocks.Dev.BlockReward(height) + 1, height);
+        var header = new BlockHeader(BlockHeader.CurrentVersion, height, tip.Hash, MerkleTree.ComputeRoot([coinbase]), tip.Header.Timestamp + 1, TestBlocks.Dev.PowLimitBits, 0);
+        return new Block(TestBlocks.Solve(header), [coinbase]);
+    }
+
+    // A socket the node reset or closed reads end-of-stream (or fails) at once; a held one has nothing to read yet.
+    private static bool StillOpen(Socket socket)
+    {
+        if (!socket.Connected)
+        {
+            return false;
+        }
+
+        try
+        {
+            return !(socket.Poll(0, SelectMode.SelectRead) && socket.Receive(new byte[1], SocketFlags.Peek) == 0);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
