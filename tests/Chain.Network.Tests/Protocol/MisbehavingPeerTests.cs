@@ -140,6 +140,40 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(0x7FFF_FFFFu)]
+    [InlineData(0x8000_0000u)]
+    [InlineData(0xFFFF_FFFFu)]
+    [InlineData(16u * 1024 * 1024)]
+    public async Task RawLengthPrefix_OverMaximumOrNegative_ConnectionClosedAtOnce(uint length)
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(node.EndPoint).WaitAsync(TestSupport.Timeout);
+        var prefix = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(prefix, length);
+        await socket.SendAsync(prefix);
+
+        // The node answers nothing useful and closes: reading reaches the end (or a reset) well before any timeout.
+        var buffer = new byte[64 * 1024];
+        var closed = false;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            while (!closed)
+            {
+                closed = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) == 0;
+            }
+        }
+        catch (SocketException)
+        {
+            closed = true;
+        }
+
+        Assert.True(closed);
+        Assert.False(timeout.IsCancellationRequested, "the node waited for the announced bytes instead of closing");
+    }
+
     private static Block Excessive(BlockIndex tip, TestNode node)
     {
         var height = tip.Height + 1;
