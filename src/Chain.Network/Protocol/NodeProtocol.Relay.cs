@@ -370,30 +370,51 @@ public sealed partial class NodeProtocol
         }
     }
 
+    // Decodes the whole message, verifies its signatures in parallel (Blockchain.SubmitTransactions), then handles
+    // the results in order. Transactions before an undecodable one are still taken, as if it had been sent alone.
     private void OnTransactions(PeerState state, TxMessage message)
     {
+        var txs = new List<Transaction>(message.Txs.Count);
+        var malformed = false;
         foreach (var text in message.Txs)
         {
             var tx = TryDecode(state, text, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
             if (tx is null)
             {
-                return;
+                malformed = true; // already disconnected and discouraged
+                break;
             }
 
-            lock (state.Gate)
+            txs.Add(tx);
+        }
+
+        if (txs.Count == 0)
+        {
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            foreach (var tx in txs)
             {
                 state.KnownTxs.Add(tx.Id);
             }
+        }
 
-            ReleaseTxRequests(state, [tx.Id], retry: false);
-            var result = _chain.SubmitTransaction(tx);
-            if (IsPunishable(result.Error))
+        ReleaseTxRequests(state, txs.ConvertAll(tx => tx.Id), retry: false);
+        var results = _chain.SubmitTransactions(txs);
+        for (var i = 0; i < txs.Count; i++)
+        {
+            if (!malformed && IsPunishable(results[i].Error))
             {
-                Misbehaved(state, $"transaction {tx.Id}: {result}");
+                Misbehaved(state, $"transaction {txs[i].Id}: {results[i]}");
                 return;
             }
 
-            LogTransactionReceived(_logger, tx.Id.ToString(), state.Connection.ToString(), result.ToString());
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                LogTransactionReceived(_logger, txs[i].Id.ToString(), state.Connection.ToString(), results[i].ToString());
+            }
         }
     }
 
