@@ -45,7 +45,7 @@ public sealed partial class NodeProtocol
         {
             foreach (var block in connected)
             {
-                _blockAnnouncements.Enqueue(block.Hash);
+                _blockPushes.Writer.TryWrite(block);
             }
         }
         else
@@ -489,6 +489,7 @@ public sealed partial class NodeProtocol
         }
 
         ReleaseTxRequests(state, txIds, retry: true);
+        ForgetPendingCompactBlock(state, blockIds);
         lock (state.Gate)
         {
             foreach (var id in blockIds)

@@ -12,9 +12,10 @@ namespace Chain.Network.Protocol;
 /// <summary>
 /// The message layer on top of <see cref="PeerManager"/>: relays transactions and blocks (announced by id,
 /// fetched by those who lack them, each announced to a peer at most once and never back to where it came
-/// from), syncs the best chain from peers with more work by block locator, and disconnects and
-/// discourages peers that send invalid data. One loop reads the peer events in order; a second flushes
-/// announcements in batches every <see cref="AnnounceInterval"/>.
+/// from; new best-chain blocks are pushed at once as compact blocks), syncs the best chain from peers with
+/// more work by block locator, and disconnects and discourages peers that send invalid data. One loop reads
+/// the peer events in order; a second flushes announcements in batches every <see cref="AnnounceInterval"/>;
+/// a third pushes new blocks as they connect.
 /// </summary>
 public sealed partial class NodeProtocol : BackgroundService
 {
@@ -80,6 +81,7 @@ public sealed partial class NodeProtocol : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var announcer = AnnounceLoopAsync(stoppingToken);
+        var pusher = BlockPushLoopAsync(stoppingToken);
         try
         {
             await foreach (var peerEvent in _peers.Events.ReadAllAsync(stoppingToken))
@@ -101,6 +103,7 @@ public sealed partial class NodeProtocol : BackgroundService
         }
 
         await announcer;
+        await pusher;
     }
 
     private void Handle(PeerEvent peerEvent)
@@ -187,6 +190,15 @@ public sealed partial class NodeProtocol : BackgroundService
                 break;
             case NotFoundMessage notFound:
                 OnNotFound(state, notFound);
+                break;
+            case CompactBlockMessage compact:
+                OnCompactBlock(state, compact);
+                break;
+            case GetBlockTxnMessage getBlockTxn:
+                OnGetBlockTxn(state, getBlockTxn);
+                break;
+            case BlockTxnMessage blockTxn:
+                OnBlockTxn(state, blockTxn);
                 break;
         }
     }

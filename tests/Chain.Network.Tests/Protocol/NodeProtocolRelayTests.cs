@@ -1,3 +1,4 @@
+using Chain.Core.Ledger;
 using Chain.Network.Messages;
 using Chain.Network.Protocol;
 
@@ -73,8 +74,10 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         listener.Send(new InvMessage([tx.Id.ToString()], [block.Hash.ToString()]));
         await Task.Delay(20 * NodeProtocol.AnnounceInterval);
 
+        // A block is announced by inv (on connect) or pushed as a compact block (when it joins the best chain).
         static int Mentions(ProtocolPeer peer, string id) =>
-            peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id));
+            peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id))
+            + peer.ReceivedOf<CompactBlockMessage>().Count(c => BlockHeader.Decode(Convert.FromBase64String(c.Header)).Hash.ToString() == id);
 
         Assert.Equal(0, Mentions(sender, tx.Id.ToString()));
         Assert.Equal(0, Mentions(sender, block.Hash.ToString()));
