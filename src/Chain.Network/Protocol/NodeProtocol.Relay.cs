@@ -29,7 +29,11 @@ public sealed partial class NodeProtocol
     /// <summary>How often lapsed transaction requests are retried from other announcers.</summary>
     public static readonly TimeSpan RequestSweepInterval = TimeSpan.FromSeconds(1);
 
-    private void OnTransactionAdded(Transaction tx) => _txAnnouncements.Enqueue(tx.Id);
+    private void OnTransactionAdded(Transaction tx)
+    {
+        _txAnnouncements.Enqueue(tx.Id);
+        _announceSignal.Writer.TryWrite(true);
+    }
 
     private void OnTipChanged(ChainUpdate update)
     {
@@ -55,22 +59,39 @@ public sealed partial class NodeProtocol
         {
             _blockAnnouncements.Enqueue(update.Tip.Hash);
         }
+
+        _announceSignal.Writer.TryWrite(true);
     }
 
+    // Flushes as soon as something is queued after a quiet spell (a lone transaction goes out at once), then at
+    // most once per AnnounceInterval, so what arrives meanwhile (a burst) goes out in one batch.
     private async Task AnnounceLoopAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(AnnounceInterval, _time);
+        var sweeper = SweepLoopAsync(stoppingToken);
         try
         {
-            var lastSweep = _time.GetTimestamp();
+            while (await _announceSignal.Reader.WaitToReadAsync(stoppingToken))
+            {
+                _announceSignal.Reader.TryRead(out _);
+                FlushAnnouncements();
+                await Task.Delay(AnnounceInterval, _time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await sweeper;
+    }
+
+    private async Task SweepLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RequestSweepInterval, _time);
+        try
+        {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                FlushAnnouncements();
-                if (_time.GetElapsedTime(lastSweep) >= RequestSweepInterval)
-                {
-                    lastSweep = _time.GetTimestamp();
-                    RetryLapsedTxRequests();
-                }
+                RetryLapsedTxRequests();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

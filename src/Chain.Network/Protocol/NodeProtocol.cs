@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Threading.Channels;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
@@ -14,12 +15,16 @@ namespace Chain.Network.Protocol;
 /// fetched by those who lack them, each announced to a peer at most once and never back to where it came
 /// from; new best-chain blocks are pushed at once as compact blocks), syncs the best chain from peers with
 /// more work by block locator, and disconnects and discourages peers that send invalid data. One loop reads
-/// the peer events in order; a second flushes announcements in batches every <see cref="AnnounceInterval"/>;
+/// the peer events in order; a second flushes announcements, at once after a quiet spell and in batches at most
+/// every <see cref="AnnounceInterval"/> under load;
 /// a third pushes new blocks as they connect.
 /// </summary>
 public sealed partial class NodeProtocol : BackgroundService
 {
-    /// <summary>How often queued announcements go out (batching keeps per-message overhead down).</summary>
+    /// <summary>
+    /// Shortest time between two announcement flushes: the first announcement after a quiet spell goes out at once,
+    /// what follows within this interval is batched (keeping per-message overhead down under load).
+    /// </summary>
     public static readonly TimeSpan AnnounceInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long a peer that sent invalid data is refused.</summary>
@@ -38,6 +43,8 @@ public sealed partial class NodeProtocol : BackgroundService
     private readonly ConcurrentDictionary<PeerConnection, PeerState> _states = new();
     private readonly ConcurrentQueue<Hash256> _txAnnouncements = new();
     private readonly ConcurrentQueue<Hash256> _blockAnnouncements = new();
+    private readonly Channel<bool> _announceSignal = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock _requestGate = new();
     private readonly Dictionary<Hash256, TxRequest> _txRequests = [];
     private readonly ConcurrentDictionary<string, DateTimeOffset> _discouraged = new(StringComparer.Ordinal);
