@@ -453,6 +453,7 @@ public sealed partial class NodeProtocol
 
         ReleaseTxRequests(state, txs.ConvertAll(tx => tx.Id), retry: false);
         var results = _chain.SubmitTransactions(txs);
+        var accepted = new List<Transaction>();
         for (var i = 0; i < txs.Count; i++)
         {
             if (!malformed && IsPunishable(results[i].Error))
@@ -461,10 +462,40 @@ public sealed partial class NodeProtocol
                 return;
             }
 
+            if (results[i].IsValid)
+            {
+                accepted.Add(txs[i]);
+            }
+            else if (results[i].Error == TxError.NonceTooHigh)
+            {
+                _orphanTxs.Add(txs[i]); // its signature verified: only the previous nonce is missing
+            }
+
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 LogTransactionReceived(_logger, txs[i].Id.ToString(), state.Connection.ToString(), results[i].ToString());
             }
+        }
+
+        RetryOrphanTransactions(accepted);
+    }
+
+    // Each accepted transaction may be the previous nonce an orphan waited for: submit those, and so on down the line.
+    private void RetryOrphanTransactions(List<Transaction> accepted)
+    {
+        while (accepted.Count > 0 && _orphanTxs.Count > 0)
+        {
+            var next = new List<Transaction>();
+            foreach (var tx in accepted)
+            {
+                if (_orphanTxs.Take(tx.Sender, tx.Nonce + 1) is { } orphan)
+                {
+                    next.Add(orphan);
+                }
+            }
+
+            var results = next.Count == 0 ? [] : _chain.SubmitTransactions(next);
+            accepted = [.. next.Where((_, i) => results[i].IsValid)];
         }
     }
 

@@ -45,6 +45,7 @@ public sealed partial class NodeProtocol : BackgroundService
     private readonly ConcurrentQueue<Hash256> _blockAnnouncements = new();
     private readonly Channel<bool> _announceSignal = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly OrphanTransactions _orphanTxs;
     private readonly Lock _requestGate = new();
     private readonly Dictionary<Hash256, TxRequest> _txRequests = [];
     private readonly ConcurrentDictionary<string, DateTimeOffset> _discouraged = new(StringComparer.Ordinal);
@@ -56,6 +57,7 @@ public sealed partial class NodeProtocol : BackgroundService
         _peers = peers;
         _time = time;
         _logger = logger;
+        _orphanTxs = new OrphanTransactions(time);
     }
 
     /// <summary>Number of peers the protocol is tracking.</summary>

@@ -123,6 +123,27 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Relay_NoncesArriveOutOfOrder_LaterOnesHeldAndTakenWhenTheGapFills()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        var txs = Enumerable.Range(0, 4).Select(n => TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: (ulong)n)).ToList();
+        string Base64(int n) => Convert.ToBase64String(txs[n].Encode());
+
+        // Nonces 3, then 1 and 2 (all refused NonceTooHigh, none punished), then 0: all four end in the mempool.
+        peer.Send(new TxMessage([Base64(3)]));
+        peer.Send(new TxMessage([Base64(2), Base64(1)]));
+        peer.Send(new TxMessage([Base64(0)]));
+
+        await node.WaitUntilAsync(() => node.Chain.MempoolCount == 4, "all four nonces in the mempool");
+        Assert.Equal(4UL, node.Chain.GetPendingAccount(TestBlocks.AddressOf(payer)).Nonce);
+        Assert.True(peer.Connection.IsConnected);
+    }
+
+    [Fact]
     public async Task Relay_AnnouncerAnswersNotFoundOrLeaves_TransactionRequestedFromTheNextAnnouncer()
     {
         await using var node = await TestNode.StartAsync("node", output);
