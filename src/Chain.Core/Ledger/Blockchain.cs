@@ -148,6 +148,72 @@ public sealed class Blockchain
         }
     }
 
+    /// <summary>
+    /// Validates a batch of transactions and adds the valid ones to the mempool in the batch's order: the
+    /// stateless checks (signatures) run in parallel on all cores, the mempool takes the batch under one lock
+    /// acquisition. Each result is what <see cref="SubmitTransaction"/> would have returned for that transaction
+    /// submitted after the ones before it.
+    /// </summary>
+    public IReadOnlyList<TxResult> SubmitTransactions(IReadOnlyList<Transaction> txs)
+    {
+        ArgumentNullException.ThrowIfNull(txs);
+        var results = new TxResult?[txs.Count];
+        lock (_lock)
+        {
+            for (var i = 0; i < txs.Count; i++)
+            {
+                var tx = txs[i];
+                if (tx.EncodedSize > Transaction.MaxEncodedSize)
+                {
+                    results[i] = new(TxError.Oversized, $"{tx.EncodedSize} bytes exceeds {Transaction.MaxEncodedSize}");
+                }
+                else if (_pool.Contains(tx.Id) || _state.ContainsTransaction(tx.Id))
+                {
+                    results[i] = new(TxError.Duplicate, "already known");
+                }
+            }
+        }
+
+        // The signatures are the expensive part: verify them outside the lock, in parallel.
+        if (txs.Count == 1)
+        {
+            results[0] ??= Stateless(txs[0]);
+        }
+        else
+        {
+            Parallel.For(0, txs.Count, i => results[i] ??= Stateless(txs[i]));
+        }
+
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            for (var i = 0; i < txs.Count; i++)
+            {
+                if (results[i] is { } refused && !refused.IsValid)
+                {
+                    continue;
+                }
+
+                var tx = txs[i];
+                var result = _pool.Add(tx, _state.GetAccount(tx.Sender), now);
+                results[i] = result;
+                if (result.IsValid)
+                {
+                    TransactionAdded?.Invoke(tx);
+                }
+            }
+        }
+
+        return [.. results.Select(r => r!.Value)];
+    }
+
+    // Null when valid, so the ordered pass adds it.
+    private TxResult? Stateless(Transaction tx)
+    {
+        var result = TransactionRules.CheckStateless(tx, Network, _signatures);
+        return result.IsValid ? null : result;
+    }
+
     /// <summary>A block template paying <paramref name="miner"/>: best mempool transactions, coinbase with reward plus fees, nonce 0.</summary>
     public Block CreateTemplate(Address miner, int maxTransactions = 5_000)
     {

@@ -15,6 +15,9 @@ namespace Chain.Network.Messages;
 [JsonDerivedType(typeof(GetBlocksMessage), "getblocks")]
 [JsonDerivedType(typeof(BlocksMessage), "blocks")]
 [JsonDerivedType(typeof(NotFoundMessage), "notfound")]
+[JsonDerivedType(typeof(CompactBlockMessage), "cmpctblock")]
+[JsonDerivedType(typeof(GetBlockTxnMessage), "getblocktxn")]
+[JsonDerivedType(typeof(BlockTxnMessage), "blocktxn")]
 public abstract record Message
 {
     /// <summary>The <c>type</c> value, for logs.</summary>

@@ -65,6 +65,12 @@ public static class MessageCodec
         GetBlocksMessage m when m.Locator.Count > GetBlocksMessage.MaxLocator => $"locator of {m.Locator.Count} hashes exceeds {GetBlocksMessage.MaxLocator}",
         BlocksMessage m when m.Blocks is null => "blocks lacks blocks",
         BlocksMessage m when m.Blocks.Count > BlocksMessage.MaxBlocks => $"batch of {m.Blocks.Count} blocks exceeds {BlocksMessage.MaxBlocks}",
+        CompactBlockMessage m when m.Header is null || m.Coinbase is null || m.Txs is null => "cmpctblock lacks header, coinbase or txs",
+        CompactBlockMessage m when m.Txs.Count > CompactBlockMessage.MaxTxIds => $"cmpctblock of {m.Txs.Count} ids exceeds {CompactBlockMessage.MaxTxIds}",
+        GetBlockTxnMessage m when m.Block is null || m.Txs is null => "getblocktxn lacks block or txs",
+        GetBlockTxnMessage m when m.Txs.Count > CompactBlockMessage.MaxTxIds => $"getblocktxn of {m.Txs.Count} ids exceeds {CompactBlockMessage.MaxTxIds}",
+        BlockTxnMessage m when m.Block is null || m.Txs is null => "blocktxn lacks block or txs",
+        BlockTxnMessage m when m.Txs.Count > CompactBlockMessage.MaxTxIds => $"blocktxn of {m.Txs.Count} transactions exceeds {CompactBlockMessage.MaxTxIds}",
         _ => null,
     };
 }

@@ -23,10 +23,17 @@ public sealed partial class NodeProtocol
     /// <summary>Transactions that may be requested from one peer at once; announcements beyond it are ignored.</summary>
     public const int MaxTxRequestsPerPeer = GetDataMessage.MaxIds;
 
+    /// <summary>Most transactions in a flush that are pushed whole rather than announced by id.</summary>
+    public const int MaxPushedTransactions = 16;
+
     /// <summary>How often lapsed transaction requests are retried from other announcers.</summary>
     public static readonly TimeSpan RequestSweepInterval = TimeSpan.FromSeconds(1);
 
-    private void OnTransactionAdded(Transaction tx) => _txAnnouncements.Enqueue(tx.Id);
+    private void OnTransactionAdded(Transaction tx)
+    {
+        _txAnnouncements.Enqueue(tx.Id);
+        _announceSignal.Writer.TryWrite(true);
+    }
 
     private void OnTipChanged(ChainUpdate update)
     {
@@ -45,29 +52,46 @@ public sealed partial class NodeProtocol
         {
             foreach (var block in connected)
             {
-                _blockAnnouncements.Enqueue(block.Hash);
+                _blockPushes.Writer.TryWrite(block);
             }
         }
         else
         {
             _blockAnnouncements.Enqueue(update.Tip.Hash);
         }
+
+        _announceSignal.Writer.TryWrite(true);
     }
 
+    // Flushes as soon as something is queued after a quiet spell (a lone transaction goes out at once), then at
+    // most once per AnnounceInterval, so what arrives meanwhile (a burst) goes out in one batch.
     private async Task AnnounceLoopAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(AnnounceInterval, _time);
+        var sweeper = SweepLoopAsync(stoppingToken);
         try
         {
-            var lastSweep = _time.GetTimestamp();
+            while (await _announceSignal.Reader.WaitToReadAsync(stoppingToken))
+            {
+                _announceSignal.Reader.TryRead(out _);
+                FlushAnnouncements();
+                await Task.Delay(AnnounceInterval, _time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await sweeper;
+    }
+
+    private async Task SweepLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RequestSweepInterval, _time);
+        try
+        {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                FlushAnnouncements();
-                if (_time.GetElapsedTime(lastSweep) >= RequestSweepInterval)
-                {
-                    lastSweep = _time.GetTimestamp();
-                    RetryLapsedTxRequests();
-                }
+                RetryLapsedTxRequests();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -75,16 +99,31 @@ public sealed partial class NodeProtocol
         }
     }
 
-    /// <summary>Sends every queued announcement to each peer not known to have it.</summary>
+    /// <summary>
+    /// Sends every queued announcement to each peer not known to have it. A flush of at most
+    /// <see cref="MaxPushedTransactions"/> transactions sends the transactions themselves in one <c>tx</c>
+    /// message, saving the <c>getdata</c> and <c>tx</c> round trip; larger flushes announce by <c>inv</c>.
+    /// </summary>
     internal void FlushAnnouncements()
     {
-        var txs = Drain(_txAnnouncements).Distinct().Where(id => _chain.GetMempoolTransaction(id) is not null).ToList();
+        var txs = new List<Transaction>();
+        var seen = new HashSet<Hash256>();
+        foreach (var id in Drain(_txAnnouncements))
+        {
+            if (seen.Add(id) && _chain.GetMempoolTransaction(id) is { } tx)
+            {
+                txs.Add(tx);
+            }
+        }
+
         var blocks = Drain(_blockAnnouncements);
         if (txs.Count == 0 && blocks.Count == 0)
         {
             return;
         }
 
+        var push = txs.Count <= MaxPushedTransactions;
+        var encoded = push ? txs.ConvertAll(tx => Convert.ToBase64String(tx.Encode())) : [];
         foreach (var state in _states.Values)
         {
             var newTxs = new List<string>();
@@ -99,16 +138,27 @@ public sealed partial class NodeProtocol
                     }
                 }
 
-                foreach (var id in txs)
+                for (var i = 0; i < txs.Count; i++)
                 {
-                    if (state.KnownTxs.Add(id))
+                    if (state.KnownTxs.Add(txs[i].Id))
                     {
-                        newTxs.Add(id.ToString());
+                        newTxs.Add(push ? encoded[i] : txs[i].Id.ToString());
                     }
                 }
             }
 
-            SendInv(state, newTxs, newBlocks);
+            if (push)
+            {
+                SendInv(state, [], newBlocks);
+                if (newTxs.Count > 0)
+                {
+                    Send(state, new TxMessage(newTxs));
+                }
+            }
+            else
+            {
+                SendInv(state, newTxs, newBlocks);
+            }
         }
     }
 
@@ -373,30 +423,82 @@ public sealed partial class NodeProtocol
         }
     }
 
+    // Decodes the whole message, verifies its signatures in parallel (Blockchain.SubmitTransactions), then handles
+    // the results in order. Transactions before an undecodable one are still taken, as if it had been sent alone.
     private void OnTransactions(PeerState state, TxMessage message)
     {
+        var txs = new List<Transaction>(message.Txs.Count);
+        var malformed = false;
         foreach (var text in message.Txs)
         {
             var tx = TryDecode(state, text, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
             if (tx is null)
             {
-                return;
+                malformed = true; // already disconnected and discouraged
+                break;
             }
 
-            lock (state.Gate)
+            txs.Add(tx);
+        }
+
+        if (txs.Count == 0)
+        {
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            foreach (var tx in txs)
             {
                 state.KnownTxs.Add(tx.Id);
             }
+        }
 
-            ReleaseTxRequests(state, [tx.Id], retry: false);
-            var result = _chain.SubmitTransaction(tx);
-            if (IsPunishable(result.Error))
+        ReleaseTxRequests(state, txs.ConvertAll(tx => tx.Id), retry: false);
+        var results = _chain.SubmitTransactions(txs);
+        var accepted = new List<Transaction>();
+        for (var i = 0; i < txs.Count; i++)
+        {
+            if (!malformed && IsPunishable(results[i].Error))
             {
-                Misbehaved(state, $"transaction {tx.Id}: {result}");
+                Misbehaved(state, $"transaction {txs[i].Id}: {results[i]}");
                 return;
             }
 
-            LogTransactionReceived(_logger, tx.Id.ToString(), state.Connection.ToString(), result.ToString());
+            if (results[i].IsValid)
+            {
+                accepted.Add(txs[i]);
+            }
+            else if (results[i].Error == TxError.NonceTooHigh)
+            {
+                _orphanTxs.Add(txs[i]); // its signature verified: only the previous nonce is missing
+            }
+
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                LogTransactionReceived(_logger, txs[i].Id.ToString(), state.Connection.ToString(), results[i].ToString());
+            }
+        }
+
+        RetryOrphanTransactions(accepted);
+    }
+
+    // Each accepted transaction may be the previous nonce an orphan waited for: submit those, and so on down the line.
+    private void RetryOrphanTransactions(List<Transaction> accepted)
+    {
+        while (accepted.Count > 0 && _orphanTxs.Count > 0)
+        {
+            var next = new List<Transaction>();
+            foreach (var tx in accepted)
+            {
+                if (_orphanTxs.Take(tx.Sender, tx.Nonce + 1) is { } orphan)
+                {
+                    next.Add(orphan);
+                }
+            }
+
+            var results = next.Count == 0 ? [] : _chain.SubmitTransactions(next);
+            accepted = [.. next.Where((_, i) => results[i].IsValid)];
         }
     }
 
@@ -471,6 +573,7 @@ public sealed partial class NodeProtocol
         }
 
         ReleaseTxRequests(state, txIds, retry: true);
+        ForgetPendingCompactBlock(state, blockIds);
         lock (state.Gate)
         {
             foreach (var id in blockIds)

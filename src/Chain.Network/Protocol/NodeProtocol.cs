@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Threading.Channels;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
@@ -12,13 +13,18 @@ namespace Chain.Network.Protocol;
 /// <summary>
 /// The message layer on top of <see cref="PeerManager"/>: relays transactions and blocks (announced by id,
 /// fetched by those who lack them, each announced to a peer at most once and never back to where it came
-/// from), syncs the best chain from peers with more work by block locator, and disconnects and
-/// discourages peers that send invalid data. One loop reads the peer events in order; a second flushes
-/// announcements in batches every <see cref="AnnounceInterval"/>.
+/// from; new best-chain blocks are pushed at once as compact blocks), syncs the best chain from peers with
+/// more work by block locator, and disconnects and discourages peers that send invalid data. One loop reads
+/// the peer events in order; a second flushes announcements, at once after a quiet spell and in batches at most
+/// every <see cref="AnnounceInterval"/> under load;
+/// a third pushes new blocks as they connect.
 /// </summary>
 public sealed partial class NodeProtocol : BackgroundService
 {
-    /// <summary>How often queued announcements go out (batching keeps per-message overhead down).</summary>
+    /// <summary>
+    /// Shortest time between two announcement flushes: the first announcement after a quiet spell goes out at once,
+    /// what follows within this interval is batched (keeping per-message overhead down under load).
+    /// </summary>
     public static readonly TimeSpan AnnounceInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long a peer that sent invalid data is refused.</summary>
@@ -37,6 +43,9 @@ public sealed partial class NodeProtocol : BackgroundService
     private readonly ConcurrentDictionary<PeerConnection, PeerState> _states = new();
     private readonly ConcurrentQueue<Hash256> _txAnnouncements = new();
     private readonly ConcurrentQueue<Hash256> _blockAnnouncements = new();
+    private readonly Channel<bool> _announceSignal = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly OrphanTransactions _orphanTxs;
     private readonly Lock _requestGate = new();
     private readonly Dictionary<Hash256, TxRequest> _txRequests = [];
     private readonly ConcurrentDictionary<string, DateTimeOffset> _discouraged = new(StringComparer.Ordinal);
@@ -48,6 +57,7 @@ public sealed partial class NodeProtocol : BackgroundService
         _peers = peers;
         _time = time;
         _logger = logger;
+        _orphanTxs = new OrphanTransactions(time);
     }
 
     /// <summary>Number of peers the protocol is tracking.</summary>
@@ -80,6 +90,7 @@ public sealed partial class NodeProtocol : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var announcer = AnnounceLoopAsync(stoppingToken);
+        var pusher = BlockPushLoopAsync(stoppingToken);
         try
         {
             await foreach (var peerEvent in _peers.Events.ReadAllAsync(stoppingToken))
@@ -101,6 +112,7 @@ public sealed partial class NodeProtocol : BackgroundService
         }
 
         await announcer;
+        await pusher;
     }
 
     private void Handle(PeerEvent peerEvent)
@@ -187,6 +199,15 @@ public sealed partial class NodeProtocol : BackgroundService
                 break;
             case NotFoundMessage notFound:
                 OnNotFound(state, notFound);
+                break;
+            case CompactBlockMessage compact:
+                OnCompactBlock(state, compact);
+                break;
+            case GetBlockTxnMessage getBlockTxn:
+                OnGetBlockTxn(state, getBlockTxn);
+                break;
+            case BlockTxnMessage blockTxn:
+                OnBlockTxn(state, blockTxn);
                 break;
         }
     }

@@ -37,5 +37,8 @@ internal sealed class PeerState(PeerConnection connection)
     /// <summary>Blocks requested from this peer by getdata and not yet received.</summary>
     public HashSet<Hash256> RequestedBlocks { get; } = [];
 
+    /// <summary>The compact block from this peer awaiting its <c>blocktxn</c> (only the event loop touches it).</summary>
+    public PartialBlock? PendingCompactBlock { get; set; }
+
     public override string ToString() => Connection.ToString();
 }

@@ -15,31 +15,67 @@ internal static class QuickRun
 
     public const int RelayNoncesPerSender = 500;
 
-    public static async Task<int> RunAsync()
+    /// <summary>Nonces per sender when only some steps run: enough for relay, block hops and gossip.</summary>
+    public const int FilteredNoncesPerSender = 1_000;
+
+    /// <summary>
+    /// Runs every step, or with <paramref name="only"/> (e.g. <c>relay hop gossip</c>) only the named steps plus the
+    /// verification figures the targets are ratios of, over a smaller workload.
+    /// </summary>
+    public static async Task<int> RunAsync(IReadOnlyCollection<string> only)
     {
+        bool Runs(string step) => only.Count == 0 || only.Contains(step);
         var report = new Report();
         var total = Stopwatch.StartNew();
         report.Note($"Chain quick benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()} (other processes share these cores)");
 
         // The reference figures first, while nothing else runs.
-        Step(report, "openssl", () => OpenSslReference.Run(report));
-        await StepAsync(report, "mining", () => MiningFigures.RunAsync(report));
+        if (Runs("openssl"))
+        {
+            Step(report, "openssl", () => OpenSslReference.Run(report));
+        }
+
+        if (Runs("mining"))
+        {
+            await StepAsync(report, "mining", () => MiningFigures.RunAsync(report));
+        }
 
         var setup = Stopwatch.StartNew();
-        using var workload = Workload.Create(Senders, NoncesPerSender);
+        using var workload = Workload.Create(Senders, only.Count == 0 ? NoncesPerSender : FilteredNoncesPerSender);
         report.Add("setup.sign_per_sec_all_threads", workload.Count / setup.Elapsed.TotalSeconds, "tx/s");
 
         Step(report, "verify", () => VerifyFigures.Run(report, workload));
-        Step(report, "block validation", () => BlockValidationFigures.Run(report, workload));
+        if (Runs("blockvalidation"))
+        {
+            Step(report, "block validation", () => BlockValidationFigures.Run(report, workload));
+        }
 
         // Memory before any network node exists, so no other ledger is freed while it is measured.
-        var blocks = SyncFigures.BuildChain(workload);
-        Step(report, "memory", () => MemoryFigures.Run(report, blocks));
-        await StepAsync(report, "relay", () => RelayFigures.RunAsync(report, workload, RelayNoncesPerSender));
-        await StepAsync(report, "block hop", () => BlockHopFigures.RunAsync(report, workload));
-        await StepAsync(report, "gossip", () => GossipFigures.RunAsync(report, workload));
+        var blocks = Runs("memory") || Runs("sync") ? SyncFigures.BuildChain(workload) : [];
+        if (Runs("memory"))
+        {
+            Step(report, "memory", () => MemoryFigures.Run(report, blocks));
+        }
 
-        await StepAsync(report, "sync", () => SyncFigures.RunAsync(report, blocks, workload.Count));
+        if (Runs("relay"))
+        {
+            await StepAsync(report, "relay", () => RelayFigures.RunAsync(report, workload, RelayNoncesPerSender));
+        }
+
+        if (Runs("hop"))
+        {
+            await StepAsync(report, "block hop", () => BlockHopFigures.RunAsync(report, workload));
+        }
+
+        if (Runs("gossip"))
+        {
+            await StepAsync(report, "gossip", () => GossipFigures.RunAsync(report, workload));
+        }
+
+        if (Runs("sync"))
+        {
+            await StepAsync(report, "sync", () => SyncFigures.RunAsync(report, blocks, workload.Count));
+        }
 
         Targets(report);
         report.Note($"load average at the end: {LoadAverage()}");

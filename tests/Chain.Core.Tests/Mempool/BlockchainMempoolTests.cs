@@ -43,6 +43,34 @@ public class BlockchainMempoolTests
     }
 
     [Fact]
+    public void SubmitTransactions_MixedBatch_ResultsInBatchOrderAsIfSubmittedOneByOne()
+    {
+        var chain = FundedChain();
+        var a0 = TestChain.Transfer(Alice, Carol, Coin, nonce: 0);
+        var a1 = TestChain.Transfer(Alice, Carol, Coin, nonce: 1);
+        var a3 = TestChain.Transfer(Alice, Carol, Coin, nonce: 3);
+        var b0 = TestChain.Transfer(Bob, Carol, Coin, nonce: 0);
+        var signature = (byte[])b0.Signature.Clone();
+        signature[10] ^= 0x01;
+        var forged = Transaction.FromParts(b0.Network, b0.SenderPublicKey, b0.Recipient, b0.Amount + 1, b0.Fee, b0.Nonce, signature);
+        Assert.True(chain.SubmitTransaction(b0).IsValid);
+        var added = new List<Hash256>();
+        chain.TransactionAdded += tx => added.Add(tx.Id);
+
+        var results = chain.SubmitTransactions([a0, forged, a1, b0, a1, a3]);
+
+        Assert.Equal([TxError.None, TxError.BadSignature, TxError.None, TxError.Duplicate, TxError.Duplicate, TxError.NonceTooHigh], results.Select(r => r.Error));
+        Assert.Equal([a0.Id, a1.Id], added);
+        Assert.Equal(new AccountState(50 * Coin - 2 * (Coin + 1_000), 2), chain.GetPendingAccount(AliceAddress));
+    }
+
+    [Fact]
+    public void SubmitTransactions_EmptyBatch_NoResults()
+    {
+        Assert.Empty(FundedChain().SubmitTransactions([]));
+    }
+
+    [Fact]
     public void SubmitBlock_HoldsSomePendingTransactions_RemovesThemKeepsTheRest()
     {
         var chain = FundedChain();

@@ -14,6 +14,9 @@ public class MessageCodecTests
         new GetBlocksMessage(["00", "11"]),
         new BlocksMessage(["AQID"], More: true),
         new NotFoundMessage(["aa"], []),
+        new CompactBlockMessage("AQID", "BAUG", ["aa", "bb"]),
+        new GetBlockTxnMessage("cc", ["aa"]),
+        new BlockTxnMessage("cc", ["AQID"]),
     };
 
     [Theory]
@@ -46,6 +49,10 @@ public class MessageCodecTests
     [InlineData("{\"type\":\"inv\",\"txs\":[]}")]
     [InlineData("{\"type\":\"inv\",\"txs\":5,\"blocks\":[]}")]
     [InlineData("{\"type\":\"block\",\"block\":null}")]
+    [InlineData("{\"type\":\"cmpctblock\",\"header\":\"AA==\",\"txs\":[]}")]
+    [InlineData("{\"type\":\"cmpctblock\",\"header\":\"AA==\",\"coinbase\":\"AA==\",\"txs\":null}")]
+    [InlineData("{\"type\":\"getblocktxn\",\"txs\":[]}")]
+    [InlineData("{\"type\":\"blocktxn\",\"block\":\"aa\",\"txs\":\"AA==\"}")]
     [InlineData("{\"type\":\"block\",\"block\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]}")]
     public void TryDecode_Malformed_ReturnsNullWithReason(string json)
     {
@@ -73,6 +80,21 @@ public class MessageCodecTests
         Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new InvMessage(ids, [])), out _));
         Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new GetBlocksMessage(locator)), out _));
         Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new BlocksMessage(Enumerable.Repeat("AA==", BlocksMessage.MaxBlocks + 1).ToArray(), false)), out _));
+        var txIds = Enumerable.Repeat("aa", CompactBlockMessage.MaxTxIds + 1).ToArray();
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new CompactBlockMessage("AA==", "AA==", txIds)), out _));
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new GetBlockTxnMessage("aa", txIds)), out _));
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new BlockTxnMessage("aa", txIds)), out _));
+        Assert.NotNull(MessageCodec.TryDecode(MessageCodec.Encode(new CompactBlockMessage("AA==", "AA==", txIds[1..])), out _));
+    }
+
+    [Fact]
+    public void Encode_CompactBlock_UsesDocumentedSchema()
+    {
+        Assert.Equal(
+            "{\"type\":\"cmpctblock\",\"header\":\"AQ==\",\"coinbase\":\"Ag==\",\"txs\":[\"ab\"]}",
+            Encoding.UTF8.GetString(MessageCodec.Encode(new CompactBlockMessage("AQ==", "Ag==", ["ab"]))));
+        Assert.Equal("{\"type\":\"getblocktxn\",\"block\":\"cd\",\"txs\":[\"ab\"]}", Encoding.UTF8.GetString(MessageCodec.Encode(new GetBlockTxnMessage("cd", ["ab"]))));
+        Assert.Equal("{\"type\":\"blocktxn\",\"block\":\"cd\",\"txs\":[\"AQ==\"]}", Encoding.UTF8.GetString(MessageCodec.Encode(new BlockTxnMessage("cd", ["AQ=="]))));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Chain.Core.Ledger;
 using Chain.Network.Messages;
 using Chain.Network.Protocol;
 
@@ -73,8 +74,12 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         listener.Send(new InvMessage([tx.Id.ToString()], [block.Hash.ToString()]));
         await Task.Delay(20 * NodeProtocol.AnnounceInterval);
 
+        // A block is announced by inv (on connect) or pushed as a compact block (when it joins the best chain); a
+        // transaction by inv, or pushed whole in a tx message when few are pending.
         static int Mentions(ProtocolPeer peer, string id) =>
-            peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id));
+            peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id))
+            + peer.ReceivedOf<CompactBlockMessage>().Count(c => BlockHeader.Decode(Convert.FromBase64String(c.Header)).Hash.ToString() == id)
+            + peer.ReceivedOf<TxMessage>().Sum(m => m.Txs.Count(t => Transaction.Decode(Convert.FromBase64String(t)).Id.ToString() == id));
 
         Assert.Equal(0, Mentions(sender, tx.Id.ToString()));
         Assert.Equal(0, Mentions(sender, block.Hash.ToString()));
@@ -82,6 +87,60 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         Assert.Equal(1, Mentions(listener, block.Hash.ToString()));
         Assert.DoesNotContain(listener.ReceivedOf<GetDataMessage>(), g => g.Txs.Contains(tx.Id.ToString()) || g.Blocks.Contains(block.Hash.ToString()));
         Assert.DoesNotContain(sender.ReceivedOf<GetDataMessage>(), g => g.Txs.Contains(tx.Id.ToString()) || g.Blocks.Contains(block.Hash.ToString()));
+    }
+
+    [Fact]
+    public async Task Relay_FewPendingTransactions_PushedWholeManyAnnouncedByInv_EachSentOnce()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        await using var listener = await ProtocolPeer.StartAsync();
+        await listener.ConnectAsync(node);
+        var txs = Enumerable.Range(0, 41).Select(n => TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: (ulong)n)).ToList();
+
+        // One transaction: pushed whole, never announced by id.
+        Assert.True(node.Chain.SubmitTransaction(txs[0]).IsValid);
+        await listener.WaitForAsync<TxMessage>(m => m.Txs.Contains(Convert.ToBase64String(txs[0].Encode())));
+        Assert.DoesNotContain(listener.ReceivedOf<InvMessage>(), inv => inv.Txs.Contains(txs[0].Id.ToString()));
+
+        // Forty at once (at most two flushes, so one holds more than MaxPushedTransactions): announced by inv.
+        Assert.All(node.Chain.SubmitTransactions(txs[1..]), r => Assert.True(r.IsValid));
+        var pushed = new HashSet<string>();
+        await WaitUntil.Async(
+            () =>
+            {
+                var announced = listener.ReceivedOf<InvMessage>().SelectMany(inv => inv.Txs).ToList();
+                pushed = [.. listener.ReceivedOf<TxMessage>().SelectMany(m => m.Txs).Select(t => Transaction.Decode(Convert.FromBase64String(t)).Id.ToString())];
+                return announced.Count + pushed.Count >= txs.Count;
+            },
+            "all transactions announced or pushed");
+        await Task.Delay(5 * NodeProtocol.AnnounceInterval);
+
+        var invIds = listener.ReceivedOf<InvMessage>().SelectMany(inv => inv.Txs).ToList();
+        Assert.True(invIds.Count > NodeProtocol.MaxPushedTransactions);
+        Assert.Equal(txs.Select(t => t.Id.ToString()).Order(), invIds.Concat(pushed).Order());
+    }
+
+    [Fact]
+    public async Task Relay_NoncesArriveOutOfOrder_LaterOnesHeldAndTakenWhenTheGapFills()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        var txs = Enumerable.Range(0, 4).Select(n => TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: (ulong)n)).ToList();
+        string Base64(int n) => Convert.ToBase64String(txs[n].Encode());
+
+        // Nonces 3, then 1 and 2 (all refused NonceTooHigh, none punished), then 0: all four end in the mempool.
+        peer.Send(new TxMessage([Base64(3)]));
+        peer.Send(new TxMessage([Base64(2), Base64(1)]));
+        peer.Send(new TxMessage([Base64(0)]));
+
+        await node.WaitUntilAsync(() => node.Chain.MempoolCount == 4, "all four nonces in the mempool");
+        Assert.Equal(4UL, node.Chain.GetPendingAccount(TestBlocks.AddressOf(payer)).Nonce);
+        Assert.True(peer.Connection.IsConnected);
     }
 
     [Fact]

@@ -1,0 +1,198 @@
+using System.Threading.Channels;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Network.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Chain.Network.Protocol;
+
+public sealed partial class NodeProtocol
+{
+    /// <summary>New best-chain blocks waiting to be pushed; when full the oldest is dropped (peers then learn it from its successors).</summary>
+    public const int MaxQueuedBlockPushes = 64;
+
+    private readonly Channel<Block> _blockPushes = Channel.CreateBounded<Block>(
+        new BoundedChannelOptions(MaxQueuedBlockPushes) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    // Pushes each new best-chain block, as soon as it connects, as a cmpctblock to every peer not known to have
+    // it: no announce timer and no inv/getdata round trip, and a peer holding the transactions needs nothing more.
+    private async Task BlockPushLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var block in _blockPushes.Reader.ReadAllAsync(stoppingToken))
+            {
+                PushCompactBlock(block);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Sends <paramref name="block"/> as a <c>cmpctblock</c> to each peer not known to have it.</summary>
+    internal void PushCompactBlock(Block block)
+    {
+        byte[]? payload = null;
+        foreach (var state in _states.Values)
+        {
+            bool isNew;
+            lock (state.Gate)
+            {
+                isNew = state.KnownBlocks.Add(block.Hash);
+            }
+
+            if (isNew)
+            {
+                payload ??= MessageCodec.Encode(ToCompact(block));
+                state.Connection.TrySend(payload);
+            }
+        }
+    }
+
+    internal static CompactBlockMessage ToCompact(Block block) => new(
+        Convert.ToBase64String(block.Header.Encode()),
+        Convert.ToBase64String(block.Transactions[0].Encode()),
+        [.. block.Transactions.Skip(1).Select(tx => tx.Id.ToString())]);
+
+    private void OnCompactBlock(PeerState state, CompactBlockMessage message)
+    {
+        var header = TryDecode(state, message.Header, BlockHeader.Size, BlockHeader.Decode, "block header");
+        var coinbase = header is null ? null : TryDecode(state, message.Coinbase, Transaction.MaxEncodedSize, Transaction.Decode, "coinbase");
+        if (header is null || coinbase is null || !TryParseIds(state, message.Txs, out var ids))
+        {
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            state.KnownBlocks.Add(header.Hash);
+            foreach (var id in ids)
+            {
+                state.KnownTxs.Add(id);
+            }
+        }
+
+        if (_chain.KnowsBlock(header.Hash))
+        {
+            return;
+        }
+
+        var txs = new Transaction?[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            txs[i] = _chain.GetMempoolTransaction(ids[i]);
+        }
+
+        var partial = new PartialBlock(header, coinbase, ids, txs);
+        if (partial.TryBuild() is { } block)
+        {
+            LogCompactBlockRebuilt(_logger, header.Hash.ToString(), ids.Count, state.Connection.ToString());
+            SubmitPeerBlock(state, block, requestMissing: true);
+            return;
+        }
+
+        // One compact block per peer is rebuilt at a time: a newer one replaces it (its blocktxn is then ignored).
+        state.PendingCompactBlock = partial;
+        Send(state, new GetBlockTxnMessage(header.Hash.ToString(), [.. partial.Missing().Select(id => id.ToString())]));
+    }
+
+    private void OnGetBlockTxn(PeerState state, GetBlockTxnMessage message)
+    {
+        if (!TryParseIds(state, [message.Block], out var hashes) || !TryParseIds(state, message.Txs, out var ids))
+        {
+            return;
+        }
+
+        var entry = _chain.GetBlock(hashes[0]);
+        if (entry is null)
+        {
+            Send(state, new NotFoundMessage([], [message.Block]));
+            return;
+        }
+
+        // In block order; ids the block does not hold are left out (the asker then falls back to the full block).
+        var wanted = ids.ToHashSet();
+        var found = entry.Block.Transactions.Skip(1).Where(tx => wanted.Contains(tx.Id)).ToList();
+        lock (state.Gate)
+        {
+            found.ForEach(tx => state.KnownTxs.Add(tx.Id));
+        }
+
+        Send(state, new BlockTxnMessage(message.Block, [.. found.Select(tx => Convert.ToBase64String(tx.Encode()))]));
+    }
+
+    private void OnBlockTxn(PeerState state, BlockTxnMessage message)
+    {
+        if (!TryParseIds(state, [message.Block], out var hashes))
+        {
+            return;
+        }
+
+        var partial = state.PendingCompactBlock;
+        if (partial is null || partial.Header.Hash != hashes[0])
+        {
+            return; // unsolicited, or superseded by a newer compact block
+        }
+
+        state.PendingCompactBlock = null;
+        var positions = new Dictionary<Hash256, int>();
+        for (var i = 0; i < partial.Ids.Count; i++)
+        {
+            if (partial.Txs[i] is null)
+            {
+                positions.TryAdd(partial.Ids[i], i);
+            }
+        }
+
+        foreach (var text in message.Txs)
+        {
+            var tx = TryDecode(state, text, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
+            if (tx is null)
+            {
+                return;
+            }
+
+            if (positions.TryGetValue(tx.Id, out var position))
+            {
+                partial.Txs[position] = tx;
+            }
+        }
+
+        if (partial.TryBuild() is { } block)
+        {
+            SubmitPeerBlock(state, block, requestMissing: true);
+            return;
+        }
+
+        // The peer did not send all it was asked for: fall back to the full block.
+        RequestFullBlock(state, partial.Header.Hash);
+    }
+
+    private void RequestFullBlock(PeerState state, Hash256 hash)
+    {
+        if (_chain.KnowsBlock(hash))
+        {
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            state.RequestedBlocks.Add(hash);
+        }
+
+        Send(state, new GetDataMessage([], [hash.ToString()]));
+    }
+
+    // A notfound for the compact block being rebuilt (the peer no longer has it) ends that rebuild.
+    private static void ForgetPendingCompactBlock(PeerState state, List<Hash256> blockIds)
+    {
+        if (state.PendingCompactBlock is { } partial && blockIds.Contains(partial.Header.Hash))
+        {
+            state.PendingCompactBlock = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Compact block {Hash} rebuilt from the mempool ({Count} transactions) from {Peer}")]
+    private static partial void LogCompactBlockRebuilt(ILogger logger, string hash, int count, string peer);
+}

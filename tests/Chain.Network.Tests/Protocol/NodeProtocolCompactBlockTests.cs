@@ -1,0 +1,125 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Network.Messages;
+using Chain.Network.Protocol;
+
+namespace Chain.Network.Tests.Protocol;
+
+public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
+{
+    private static string Base64(byte[] bytes) => Convert.ToBase64String(bytes);
+
+    private static Hash256 HashOf(CompactBlockMessage message) => BlockHeader.Decode(Convert.FromBase64String(message.Header)).Hash;
+
+    private async Task<(TestNode Node, Transaction Tx, Transaction Next)> StartFundedAsync()
+    {
+        var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        var payee = TestBlocks.AddressOf(TestBlocks.Key(1));
+        return (node, TestBlocks.Transfer(payer, payee, 1_000, nonce: 0), TestBlocks.Transfer(payer, payee, 1_000, nonce: 1));
+    }
+
+    [Fact]
+    public async Task CompactBlock_ReceiverHoldsItsTransactions_RebuiltWithoutAnyRequest()
+    {
+        var (node, tx, next) = await StartFundedAsync();
+        await using var _ = node;
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        peer.Send(new TxMessage([Base64(tx.Encode()), Base64(next.Encode())]));
+        await node.WaitUntilAsync(() => node.Chain.MempoolCount == 2, "the transactions");
+
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx, next]);
+        peer.Send(NodeProtocol.ToCompact(block));
+
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the rebuilt block as tip");
+        Assert.Equal(0, node.Chain.MempoolCount);
+        Assert.Empty(peer.ReceivedOf<GetBlockTxnMessage>());
+        Assert.DoesNotContain(peer.ReceivedOf<GetDataMessage>(), g => g.Blocks.Contains(block.Hash.ToString()));
+    }
+
+    [Fact]
+    public async Task CompactBlock_ReceiverLacksATransaction_AsksForOnlyThatOneAndRebuilds()
+    {
+        var (node, tx, next) = await StartFundedAsync();
+        await using var _ = node;
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        peer.Send(new TxMessage([Base64(tx.Encode())]));
+        await node.WaitUntilAsync(() => node.Chain.MempoolCount == 1, "the first transaction");
+
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx, next]);
+        peer.Send(NodeProtocol.ToCompact(block));
+        var ask = await peer.WaitForAsync<GetBlockTxnMessage>();
+        Assert.Equal(block.Hash.ToString(), ask.Block);
+        Assert.Equal([next.Id.ToString()], ask.Txs);
+
+        peer.Send(new BlockTxnMessage(ask.Block, [Base64(next.Encode())]));
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the rebuilt block as tip");
+    }
+
+    [Fact]
+    public async Task CompactBlock_BlockTxnIncomplete_FallsBackToTheFullBlock()
+    {
+        var (node, tx, _) = await StartFundedAsync();
+        await using var __ = node;
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx]);
+        peer.Send(NodeProtocol.ToCompact(block));
+        var ask = await peer.WaitForAsync<GetBlockTxnMessage>();
+        peer.Send(new BlockTxnMessage(ask.Block, []));
+        await peer.WaitForAsync<GetDataMessage>(g => g.Blocks.Contains(block.Hash.ToString()));
+
+        peer.Send(new BlockMessage(Base64(block.Encode())));
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the full block as tip");
+    }
+
+    [Fact]
+    public async Task CompactBlock_IdsDoNotMatchTheMerkleRoot_DisconnectedAndBlockStillAcceptedLater()
+    {
+        var (node, tx, next) = await StartFundedAsync();
+        await using var _ = node;
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+        attacker.Send(new TxMessage([Base64(tx.Encode()), Base64(next.Encode())]));
+        await node.WaitUntilAsync(() => node.Chain.MempoolCount == 2, "the transactions");
+
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx]);
+        var honest = NodeProtocol.ToCompact(block);
+        attacker.Send(honest with { Txs = [next.Id.ToString()] });
+        Assert.Contains("invalid data", await attacker.WaitDisconnectedAsync());
+
+        await using var other = await ProtocolPeer.StartAsync();
+        await other.ConnectAsync(node);
+        other.Send(honest);
+        await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the honest block as tip");
+    }
+
+    [Fact]
+    public async Task TipChanged_NewBlock_PushedAsCompactBlockAndMissingTransactionsServed()
+    {
+        var (node, tx, _) = await StartFundedAsync();
+        await using var __ = node;
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        Assert.True(node.Chain.SubmitTransaction(tx).IsValid);
+
+        var block = node.Mine();
+        var compact = await peer.WaitForAsync<CompactBlockMessage>(c => HashOf(c) == block.Hash);
+        Assert.Equal([tx.Id.ToString()], compact.Txs);
+        Assert.Equal(block.Transactions[0].Id, Transaction.Decode(Convert.FromBase64String(compact.Coinbase)).Id);
+        Assert.DoesNotContain(peer.ReceivedOf<InvMessage>(), inv => inv.Blocks.Contains(block.Hash.ToString()));
+
+        peer.Send(new GetBlockTxnMessage(block.Hash.ToString(), [tx.Id.ToString()]));
+        var answer = await peer.WaitForAsync<BlockTxnMessage>();
+        Assert.Equal(block.Hash.ToString(), answer.Block);
+        Assert.Equal([Base64(tx.Encode())], answer.Txs);
+
+        var unknown = Hash256.Compute([1, 2, 3]).ToString();
+        peer.Send(new GetBlockTxnMessage(unknown, []));
+        await peer.WaitForAsync<NotFoundMessage>(n => n.Blocks.Contains(unknown));
+    }
+}
