@@ -16,6 +16,10 @@ public sealed class SignatureCache
     private readonly ConcurrentDictionary<Hash256, byte[]> _verified = new();
     private readonly RsaPublicKeyCache _keys = new();
 
+    // ConcurrentDictionary.Count takes every bucket lock, so on the verification path the size is tracked
+    // here instead (approximate under races, which is all a cap needs).
+    private int _approximateCount;
+
     /// <summary>Number of cached entries.</summary>
     public int Count => _verified.Count;
 
@@ -35,15 +39,30 @@ public sealed class SignatureCache
             return false;
         }
 
-        if (_verified.Count >= MaxEntries)
+        if (Volatile.Read(ref _approximateCount) >= MaxEntries)
         {
             _verified.Clear();
+            Volatile.Write(ref _approximateCount, 0);
         }
 
-        _verified[tx.Id] = tx.Signature;
+        if (_verified.TryAdd(tx.Id, tx.Signature))
+        {
+            Interlocked.Increment(ref _approximateCount);
+        }
+        else
+        {
+            _verified[tx.Id] = tx.Signature;
+        }
+
         return true;
     }
 
     /// <summary>Forgets a transaction (once it is buried in a block, it is not verified again).</summary>
-    public void Remove(Hash256 id) => _verified.TryRemove(id, out _);
+    public void Remove(Hash256 id)
+    {
+        if (_verified.TryRemove(id, out _))
+        {
+            Interlocked.Decrement(ref _approximateCount);
+        }
+    }
 }
