@@ -554,6 +554,9 @@ public sealed partial class NodeProtocol
         if (result.Status == BlockStatus.Connected)
         {
             LogBlockAccepted(_logger, block.Height, block.Hash.ToString(), state.Connection.ToString());
+
+            // A held out-of-order transaction may have been waiting for a nonce this block confirms.
+            RetryOrphanTransactions([.. result.Connected.SelectMany(b => b.Transactions).Where(t => !t.IsCoinbase)]);
         }
 
         // The peer has this block, duplicate or not: its best work is at least the block's.

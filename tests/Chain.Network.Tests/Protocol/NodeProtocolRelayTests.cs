@@ -144,6 +144,25 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Relay_HeldTransactionWhoseGapABlockFills_TakenWhenTheBlockArrives()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        var first = TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: 0);
+        var second = TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: 1);
+
+        // Nonce 1 arrives first and is held; then a block confirming nonce 0 arrives from the peer.
+        peer.Send(new TxMessage([Convert.ToBase64String(second.Encode())]));
+        peer.Send(new BlockMessage(Convert.ToBase64String(TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [first]).Encode())));
+
+        await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(second.Id) is not null, "the held transaction taken after the block");
+        Assert.Equal(1UL, node.Chain.GetAccount(TestBlocks.AddressOf(payer)).Nonce);
+    }
+
+    [Fact]
     public async Task Relay_AnnouncerAnswersNotFoundOrLeaves_TransactionRequestedFromTheNextAnnouncer()
     {
         await using var node = await TestNode.StartAsync("node", output);
