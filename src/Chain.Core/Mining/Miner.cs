@@ -70,7 +70,14 @@ public sealed class Miner
             {
                 if (update.Tip.Hash != template.Header.PreviousHash)
                 {
-                    stale.Cancel();
+                    try
+                    {
+                        stale.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // Raised just after this template was dropped (the event's handler list was already taken).
+                    }
                 }
             }
 
