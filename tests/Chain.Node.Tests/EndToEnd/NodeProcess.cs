@@ -253,7 +253,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     public async Task<int> QuitAsync()
     {
         await SendAsync("quit");
-        return await WaitForExitAsync();
+        return CheckedExit(await WaitForExitAsync());
     }
 
     /// <summary>Sends SIGTERM (what a service manager or <c>kill</c> sends), or another signal such as INT (Ctrl+C), and waits for the exit code.</summary>
@@ -264,8 +264,12 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             await kill.WaitForExitAsync();
         }
 
-        return await WaitForExitAsync(timeout);
+        return signal == "KILL" ? await WaitForExitAsync(timeout) : CheckedExit(await WaitForExitAsync(timeout));
     }
+
+    // An abort (134) at shutdown is a crash: fail with the node's log so the cause is visible in CI output.
+    private int CheckedExit(int exitCode) =>
+        exitCode == 134 ? throw new InvalidOperationException($"{Name}: aborted (exit 134) while stopping.\nLog:\n{Log}") : exitCode;
 
     public async ValueTask DisposeAsync()
     {
