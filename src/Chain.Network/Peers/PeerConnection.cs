@@ -44,6 +44,7 @@ public sealed class PeerConnection
     private readonly Channel<Outgoing> _queue;
     private readonly CancellationTokenSource _readStop = new();
     private readonly CancellationTokenSource _writeStop;
+    private readonly Lock _stopGate = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _queuedBytes;
     private long _lastReceived;
@@ -51,6 +52,7 @@ public sealed class PeerConnection
     private int _closing;
     private int _started;
     private string? _reason;
+    private bool _stopsDisposed;
 
     internal PeerConnection(
         Stream stream,
@@ -160,21 +162,33 @@ public sealed class PeerConnection
 
         Volatile.Write(ref _reason, reason);
 
-        // Callbacks run on the thread pool, never inside a caller of TrySend or the timer.
-        _ = _readStop.CancelAsync();
+        // Cancellation callbacks run on the thread pool, never inside a caller of TrySend or the timer. The loops can
+        // end on other threads at any moment (the peer hung up) and RunAsync then disposes the token sources: the gate
+        // keeps this from touching them after that (a CancelAfter on a disposed source crashed nodes at shutdown).
+        lock (_stopGate)
+        {
+            if (!_stopsDisposed)
+            {
+                _ = _readStop.CancelAsync();
+                if (graceful)
+                {
+                    _writeStop.CancelAfter(_options.CloseTimeout);
+                }
+                else
+                {
+                    _ = _writeStop.CancelAsync();
+                }
+            }
+        }
+
         if (graceful)
         {
             var body = Encoding.ASCII.GetBytes(PeerHandshake.Sanitize(reason));
             Interlocked.Add(ref _queuedBytes, body.Length);
             _queue.Writer.TryWrite(new Outgoing(FrameKind.Disconnect, body));
-            _queue.Writer.TryComplete();
-            _writeStop.CancelAfter(_options.CloseTimeout);
         }
-        else
-        {
-            _queue.Writer.TryComplete();
-            _ = _writeStop.CancelAsync();
-        }
+
+        _queue.Writer.TryComplete();
     }
 
     private bool Enqueue(FrameKind kind, ReadOnlyMemory<byte> body)
@@ -224,8 +238,13 @@ public sealed class PeerConnection
             }
 
             _session.Dispose();
-            _readStop.Dispose();
-            _writeStop.Dispose();
+            lock (_stopGate)
+            {
+                _stopsDisposed = true;
+                _readStop.Dispose();
+                _writeStop.Dispose();
+            }
+
             try
             {
                 await _onClosed(this);

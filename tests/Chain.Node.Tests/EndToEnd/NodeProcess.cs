@@ -102,6 +102,15 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var dumps = Environment.GetEnvironmentVariable("CHAIN_TEST_DUMP_DIR");
+        if (!string.IsNullOrEmpty(dumps))
+        {
+            // A node that crashes writes a dump there too (the runtime's createdump).
+            info.Environment["DOTNET_DbgEnableMiniDump"] = "1";
+            info.Environment["DOTNET_DbgMiniDumpType"] = "2";
+            info.Environment["DOTNET_DbgMiniDumpName"] = Path.Combine(dumps, "crash-%p.dmp");
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
@@ -243,10 +252,24 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
         catch (OperationCanceledException e)
         {
+            DumpIfAsked();
             throw new TimeoutException($"{Name}: did not exit within {(timeout ?? Timeout).TotalSeconds:0} s.\nLog:\n{Log}", e);
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// True when this test process inherited SIGINT as ignored (a runner started in the background by a
+    /// non-interactive shell): the nodes inherit it too and, as Unix programs should, keep ignoring it.
+    /// </summary>
+    public static bool InterruptIgnored { get; } = ReadInterruptIgnored();
+
+    private static bool ReadInterruptIgnored()
+    {
+        const string status = "/proc/self/status";
+        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+        return line is not null && (ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0x2) != 0;
     }
 
     /// <summary>Types <c>quit</c> and waits for the exit code.</summary>
@@ -265,6 +288,21 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
 
         return signal == "KILL" ? await WaitForExitAsync(timeout) : CheckedExit(await WaitForExitAsync(timeout));
+    }
+
+    // CHAIN_TEST_DUMP_DIR set: a node that hangs is dumped there (dotnet-dump on PATH) before the test fails.
+    private void DumpIfAsked()
+    {
+        var folder = Environment.GetEnvironmentVariable("CHAIN_TEST_DUMP_DIR");
+        if (string.IsNullOrEmpty(folder) || _process.HasExited)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{Name}-{_process.Id}.dmp"));
+        using var dump = Process.Start("dotnet-dump", ["collect", "-p", _process.Id.ToString(CultureInfo.InvariantCulture), "-o", file]);
+        dump.WaitForExit(60_000);
     }
 
     // An abort (134) at shutdown is a crash: fail with the node's log so the cause is visible in CI output.
