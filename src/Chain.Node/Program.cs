@@ -78,7 +78,9 @@ services.AddSingleton(sp => LedgerLoader.Load(
 services.AddSingleton<Miner>();
 services.AddSingleton<MiningControl>();
 
-services.AddOptions<PeerManagerOptions>().Configure<IOptions<NodeOptions>>((peers, node) =>
+// Timeouts and caps of the peer layer come from the Network section; where to listen and whom to dial are
+// the Node settings, which always win.
+services.AddOptions<PeerManagerOptions>().Bind(builder.Configuration.GetSection(PeerManagerOptions.Section)).Configure<IOptions<NodeOptions>>((peers, node) =>
 {
     peers.ListenAddress = node.Value.Bind;
     peers.ListenPort = node.Value.Port;
@@ -131,9 +133,11 @@ try
 }
 catch (OptionsValidationException e)
 {
+    // The peer layer's messages name a setting of the Network section (CHAIN_NETWORK__<SETTING>).
+    var section = e.OptionsType == typeof(PeerManagerOptions) ? PeerManagerOptions.Section + ":" : string.Empty;
     foreach (var failure in e.Failures)
     {
-        Console.Error.WriteLine($"error: {failure}");
+        Console.Error.WriteLine($"error: {section}{failure}");
     }
 
     return 2;

@@ -4,9 +4,12 @@ using Chain.Network.Transport;
 
 namespace Chain.Network.Peers;
 
-/// <summary>Settings of the peer-to-peer layer (bind them from configuration, e.g. the section "Network").</summary>
+/// <summary>Settings of the peer-to-peer layer (bind them from configuration, the section <see cref="Section"/>).</summary>
 public sealed class PeerManagerOptions
 {
+    /// <summary>The configuration section these settings are bound from.</summary>
+    public const string Section = "Network";
+
     /// <summary>The port a node listens on unless told otherwise.</summary>
     public const int DefaultPort = 9333;
 

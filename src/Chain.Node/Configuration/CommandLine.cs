@@ -97,7 +97,8 @@ public static class CommandLine
         text.AppendLine(CultureInfo.InvariantCulture, $"  {"--help",-26}print this help and exit");
         text.AppendLine();
         text.AppendLine("Settings may also come from appsettings.json (section \"Node\") and environment variables");
-        text.AppendLine("CHAIN_NODE__<SETTING> (e.g. CHAIN_NODE__PORT=7071); the command line wins.");
+        text.AppendLine("CHAIN_NODE__<SETTING> (e.g. CHAIN_NODE__PORT=7071); the command line wins. Peer timeouts and caps");
+        text.AppendLine("come from section \"Network\" or CHAIN_NETWORK__<SETTING> (e.g. CHAIN_NETWORK__IDLETIMEOUT=00:00:05).");
         text.AppendLine("Type 'help' at the node's console for its commands.");
         return text.ToString();
     }

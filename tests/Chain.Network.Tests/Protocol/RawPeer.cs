@@ -43,6 +43,9 @@ internal sealed class RawPeer : IAsyncDisposable
     /// <summary>The next sealed frame of arbitrary payload bytes.</summary>
     public byte[] Seal(ReadOnlySpan<byte> payload) => _session.Sender.Seal(FrameKind.Data, payload);
 
+    /// <summary>The next sealed frame of any kind (a transport ping, say) with <paramref name="body"/>.</summary>
+    public byte[] Seal(FrameKind kind, ReadOnlySpan<byte> body) => _session.Sender.Seal(kind, body);
+
     public async Task WriteAsync(ReadOnlyMemory<byte> bytes) => await _socket.SendAsync(bytes);
 
     /// <summary>Writes <paramref name="bytes"/> one byte per send, with a pause so each is its own segment.</summary>
@@ -62,33 +65,58 @@ internal sealed class RawPeer : IAsyncDisposable
     public async Task<Message?> ReadMessageAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        while (true)
+        while (await ReadFrameAsync(cancel.Token) is { } frame)
         {
-            byte[] frame;
-            try
+            if (frame.Kind == FrameKind.Data)
             {
-                frame = await FrameReader.ReadFrameAsync(_input, FrameReader.MaxFrameSize, cancel.Token);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                return null;
-            }
-            catch (Exception e) when (e is PeerProtocolException or IOException or SocketException)
-            {
-                Closed = true;
-                return null;
-            }
-
-            var (kind, body) = _session.Receiver.Open(frame);
-            switch (kind)
-            {
-                case FrameKind.Data:
-                    return MessageCodec.TryDecode(body.Span, out _);
-                case FrameKind.Disconnect:
-                    Closed = true;
-                    return null;
+                return MessageCodec.TryDecode(frame.Body.Span, out _);
             }
         }
+
+        return null;
+    }
+
+    /// <summary>The body of the next frame of <paramref name="wanted"/> kind (others are skipped), or null when the node closed or the time ran out.</summary>
+    public async Task<ReadOnlyMemory<byte>?> ReadFrameAsync(FrameKind wanted, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (await ReadFrameAsync(cancel.Token) is { } frame)
+        {
+            if (frame.Kind == wanted)
+            {
+                return frame.Body;
+            }
+        }
+
+        return null;
+    }
+
+    // The next frame opened, or null when the node closed (a disconnect frame included) or the token fired.
+    private async Task<(FrameKind Kind, ReadOnlyMemory<byte> Body)?> ReadFrameAsync(CancellationToken cancel)
+    {
+        byte[] frame;
+        try
+        {
+            frame = await FrameReader.ReadFrameAsync(_input, FrameReader.MaxFrameSize, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is PeerProtocolException or IOException or SocketException)
+        {
+            Closed = true;
+            return null;
+        }
+
+        var opened = _session.Receiver.Open(frame);
+        if (opened.Kind == FrameKind.Disconnect)
+        {
+            Closed = true;
+            return null;
+        }
+
+        return opened;
     }
 
     /// <summary>Whether the node closed the connection (or said it would).</summary>

@@ -16,6 +16,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private static readonly Lazy<string> NodeDll = new(LocateNodeDll);
+    private static readonly Lazy<string> DotnetHost = new(LocateDotnetHost);
     private static int _sentinels;
 
     private readonly Process _process;
@@ -40,8 +41,11 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>The node's id, from its listening log line.</summary>
     public string NodeId { get; private set; } = string.Empty;
 
-    /// <summary><c>127.0.0.1:&lt;port&gt;</c>, for other nodes' <c>--peers</c>.</summary>
-    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
+    /// <summary>The address the node listens on, from its listening log line (127.0.0.1 unless <c>--bind</c> says otherwise).</summary>
+    public string Host { get; private set; } = string.Empty;
+
+    /// <summary><c>&lt;host&gt;:&lt;port&gt;</c>, for other nodes' <c>--peers</c>.</summary>
+    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 
     /// <summary>Every line the node logged so far.</summary>
     public string Log => string.Join('\n', _stderr);
@@ -50,23 +54,30 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts a dev-network node on 127.0.0.1, port 0 (the OS picks a free one) unless <paramref name="args"/>
-    /// give a port, and waits until it listens.
+    /// give a port or an address, and waits until it listens. A <paramref name="launcher"/> (such as
+    /// <c>ip netns exec &lt;namespace&gt;</c>) runs the node through that command.
     /// </summary>
-    public static async Task<NodeProcess> StartAsync(string name, string dataDir, IEnumerable<string>? args = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<NodeProcess> StartAsync(string name, string dataDir, IEnumerable<string>? args = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var all = new List<string> { "--network", "dev", "--bind", "127.0.0.1", "--data-dir", dataDir, "--miner-threads", "1" };
+        var all = new List<string> { "--network", "dev", "--data-dir", dataDir, "--miner-threads", "1" };
         var extra = args?.ToList() ?? [];
         if (!extra.Contains("--port"))
         {
             all.AddRange(["--port", "0"]);
         }
 
+        if (!extra.Contains("--bind"))
+        {
+            all.AddRange(["--bind", "127.0.0.1"]);
+        }
+
         all.AddRange(extra);
         Directory.CreateDirectory(dataDir);
-        var node = Launch(name, all, environment, workingDirectory: dataDir);
+        var node = Launch(name, all, environment, workingDirectory: dataDir, launcher);
         try
         {
             var listening = await node.WaitForLogAsync(ListeningLine());
+            node.Host = listening.Groups["ip"].Value;
             node.Port = int.Parse(listening.Groups["port"].Value, CultureInfo.InvariantCulture);
             node.NodeId = listening.Groups["id"].Value;
             return node;
@@ -78,10 +89,15 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the node binary with exactly <paramref name="args"/> (nothing added) and returns at once.</summary>
-    public static NodeProcess Launch(string name, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <summary>
+    /// Runs the node binary with exactly <paramref name="args"/> (nothing added) and returns at once; through
+    /// <paramref name="launcher"/> if given, which must exec the command in place so that killing the process kills the node.
+    /// </summary>
+    public static NodeProcess Launch(string name, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IReadOnlyList<string>? launcher = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through a launcher, dotnet is named by its full path: the launcher's own search path is not ours to rely on.
+        var command = launcher is { Count: > 0 } ? [.. launcher, DotnetHost.Value] : new[] { "dotnet" };
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -89,6 +105,11 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
+        foreach (var part in command.Skip(1))
+        {
+            info.ArgumentList.Add(part);
+        }
+
         info.ArgumentList.Add(NodeDll.Value);
         foreach (var arg in args)
         {
@@ -380,6 +401,22 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
         var copied = System.IO.Path.Combine(testDir, "Chain.Node.dll");
         return File.Exists(copied) ? copied : throw new FileNotFoundException("Chain.Node.dll not found: build src/Chain.Node first", copied);
+    }
+
+    // The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH for its children), else the first on PATH.
+    private static string LocateDotnetHost()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            return host;
+        }
+
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => System.IO.Path.Combine(dir, "dotnet"))
+            .FirstOrDefault(File.Exists);
+        return onPath is null ? throw new FileNotFoundException("dotnet not found on PATH") : System.IO.Path.GetFullPath(onPath);
     }
 
     [GeneratedRegex(@"Listening for peers on (?<ip>[^\s]+):(?<port>\d+) as node (?<id>[0-9a-f]+)")]

@@ -105,6 +105,16 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task PeerSettings_FromChainNetworkEnvironment_AreBoundAndChecked()
+    {
+        // A ping interval longer than the idle timeout is refused: the values from the environment reached the peer layer.
+        var environment = new Dictionary<string, string> { ["CHAIN_NETWORK__IDLETIMEOUT"] = "00:00:05", ["CHAIN_NETWORK__PINGINTERVAL"] = "00:00:06" };
+        var (code, _, error) = await NodeProcess.RunToExitAsync(["--network", "dev", "--port", "0", "--bind", "127.0.0.1", "--data-dir", _folder.Combine("net")], environment, _folder.Path);
+        Assert.NotEqual(0, code);
+        Assert.Contains("error: Network:PingInterval must be shorter than IdleTimeout", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MalformedAppsettings_ExitsNonZero_MessageNamesTheFile()
     {
         await File.WriteAllTextAsync(_folder.Combine("appsettings.json"), """{ "Node": { "Port": """);

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Chain.Network.Peers;
+using Chain.Node.Tests.EndToEnd;
+
+namespace Chain.Node.Tests.Faults;
+
+/// <summary>
+/// The partition of <see cref="PartitionTests"/> made by the network instead of by restarts: four real node
+/// processes, each in its own network namespace with its own address, linked A – B – C – D. The link between the
+/// halves is cut while every node keeps running, so B and C find out the way a real node would (silence, then the
+/// idle timeout, then failed redials); when it is mended C's redial loop finds B again with no help from the console.
+/// </summary>
+public class NamespacePartitionTests
+{
+    // Short peer timeouts so the cut is noticed in seconds (the defaults wait 90 s) and the redial after the heal
+    // comes within seconds (backoff capped at 2 s instead of 60).
+    private static readonly Dictionary<string, string> QuickPeers = new()
+    {
+        ["CHAIN_NETWORK__PINGINTERVAL"] = "00:00:01",
+        ["CHAIN_NETWORK__IDLETIMEOUT"] = "00:00:05",
+        ["CHAIN_NETWORK__CONNECTTIMEOUT"] = "00:00:03",
+        ["CHAIN_NETWORK__REDIALMAXDELAY"] = "00:00:02",
+    };
+
+    [NamespaceFact]
+    public async Task NetworkCutBetweenHalves_MineApartWithDoubleSpend_HealAgreeOnMostWorkAndLoseNothingValid()
+    {
+        using var network = new NamespaceNetwork(4);
+        using var folder = new TempFolder();
+
+        // A holds wallet W; C holds the same key (imported), so each half can spend W's coins.
+        await using var a = await StartAsync(network, 0, "A", folder.Combine("a"));
+        var keyFile = folder.Combine("w.pem");
+        await File.WriteAllTextAsync(keyFile, PrivateKeyPem(folder.Combine("a", "wallet.json")));
+        await using var b = await StartAsync(network, 1, "B", folder.Combine("b"), "--peers", a.Endpoint);
+        await using var c = await StartAsync(network, 2, "C", folder.Combine("c"), "--peers", b.Endpoint, "--import-key", keyFile);
+        await using var d = await StartAsync(network, 3, "D", folder.Combine("d"), "--peers", c.Endpoint);
+        NodeProcess[] all = [a, b, c, d];
+        Assert.Equal(NamespaceNetwork.Address(2), c.Host);
+        var w = await a.AskAsync("address");
+        Assert.Equal(w, await c.AskAsync("address"));
+        var x = new string('8', 40);
+        var y = new string('9', 40);
+        var z = new string('7', 40);
+
+        await a.CommandAsync("mine 3");
+        await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("height") == "3", "B to sync A's blocks", a, b);
+        await b.CommandAsync("mine 1");
+        var funded = await b.StatusAsync("tip");
+        await NodeProcess.WaitUntilAsync(async () => await d.StatusAsync("tip") == funded, "D to sync the funding blocks", all);
+        await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "2" && await c.StatusAsync("peers") == "2", "B and C to have both neighbours", all);
+
+        // Partition: C and D's links move to a bridge of their own. Nothing tells the nodes; B and C drop each other
+        // when the other falls silent.
+        network.Split(2, 3);
+        await b.WaitForLogAsync(new Regex($@"\({Regex.Escape(c.Host)}:\d+\) disconnected: {PeerConnection.IdleReason}"));
+        await c.WaitForLogAsync(new Regex($@"\({Regex.Escape(b.Endpoint)}\) disconnected: {PeerConnection.IdleReason}"));
+        await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "1" && await c.StatusAsync("peers") == "1", "B and C to count one neighbour each", all);
+
+        // The double spend: nonce 0 of W pays X on one side and Y on the other.
+        var toX = await a.AskAsync($"send {x} 10");
+        var toY = await c.AskAsync($"send {y} 20");
+        Assert.NotEqual(toX, toY);
+
+        // A plain transfer from B's own wallet, confirmed only on the losing side.
+        var plain = await b.AskAsync($"send {z} 1.5");
+        await NodeProcess.WaitUntilAsync(async () => await a.StatusAsync("mempool") == "2", "A to hold both transfers", a, b);
+        await a.CommandAsync("mine 1");
+
+        // The other side mines more blocks (4 against 1), so it wins.
+        await NodeProcess.WaitUntilAsync(async () => await d.StatusAsync("mempool") == "1", "D to learn of the spend to Y", c, d);
+        await c.CommandAsync("mine 4");
+        var winner = await c.StatusAsync("tip");
+        await NodeProcess.WaitUntilAsync(async () => await d.StatusAsync("tip") == winner, "D to sync C's blocks inside its half", c, d);
+        Assert.Equal("5", await a.StatusAsync("height"));
+
+        // Heal the network: C, still redialling B, gets through.
+        network.Heal();
+        await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "2", "C to reconnect to B", all);
+        foreach (var node in all)
+        {
+            await NodeProcess.WaitUntilAsync(async () => await node.StatusAsync("tip") == winner, $"{node.Name} to reach the winning tip", all);
+        }
+
+        foreach (var node in all)
+        {
+            Assert.Equal("0", await node.AskAsync($"balance {x}"));
+            Assert.Equal("20", await node.AskAsync($"balance {y}"));
+            Assert.StartsWith("error:", await node.AskAsync($"tx {toX}"));
+        }
+
+        // The plain transfer went back to the mempool and reaches a block on the winning chain.
+        await NodeProcess.WaitUntilAsync(async () => (await c.CommandAsync($"tx {plain}")).Any(l => l.StartsWith("status=", StringComparison.Ordinal)), "C to know the plain transfer", all);
+        await c.CommandAsync("mine 1");
+        var final = await c.StatusAsync("tip");
+        foreach (var node in all)
+        {
+            await NodeProcess.WaitUntilAsync(async () => await node.StatusAsync("tip") == final, $"{node.Name} to reach the final tip", all);
+            Assert.Equal("1.5", await node.AskAsync($"balance {z}"));
+            Assert.Equal(await c.AskAsync($"balance {w}"), await node.AskAsync($"balance {w}"));
+        }
+    }
+
+    private static Task<NodeProcess> StartAsync(NamespaceNetwork network, int host, string name, string dataDir, params string[] args) =>
+        NodeProcess.StartAsync(name, dataDir, ["--bind", NamespaceNetwork.Address(host), .. args], QuickPeers, network.Launcher(host));
+
+    private static string PrivateKeyPem(string walletJson)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(walletJson));
+        return document.RootElement.GetProperty("privateKey").GetString()!;
+    }
+}
