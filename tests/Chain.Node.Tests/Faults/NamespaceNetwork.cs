@@ -50,6 +50,9 @@ internal sealed partial class NamespaceNetwork : IDisposable
             foreach (var bridge in new[] { Bridge(0), Bridge(1) })
             {
                 Must("link", "add", bridge, "type", "bridge");
+
+                // Bridged frames skip the host firewall (a Docker host drops forwarded traffic by default); best effort.
+                Run(_ip, "link", "set", bridge, "type", "bridge", "nf_call_iptables", "0", "nf_call_ip6tables", "0");
                 Must("link", "set", bridge, "up");
             }
 
