@@ -5,11 +5,12 @@ namespace Chain.Core.Crypto;
 
 /// <summary>
 /// Imported RSA public keys by their SubjectPublicKeyInfo bytes, so a sender's key is parsed once rather than on
-/// every verification (parsing costs about five verifications). Each key keeps a small pool of imported instances,
-/// one per thread verifying with it at a time, since an <see cref="RSA"/> object is not documented as safe for
-/// concurrent use. Bounded: when <see cref="Capacity"/> keys are held, the cache empties and starts over. Results
-/// are exactly those of <see cref="RsaPss.TryImportPublicKey"/> followed by <see cref="RsaPss.VerifyHash"/>;
-/// keys that fail to import are never cached.
+/// every verification (parsing costs about five verifications). Each key keeps a small pool of verifiers, one per
+/// thread verifying with it at a time: OpenSSL verification contexts where <see cref="UsesOpenSsl"/> (see
+/// <see cref="OpenSslPss"/>: about twice the platform's rate), otherwise imported <see cref="RSA"/> instances,
+/// which are not documented as safe for concurrent use. Bounded: when <see cref="Capacity"/> keys are held, the
+/// cache empties and starts over. Results are exactly those of <see cref="RsaPss.TryImportPublicKey"/> followed by
+/// <see cref="RsaPss.VerifyHash"/>; keys that fail to import are never cached.
 /// </summary>
 public sealed class RsaPublicKeyCache
 {
@@ -19,11 +20,18 @@ public sealed class RsaPublicKeyCache
     private readonly ConcurrentDictionary<byte[], Entry> _entries = new(ByteArrayComparer.Instance);
     private readonly ConcurrentDictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
 
-    /// <summary>Creates an empty cache holding at most <paramref name="capacity"/> keys.</summary>
+    /// <summary>Creates an empty cache holding at most <paramref name="capacity"/> keys, verifying through OpenSSL directly where it can.</summary>
     public RsaPublicKeyCache(int capacity = DefaultCapacity)
+        : this(capacity, OpenSslPss.IsAvailable)
+    {
+    }
+
+    /// <summary>Creates an empty cache; <paramref name="useOpenSsl"/> false keeps to the platform's RSA (the reference path).</summary>
+    internal RsaPublicKeyCache(int capacity, bool useOpenSsl)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Capacity = capacity;
+        UsesOpenSsl = useOpenSsl && OpenSslPss.IsAvailable;
         _lookup = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
@@ -33,44 +41,46 @@ public sealed class RsaPublicKeyCache
     /// <summary>Number of keys held.</summary>
     public int Count => _entries.Count;
 
+    /// <summary>Whether verifications go straight to OpenSSL with reused contexts rather than through the platform's <see cref="RSA"/>.</summary>
+    public bool UsesOpenSsl { get; }
+
     /// <summary>
     /// Verifies an RSA-PSS signature over a 32-byte digest with a SubjectPublicKeyInfo DER RSA-2048 key; false for a
     /// malformed key or signature, as <see cref="RsaPss.TryImportPublicKey"/> and <see cref="RsaPss.VerifyHash"/> decide.
     /// </summary>
     public bool VerifyHash(ReadOnlySpan<byte> subjectPublicKeyInfo, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
     {
-        if (!_lookup.TryGetValue(subjectPublicKeyInfo, out var entry))
+        if (signature.Length != RsaPss.SignatureSize || digest.Length != Hash256.Size)
         {
-            var imported = RsaPss.TryImportPublicKey(subjectPublicKeyInfo);
-            if (imported is null)
-            {
-                return false;
-            }
-
-            if (_entries.Count >= Capacity)
-            {
-                Clear();
-            }
-
-            entry = _entries.GetOrAdd(subjectPublicKeyInfo.ToArray(), static _ => new Entry());
-            return VerifyAndReturn(entry, imported, digest, signature);
+            return false;
         }
 
-        // The bytes imported before, so importing them again cannot fail.
-        var rsa = entry.TryRent() ?? RsaPss.TryImportPublicKey(subjectPublicKeyInfo)!;
-        return VerifyAndReturn(entry, rsa, digest, signature);
-    }
+        if (_lookup.TryGetValue(subjectPublicKeyInfo, out var entry))
+        {
+            return entry.Verify(subjectPublicKeyInfo, digest, signature);
+        }
 
-    private static bool VerifyAndReturn(Entry entry, RSA rsa, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
-    {
-        try
+        // The platform decides which keys are valid, on both paths.
+        var imported = RsaPss.TryImportPublicKey(subjectPublicKeyInfo);
+        if (imported is null)
         {
-            return RsaPss.VerifyHash(rsa, digest, signature);
+            return false;
         }
-        finally
+
+        var candidate = new Entry(UsesOpenSsl ? OpenSslPss.ParsePublicKey(subjectPublicKeyInfo, RsaPss.KeySizeBits) : null);
+        if (_entries.Count >= Capacity)
         {
-            entry.Return(rsa);
+            Clear();
         }
+
+        entry = _entries.GetOrAdd(subjectPublicKeyInfo.ToArray(), candidate);
+        if (entry != candidate)
+        {
+            candidate.Retire();
+        }
+
+        entry.Return(imported);
+        return entry.Verify(subjectPublicKeyInfo, digest, signature);
     }
 
     private void Clear()
@@ -84,23 +94,50 @@ public sealed class RsaPublicKeyCache
         }
     }
 
-    /// <summary>The idle imported instances of one key.</summary>
+    /// <summary>One key: its OpenSSL handle (when used) and the idle verifiers, OpenSSL contexts or imported RSA instances.</summary>
     private sealed class Entry
     {
-        private readonly ConcurrentBag<RSA> _idle = [];
+        private readonly SafeEvpPkey? _native;
+        private readonly ConcurrentBag<IDisposable> _idle = [];
+        private readonly Lock _gate = new();
         private volatile bool _retired;
 
-        public RSA? TryRent() => _idle.TryTake(out var rsa) ? rsa : null;
-
-        public void Return(RSA rsa)
+        public Entry(SafeEvpPkey? native)
         {
-            if (_retired)
+            if (native is { IsInvalid: true })
             {
-                rsa.Dispose();
+                native.Dispose();
+                native = null;
+            }
+
+            _native = native;
+        }
+
+        public bool Verify(ReadOnlySpan<byte> subjectPublicKeyInfo, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
+        {
+            var verifier = _idle.TryTake(out var idle) ? idle : Create(subjectPublicKeyInfo);
+            try
+            {
+                return verifier is SafeEvpPkeyCtx ctx
+                    ? OpenSslPss.Verify(ctx, digest, signature)
+                    : RsaPss.VerifyHash((RSA)verifier, digest, signature);
+            }
+            finally
+            {
+                Return(verifier);
+            }
+        }
+
+        // Imported RSA instances are kept on either path: one made by the caller to validate the key is returned here.
+        public void Return(IDisposable verifier)
+        {
+            if (_retired || (_native is not null && verifier is RSA))
+            {
+                verifier.Dispose();
                 return;
             }
 
-            _idle.Add(rsa);
+            _idle.Add(verifier);
 
             // Retired while being returned: take back whatever is idle now (another thread may dispose the rest).
             if (_retired)
@@ -111,15 +148,43 @@ public sealed class RsaPublicKeyCache
 
         public void Retire()
         {
-            _retired = true;
+            lock (_gate)
+            {
+                _retired = true;
+                _native?.Dispose();
+            }
+
             DisposeIdle();
+        }
+
+        private IDisposable Create(ReadOnlySpan<byte> subjectPublicKeyInfo)
+        {
+            if (_native is not null)
+            {
+                lock (_gate)
+                {
+                    if (!_retired)
+                    {
+                        var ctx = OpenSslPss.CreateVerifyContext(_native);
+                        if (!ctx.IsInvalid)
+                        {
+                            return ctx;
+                        }
+
+                        ctx.Dispose();
+                    }
+                }
+            }
+
+            // The bytes imported before, so importing them again cannot fail.
+            return RsaPss.TryImportPublicKey(subjectPublicKeyInfo)!;
         }
 
         private void DisposeIdle()
         {
-            while (_idle.TryTake(out var rsa))
+            while (_idle.TryTake(out var verifier))
             {
-                rsa.Dispose();
+                verifier.Dispose();
             }
         }
     }

@@ -108,6 +108,53 @@ public sealed class RsaPssCrossCheckTests : IDisposable
         Assert.False(RsaPss.VerifyData(_key, data, signature));
     }
 
+    [Theory]
+    [InlineData(0, "SHA-256")]
+    [InlineData(20, "SHA-256")]
+    [InlineData(31, "SHA-256")]
+    [InlineData(32, "SHA-256")]
+    [InlineData(33, "SHA-256")]
+    [InlineData(222, "SHA-256")]
+    [InlineData(32, "SHA-1")]
+    public void KeyCache_BothPaths_AgreeWithPlatformOnEverySaltAndMgf(int saltLength, string mgfDigest)
+    {
+        // The OpenSSL fast path must accept exactly what the platform accepts, or nodes would disagree on validity.
+        var data = "salted"u8.ToArray();
+        var digest = SHA256.HashData(data);
+        IDigest mgf = mgfDigest == "SHA-1" ? new Sha1Digest() : new Sha256Digest();
+        var signer = new PssSigner(new RsaBlindedEngine(), new Sha256Digest(), mgf, saltLength, Trailer);
+        signer.Init(true, new ParametersWithRandom(_bcPrivate, new SecureRandom()));
+        signer.BlockUpdate(data, 0, data.Length);
+        var signature = signer.GenerateSignature();
+        var spki = _key.ExportSubjectPublicKeyInfo();
+
+        var expected = RsaPss.VerifyHash(_key, digest, signature);
+
+        Assert.Equal(saltLength == SaltLength && mgfDigest == "SHA-256", expected);
+        foreach (var useOpenSsl in new[] { true, false })
+        {
+            var cache = new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl);
+            Assert.Equal(expected, cache.VerifyHash(spki, digest, signature));
+            Assert.Equal(expected, cache.VerifyHash(spki, digest, signature));
+        }
+    }
+
+    [Fact]
+    public void KeyCache_OpenSslPath_RandomSignaturesAndFlips_AgreeWithPlatform()
+    {
+        var spki = _key.ExportSubjectPublicKeyInfo();
+        var fast = new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl: true);
+        var digest = SHA256.HashData("flips"u8);
+        var valid = RsaPss.SignHash(_key, digest);
+        Gen.Select(Gen.Int[0, (RsaPss.SignatureSize * 8) - 1], Gen.Bool, Gen.Byte.Array[RsaPss.SignatureSize]).Sample((bit, random, noise) =>
+        {
+            var signature = random ? noise : (byte[])valid.Clone();
+            signature[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Equal(RsaPss.VerifyHash(_key, digest, signature), fast.VerifyHash(spki, digest, signature));
+        }, iter: 200);
+        Assert.True(fast.VerifyHash(spki, digest, valid));
+    }
+
     [Fact]
     public void CreateSigned_Transaction_VerifiesWithBouncyCastleOverSigningBytesAndId()
     {

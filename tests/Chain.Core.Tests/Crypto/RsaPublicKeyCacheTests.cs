@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
@@ -14,11 +15,42 @@ public class RsaPublicKeyCacheTests
         return rsa is not null && RsaPss.VerifyHash(rsa, digest, signature);
     }
 
-    public static TheoryData<string> Cases => ["valid", "other digest", "other key", "flipped signature bit", "short signature", "empty signature", "trailing key byte", "truncated key", "garbage key", "empty key", "1024-bit key"];
+    private static readonly string[] CaseNames = ["valid", "other digest", "short digest", "other key", "flipped signature bit", "short signature", "empty signature", "trailing key byte", "truncated key", "garbage key", "empty key", "1024-bit key"];
+
+    /// <summary>Every case on both verification paths: OpenSSL contexts (where available) and the platform's RSA.</summary>
+    public static TheoryData<string, bool> Cases
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var name in CaseNames)
+            {
+                data.Add(name, true);
+                data.Add(name, false);
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<bool> Paths => [true, false];
+
+    [Fact]
+    public void Constructor_LinuxWithLibCrypto3_UsesOpenSsl()
+    {
+        // Guards against the fast path silently never running (and so never being tested) where it should.
+        if (OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libcrypto.so.3", out var handle))
+        {
+            NativeLibrary.Free(handle);
+            Assert.True(new RsaPublicKeyCache().UsesOpenSsl);
+        }
+
+        Assert.False(new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl: false).UsesOpenSsl);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void VerifyHash_EachCase_SameAsPlainPath(string name)
+    public void VerifyHash_EachCase_SameAsPlainPath(string name, bool useOpenSsl)
     {
         var key = TestChain.Key(0);
         var spki = key.ExportSubjectPublicKeyInfo();
@@ -29,6 +61,7 @@ public class RsaPublicKeyCacheTests
         {
             "valid" => (spki, digest, signature),
             "other digest" => (spki, SHA256.HashData("ty"u8), signature),
+            "short digest" => (spki, digest[1..], signature),
             "other key" => (TestChain.Key(1).ExportSubjectPublicKeyInfo(), digest, signature),
             "flipped signature bit" => (spki, digest, Flip(signature, 100)),
             "short signature" => (spki, digest, signature[1..]),
@@ -40,7 +73,7 @@ public class RsaPublicKeyCacheTests
             "1024-bit key" => (small.ExportSubjectPublicKeyInfo(), digest, RsaPss.SignHash(small, digest)),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
-        var cache = new RsaPublicKeyCache();
+        var cache = new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl);
 
         var expected = Plain(spki, digest, signature);
 
@@ -93,18 +126,23 @@ public class RsaPublicKeyCacheTests
         }
     }
 
-    [Fact]
-    public void VerifyHash_ConcurrentCallers_SameAnswersAsPlainPath()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void VerifyHash_ConcurrentCallersWhileEvicting_SameAnswersAsPlainPath(bool useOpenSsl)
     {
-        var key = TestChain.Key(0);
-        var spki = key.ExportSubjectPublicKeyInfo();
+        // Three keys through a one-key cache: entries are retired while other threads verify with them.
+        var keys = Enumerable.Range(0, 3).Select(TestChain.Key).ToArray();
+        var spkis = keys.Select(k => k.ExportSubjectPublicKeyInfo()).ToArray();
         var digests = Enumerable.Range(0, 64).Select(i => SHA256.HashData(BitConverter.GetBytes(i))).ToArray();
-        var signatures = digests.Select((d, i) => i % 3 == 0 ? Flip(RsaPss.SignHash(key, d), i) : RsaPss.SignHash(key, d)).ToArray();
-        var cache = new RsaPublicKeyCache(capacity: 1);
+        var signatures = digests.Select((d, i) => i % 3 == 0 ? Flip(RsaPss.SignHash(keys[i % 3], d), i) : RsaPss.SignHash(keys[i % 3], d)).ToArray();
+        var cache = new RsaPublicKeyCache(capacity: 1, useOpenSsl);
         var results = new bool[digests.Length * 8];
 
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
-            results[i] = cache.VerifyHash(spki, digests[i % digests.Length], signatures[i % digests.Length]));
+        {
+            var j = i % digests.Length;
+            results[i] = cache.VerifyHash(spkis[j % 3], digests[j], signatures[j]);
+        });
 
         for (var i = 0; i < results.Length; i++)
         {
