@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 namespace Chain.Core.Crypto;
 
@@ -14,7 +15,6 @@ internal static partial class OpenSslPss
 {
     private const string LibCrypto = "libcrypto.so.3";
     private const int RsaPkcs1PssPadding = 6;
-    private const int EvpPkeyRsa = 6;
 
     private static readonly Lazy<nint> Sha256 = new(Probe);
 
@@ -22,29 +22,23 @@ internal static partial class OpenSslPss
     public static bool IsAvailable => Sha256.Value != 0;
 
     /// <summary>
-    /// Parses a SubjectPublicKeyInfo DER RSA key; invalid handle when the bytes are not exactly one RSA key of
-    /// <paramref name="bits"/> bits (callers import with the platform first, so this only confirms).
+    /// Imports a SubjectPublicKeyInfo DER RSA-2048 key exactly as <see cref="RsaPss.TryImportPublicKey"/> does (same
+    /// checks, same OpenSSL-backed platform type) and returns its OpenSSL key; null when the platform refuses it.
     /// </summary>
-    public static unsafe SafeEvpPkey ParsePublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo, int bits)
+    public static SafeEvpPKeyHandle? ImportPublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
-        fixed (byte* start = subjectPublicKeyInfo)
+        if (!OperatingSystem.IsLinux())
         {
-            var cursor = start;
-            var key = new SafeEvpPkey(d2i_PUBKEY(0, &cursor, subjectPublicKeyInfo.Length));
-            if (key.IsInvalid || cursor != start + subjectPublicKeyInfo.Length
-                || EVP_PKEY_get_base_id(key) != EvpPkeyRsa || EVP_PKEY_get_bits(key) != bits)
-            {
-                ERR_clear_error();
-                key.Dispose();
-                return new SafeEvpPkey(0);
-            }
-
-            return key;
+            return null;
         }
+
+        // Taking the platform's own EVP_PKEY parses the key once, and far faster than d2i_PUBKEY's decoder framework.
+        using var rsa = new RSAOpenSsl();
+        return RsaPss.TryImportInto(rsa, subjectPublicKeyInfo) ? rsa.DuplicateKeyHandle() : null;
     }
 
     /// <summary>A verification context for <paramref name="key"/> set to PSS, SHA-256, MGF1-SHA-256 and a 32-byte salt; invalid on failure.</summary>
-    public static SafeEvpPkeyCtx CreateVerifyContext(SafeEvpPkey key)
+    public static SafeEvpPkeyCtx CreateVerifyContext(SafeEvpPKeyHandle key)
     {
         var ctx = new SafeEvpPkeyCtx(EVP_PKEY_CTX_new_from_pkey(0, key, 0));
         var sha256 = Sha256.Value;
@@ -101,19 +95,7 @@ internal static partial class OpenSslPss
     }
 
     [LibraryImport(LibCrypto)]
-    private static unsafe partial nint d2i_PUBKEY(nint reuse, byte** cursor, long length);
-
-    [LibraryImport(LibCrypto)]
-    private static partial int EVP_PKEY_get_base_id(SafeEvpPkey key);
-
-    [LibraryImport(LibCrypto)]
-    private static partial int EVP_PKEY_get_bits(SafeEvpPkey key);
-
-    [LibraryImport(LibCrypto)]
-    internal static partial void EVP_PKEY_free(nint key);
-
-    [LibraryImport(LibCrypto)]
-    private static partial nint EVP_PKEY_CTX_new_from_pkey(nint libraryContext, SafeEvpPkey key, nint properties);
+    private static partial nint EVP_PKEY_CTX_new_from_pkey(nint libraryContext, SafeEvpPKeyHandle key, nint properties);
 
     [LibraryImport(LibCrypto)]
     internal static partial void EVP_PKEY_CTX_free(nint ctx);

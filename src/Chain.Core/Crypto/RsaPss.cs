@@ -55,21 +55,26 @@ public static class RsaPss
     public static RSA? TryImportPublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
         var rsa = RSA.Create();
+        if (TryImportInto(rsa, subjectPublicKeyInfo))
+        {
+            return rsa;
+        }
+
+        rsa.Dispose();
+        return null;
+    }
+
+    /// <summary>Imports into <paramref name="rsa"/> with the checks of <see cref="TryImportPublicKey"/>; false when refused.</summary>
+    internal static bool TryImportInto(RSA rsa, ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
         try
         {
             rsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
-            if (read != subjectPublicKeyInfo.Length || rsa.KeySize != KeySizeBits)
-            {
-                rsa.Dispose();
-                return null;
-            }
-
-            return rsa;
+            return read == subjectPublicKeyInfo.Length && rsa.KeySize == KeySizeBits;
         }
         catch (CryptographicException)
         {
-            rsa.Dispose();
-            return null;
+            return false;
         }
     }
 }

@@ -60,14 +60,30 @@ public sealed class RsaPublicKeyCache
             return entry.Verify(subjectPublicKeyInfo, digest, signature);
         }
 
-        // The platform decides which keys are valid, on both paths.
-        var imported = RsaPss.TryImportPublicKey(subjectPublicKeyInfo);
-        if (imported is null)
+        // The platform decides which keys are valid, on both paths (the OpenSSL one takes the platform's key).
+        Entry candidate;
+        IDisposable? first = null;
+        if (UsesOpenSsl)
         {
-            return false;
+            var native = OpenSslPss.ImportPublicKey(subjectPublicKeyInfo);
+            if (native is null)
+            {
+                return false;
+            }
+
+            candidate = new Entry(native);
+        }
+        else
+        {
+            first = RsaPss.TryImportPublicKey(subjectPublicKeyInfo);
+            if (first is null)
+            {
+                return false;
+            }
+
+            candidate = new Entry(null);
         }
 
-        var candidate = new Entry(UsesOpenSsl ? OpenSslPss.ParsePublicKey(subjectPublicKeyInfo, RsaPss.KeySizeBits) : null);
         if (_entries.Count >= Capacity)
         {
             Clear();
@@ -79,7 +95,11 @@ public sealed class RsaPublicKeyCache
             candidate.Retire();
         }
 
-        entry.Return(imported);
+        if (first is not null)
+        {
+            entry.Return(first);
+        }
+
         return entry.Verify(subjectPublicKeyInfo, digest, signature);
     }
 
@@ -97,21 +117,12 @@ public sealed class RsaPublicKeyCache
     /// <summary>One key: its OpenSSL handle (when used) and the idle verifiers, OpenSSL contexts or imported RSA instances.</summary>
     private sealed class Entry
     {
-        private readonly SafeEvpPkey? _native;
+        private readonly SafeEvpPKeyHandle? _native;
         private readonly ConcurrentBag<IDisposable> _idle = [];
         private readonly Lock _gate = new();
         private volatile bool _retired;
 
-        public Entry(SafeEvpPkey? native)
-        {
-            if (native is { IsInvalid: true })
-            {
-                native.Dispose();
-                native = null;
-            }
-
-            _native = native;
-        }
+        public Entry(SafeEvpPKeyHandle? native) => _native = native;
 
         public bool Verify(ReadOnlySpan<byte> subjectPublicKeyInfo, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
         {

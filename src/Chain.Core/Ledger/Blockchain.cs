@@ -104,6 +104,19 @@ public sealed class Blockchain
         }
     }
 
+    /// <summary>Most threads verifying one block's signatures (default: every core; 1 verifies them in order).</summary>
+    public int ValidationThreads
+    {
+        get => _state.ValidationThreads;
+        set
+        {
+            lock (_lock)
+            {
+                _state.ValidationThreads = value;
+            }
+        }
+    }
+
     /// <summary>Validates a block and adds it, reorganising and updating the mempool as needed.</summary>
     public BlockResult SubmitBlock(Block block)
     {

@@ -120,7 +120,7 @@ public sealed partial class ChainState
         }
         else
         {
-            Parallel.For(1, txs.Count, (i, state) =>
+            Parallel.For(1, txs.Count, new ParallelOptions { MaxDegreeOfParallelism = ValidationThreads }, (i, state) =>
             {
                 if (!_signatures.Verify(txs[i]))
                 {

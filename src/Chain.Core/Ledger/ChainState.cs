@@ -20,6 +20,13 @@ public sealed partial class ChainState
     private readonly OrphanPool _orphans;
     private Action<Block>? _onStored;
 
+    /// <summary>Most threads verifying one block's signatures (default: every core; 1 verifies them in order).</summary>
+    public int ValidationThreads
+    {
+        get;
+        set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one thread.");
+    } = Environment.ProcessorCount;
+
     /// <summary>Creates a chain holding only the network's genesis block.</summary>
     public ChainState(NetworkParameters network, TimeProvider time, SignatureCache signatures, int orphanCapacity = OrphanPool.DefaultCapacity)
     {

@@ -90,7 +90,7 @@ internal static class QuickRun
         r.Target("target.mine_1_thread_vs_openssl_sha256", Ratio("mine.hashes_per_sec_1_thread", "openssl.sha256_80b_per_sec"), "x", ">=", 1.0, "mining, one thread, against openssl SHA-256 of 80 bytes");
         r.Target("target.mine_all_threads_vs_1_thread", Ratio("mine.hashes_per_sec_all_threads", "mine.hashes_per_sec_1_thread"), "x", ">=", 1.8, "mining scales over the cores");
         r.Target("target.verify_1_thread_vs_openssl_rsa", Ratio("tx.verify_per_sec_1_thread", "openssl.rsa2048_verify_per_sec"), "x", ">=", 0.7, "transaction validation, one thread, against openssl RSA-2048 verify");
-        r.Target("target.block_verify_parallel_speedup", Ratio("block.verify_per_sec_in_block", "tx.verify_per_sec_1_thread"), "x", ">=", 1.8, "a block's signatures verify in parallel");
+        r.Target("target.block_verify_parallel_speedup", Ratio("block.validate_ms_new_txs_1_thread", "block.validate_ms_new_txs"), "x", ">=", 1.8, "a block of new transactions validates faster on every core than on one (same block, cold caches)");
         r.Target("target.block_mempool_txs_time_fraction", Ratio("block.validate_ms_mempool_txs", "block.validate_ms_new_txs"), "x", "<=", 0.2, "a block of mempool-verified transactions takes a fraction of a new one's time (no re-verification)");
         r.Target("target.relay_vs_verify_all_threads", Ratio("net.tx_relay_per_sec", "tx.verify_per_sec_all_threads"), "x", ">=", 0.5, "relay A to B against verification on all threads");
         r.Target("target.block_hop_ms_known_txs", r.Get("net.block_hop_ms_known_txs"), "ms", "<=", 10, "per-hop latency of a block whose transactions are known");

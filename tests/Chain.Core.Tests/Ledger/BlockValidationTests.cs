@@ -245,6 +245,45 @@ public class BlockValidationTests
         Assert.Contains(nameof(TxError.BadSignature), result.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, -1)]
+    [InlineData(1, 3)]
+    [InlineData(4, -1)]
+    [InlineData(4, 0)]
+    [InlineData(4, 5)]
+    public void SubmitBlock_AnyValidationThreads_SameVerdict(int threads, int forgedIndex)
+    {
+        // One thread verifies in order; several in parallel: both accept the honest block and name the same forgery.
+        var chain = FundedChain();
+        chain.ValidationThreads = threads;
+        var txs = Enumerable.Range(0, 6).Select(n => TestChain.Transfer(Alice, Bob, Coin, nonce: (ulong)n)).ToList();
+        if (forgedIndex >= 0)
+        {
+            var tx = txs[forgedIndex];
+            var signature = (byte[])tx.Signature.Clone();
+            signature[^1] ^= 0x01;
+            txs[forgedIndex] = Transaction.FromParts(tx.Network, tx.SenderPublicKey, tx.Recipient, tx.Amount, tx.Fee, tx.Nonce, signature);
+        }
+
+        var result = chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, txs));
+
+        if (forgedIndex < 0)
+        {
+            Assert.Equal(BlockStatus.Connected, result.Status);
+        }
+        else
+        {
+            Assert.Equal(BlockError.BadTransaction, result.Error);
+            Assert.Contains(txs[forgedIndex].Id.ToString(), result.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ValidationThreads_Zero_Refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => FundedChain().ValidationThreads = 0);
+    }
+
     [Fact]
     public void SubmitBlock_FirstTransactionNotCoinbase_BadCoinbase()
     {
