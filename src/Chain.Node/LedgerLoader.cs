@@ -15,11 +15,15 @@ internal static partial class LedgerLoader
         }
 
         var chain = new Blockchain(network, time, data.Blocks);
+        chain.HandlerFailed += e => LogHandlerFailed(logger, e);
         var refused = chain.Load(data.StoredBlocks);
         var tip = chain.Tip;
         LogLoaded(logger, data.StoredBlocks.Count, refused, tip.Height, tip.Hash.ToString(), network.Name, data.Path);
         return chain;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A handler of a ledger event failed (the block or transaction was accepted)")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cut {Bytes} bytes of a torn last record from {File}")]
     private static partial void LogTornTail(ILogger logger, long bytes, string file);

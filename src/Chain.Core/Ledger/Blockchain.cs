@@ -35,6 +35,13 @@ public sealed class Blockchain
     /// <summary>Raised when a transaction enters the mempool (not when a reorganisation returns one).</summary>
     public event Action<Transaction>? TransactionAdded;
 
+    /// <summary>
+    /// Raised with the exception when a <see cref="TipChanged"/> or <see cref="TransactionAdded"/> handler throws.
+    /// The ledger has already changed by then, so the exception never reaches whoever submitted the block or
+    /// transaction, and the other handlers still run.
+    /// </summary>
+    public event Action<Exception>? HandlerFailed;
+
     /// <summary>The consensus rules.</summary>
     public NetworkParameters Network { get; }
 
@@ -154,7 +161,7 @@ public sealed class Blockchain
             var result = _pool.Add(tx, _state.GetAccount(tx.Sender), _time.GetUtcNow());
             if (result.IsValid)
             {
-                TransactionAdded?.Invoke(tx);
+                Raise(TransactionAdded, tx);
             }
 
             return result;
@@ -212,7 +219,7 @@ public sealed class Blockchain
                 results[i] = result;
                 if (result.IsValid)
                 {
-                    TransactionAdded?.Invoke(tx);
+                    Raise(TransactionAdded, tx);
                 }
             }
         }
@@ -394,6 +401,27 @@ public sealed class Blockchain
         }
     }
 
+    // Each handler on its own: one that throws neither skips the others nor fails the submission that raised it.
+    private void Raise<T>(Action<T>? handlers, T argument)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in Delegate.EnumerateInvocationList(handlers))
+        {
+            try
+            {
+                handler(argument);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                HandlerFailed?.Invoke(e);
+            }
+        }
+    }
+
     private BlockResult SubmitBlockLocked(Block block)
     {
         var oldTip = _state.Tip;
@@ -402,7 +430,7 @@ public sealed class Blockchain
         {
             var returning = result.Disconnected.SelectMany(b => b.Transactions);
             _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
-            TipChanged?.Invoke(new ChainUpdate(_state.Tip, result.Disconnected, result.Connected));
+            Raise(TipChanged, new ChainUpdate(_state.Tip, result.Disconnected, result.Connected));
         }
 
         return result;

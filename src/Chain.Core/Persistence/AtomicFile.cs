@@ -19,6 +19,28 @@ public static class AtomicFile
     /// </summary>
     public static void Create(string path, ReadOnlySpan<byte> content) => WriteCore(path, content, overwrite: false);
 
+    /// <summary>
+    /// Deletes the temporary files that writes into <paramref name="folder"/> left behind when the process was killed
+    /// mid-write (<c>.&lt;name&gt;.&lt;32 hex&gt;.tmp</c>; nothing else is touched). Call only while no write into the
+    /// folder can be running. Returns how many were deleted.
+    /// </summary>
+    public static int DeleteLeftovers(string folder)
+    {
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            var name = Path.GetFileName(file);
+            var parts = name[1..^".tmp".Length].Split('.');
+            if (parts.Length >= 2 && parts[^1].Length == 32 && parts[^1].All(char.IsAsciiHexDigitLower))
+            {
+                File.Delete(file);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
     private static void WriteCore(string path, ReadOnlySpan<byte> content, bool overwrite)
     {
         var full = Path.GetFullPath(path);

@@ -74,6 +74,8 @@ public sealed class DataFolder : IDisposable
             throw new DataFolderException($"--data-dir (Node:DataDir): cannot open {path}: {e.Message}", e);
         }
 
+        // Holding the store's lock, no other node writes here: temporary files are leftovers of a killed write.
+        AtomicFile.DeleteLeftovers(path);
         return new DataFolder(path, store, blocks, recovery);
     }
 

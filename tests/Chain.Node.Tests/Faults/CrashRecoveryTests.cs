@@ -79,6 +79,9 @@ public partial class CrashRecoveryTests
 
             await using var again = await NodeProcess.StartAsync("again", data);
             Assert.Equal(first, await again.AskAsync("address"));
+
+            // A write the kill interrupted leaves a temporary file; the next start removes it.
+            Assert.Empty(Directory.EnumerateFiles(data, "*.tmp"));
         }
     }
 
