@@ -125,11 +125,17 @@ public sealed class Blockchain
     }
 
     /// <summary>Validates a block and adds it, reorganising and updating the mempool as needed.</summary>
-    public BlockResult SubmitBlock(Block block)
+    public BlockResult SubmitBlock(Block block) => SubmitBlock(block, string.Empty);
+
+    /// <summary>
+    /// As <see cref="SubmitBlock(Block)"/> for a block received from <paramref name="source"/> (a peer's id): when
+    /// the orphan pool is full, the source holding the most orphan bytes loses its oldest first.
+    /// </summary>
+    public BlockResult SubmitBlock(Block block, string source)
     {
         lock (_lock)
         {
-            return SubmitBlockLocked(block);
+            return SubmitBlockLocked(block, source);
         }
     }
 
@@ -422,10 +428,10 @@ public sealed class Blockchain
         }
     }
 
-    private BlockResult SubmitBlockLocked(Block block)
+    private BlockResult SubmitBlockLocked(Block block, string source = "")
     {
         var oldTip = _state.Tip;
-        var result = _state.Add(block, _archive is null ? null : _archive.Append);
+        var result = _state.Add(block, _archive is null ? null : _archive.Append, source);
         if (_state.Tip != oldTip)
         {
             var returning = result.Disconnected.SelectMany(b => b.Transactions);

@@ -155,14 +155,15 @@ public sealed partial class ChainState
     /// <summary>
     /// Validates a block and adds it to the tree, reorganising to it if its branch has more work.
     /// <paramref name="onStored"/> sees every block that enters the tree (this one and adopted orphans)
-    /// before it does, so a caller can make it durable first.
+    /// before it does, so a caller can make it durable first. <paramref name="source"/> names the peer it came
+    /// from, so an orphan flood evicts the flooder's own orphans first.
     /// </summary>
-    public BlockResult Add(Block block, Action<Block>? onStored = null)
+    public BlockResult Add(Block block, Action<Block>? onStored = null, string source = "")
     {
         _onStored = onStored;
         try
         {
-            return AddCore(block);
+            return AddCore(block, source);
         }
         finally
         {
@@ -170,7 +171,7 @@ public sealed partial class ChainState
         }
     }
 
-    private BlockResult AddCore(Block block)
+    private BlockResult AddCore(Block block, string source)
     {
         var hash = block.Hash;
         if (_index.TryGetValue(hash, out var known))
@@ -193,7 +194,7 @@ public sealed partial class ChainState
 
         if (!_index.TryGetValue(block.Header.PreviousHash, out var parent))
         {
-            _orphans.Add(block);
+            _orphans.Add(block, source);
             return new BlockResult(BlockStatus.Orphan, BlockError.None, $"parent {block.Header.PreviousHash} unknown");
         }
 

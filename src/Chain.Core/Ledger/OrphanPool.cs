@@ -4,8 +4,9 @@ namespace Chain.Core.Ledger;
 
 /// <summary>
 /// Blocks whose parent is not known yet, held until it arrives. Bounded in count and in bytes (orphans need
-/// only cheap proof of work, so a count alone would let 2 MiB blocks fill memory): when full, the oldest
-/// orphan is dropped (a peer that still needs it there will send it again during sync).
+/// only cheap proof of work, so a count alone would let 2 MiB blocks fill memory): when full, the oldest orphan
+/// of the source holding the most bytes is dropped, so a peer flooding orphans evicts its own and not those of
+/// other peers (a peer that still needs a dropped one there will send it again during sync).
 /// </summary>
 public sealed class OrphanPool
 {
@@ -15,9 +16,9 @@ public sealed class OrphanPool
     /// <summary>Default most encoded bytes held at once.</summary>
     public const long DefaultMaxBytes = 16L * 1024 * 1024;
 
-    private readonly Dictionary<Hash256, Block> _byHash = [];
+    private readonly Dictionary<Hash256, Entry> _byHash = [];
     private readonly Dictionary<Hash256, List<Hash256>> _byParent = [];
-    private readonly Queue<Hash256> _arrival = new();
+    private readonly Dictionary<string, Holder> _bySource = new(StringComparer.Ordinal);
     private readonly int _capacity;
     private readonly long _maxBytes;
     private long _bytes;
@@ -40,10 +41,17 @@ public sealed class OrphanPool
     /// <summary>Whether the block is held.</summary>
     public bool Contains(Hash256 hash) => _byHash.ContainsKey(hash);
 
-    /// <summary>Adds an orphan, evicting the oldest ones beyond the capacity.</summary>
-    public void Add(Block block)
+    /// <summary>Adds an orphan from an unnamed source, evicting beyond the capacity.</summary>
+    public void Add(Block block) => Add(block, string.Empty);
+
+    /// <summary>
+    /// Adds an orphan received from <paramref name="source"/> (a peer's id; empty when unnamed); beyond the capacity,
+    /// drops the oldest orphans of whichever source holds the most bytes.
+    /// </summary>
+    public void Add(Block block, string source)
     {
-        if (!_byHash.TryAdd(block.Hash, block))
+        ArgumentNullException.ThrowIfNull(source);
+        if (!_byHash.TryAdd(block.Hash, new Entry(block, source)))
         {
             return;
         }
@@ -55,13 +63,23 @@ public sealed class OrphanPool
         }
 
         children.Add(block.Hash);
-        _arrival.Enqueue(block.Hash);
-        _bytes += block.EncodedSize;
-        while ((_byHash.Count > _capacity || _bytes > _maxBytes) && _arrival.TryDequeue(out var oldest))
+        if (!_bySource.TryGetValue(source, out var holder))
         {
-            Remove(oldest);
+            holder = new Holder();
+            _bySource[source] = holder;
+        }
+
+        holder.Arrival.Enqueue(block.Hash);
+        holder.Bytes += block.EncodedSize;
+        _bytes += block.EncodedSize;
+        while (_byHash.Count > _capacity || _bytes > _maxBytes)
+        {
+            EvictFromLargest();
         }
     }
+
+    /// <summary>Encoded bytes held from <paramref name="source"/>.</summary>
+    public long BytesFrom(string source) => _bySource.TryGetValue(source, out var holder) ? holder.Bytes : 0;
 
     /// <summary>Removes and returns the orphans whose parent is <paramref name="parent"/>.</summary>
     public List<Block> TakeChildren(Hash256 parent)
@@ -71,10 +89,10 @@ public sealed class OrphanPool
         {
             foreach (var hash in children)
             {
-                if (_byHash.Remove(hash, out var block))
+                if (_byHash.Remove(hash, out var entry))
                 {
-                    _bytes -= block.EncodedSize;
-                    taken.Add(block);
+                    Forget(entry);
+                    taken.Add(entry.Block);
                 }
             }
         }
@@ -87,30 +105,78 @@ public sealed class OrphanPool
     {
         var current = hash;
         var steps = 0;
-        while (_byHash.TryGetValue(current, out var block) && _byHash.ContainsKey(block.Header.PreviousHash) && steps++ < _capacity)
+        while (_byHash.TryGetValue(current, out var entry) && _byHash.ContainsKey(entry.Block.Header.PreviousHash) && steps++ < _capacity)
         {
-            current = block.Header.PreviousHash;
+            current = entry.Block.Header.PreviousHash;
         }
 
         return current;
     }
 
-    private void Remove(Hash256 hash)
+    // The source with the most bytes loses its oldest orphan still held (queued hashes already taken are skipped).
+    private void EvictFromLargest()
     {
-        if (!_byHash.Remove(hash, out var block))
+        Holder? largest = null;
+        foreach (var holder in _bySource.Values)
         {
-            return;
+            if (largest is null || holder.Bytes > largest.Bytes)
+            {
+                largest = holder;
+            }
         }
 
-        _bytes -= block.EncodedSize;
+        while (largest is not null && largest.Arrival.TryDequeue(out var oldest))
+        {
+            if (Remove(oldest))
+            {
+                return;
+            }
+        }
 
-        if (_byParent.TryGetValue(block.Header.PreviousHash, out var siblings))
+        throw new InvalidOperationException("Orphan pool accounting is inconsistent.");
+    }
+
+    private bool Remove(Hash256 hash)
+    {
+        if (!_byHash.Remove(hash, out var entry))
+        {
+            return false;
+        }
+
+        Forget(entry);
+        var parent = entry.Block.Header.PreviousHash;
+        if (_byParent.TryGetValue(parent, out var siblings))
         {
             siblings.Remove(hash);
             if (siblings.Count == 0)
             {
-                _byParent.Remove(block.Header.PreviousHash);
+                _byParent.Remove(parent);
             }
         }
+
+        return true;
+    }
+
+    // Byte accounting of a block that left the pool (its hash may stay queued in its holder; skipped later).
+    private void Forget(Entry entry)
+    {
+        var size = entry.Block.EncodedSize;
+        _bytes -= size;
+        var holder = _bySource[entry.Source];
+        holder.Bytes -= size;
+        if (holder.Bytes == 0)
+        {
+            _bySource.Remove(entry.Source);
+        }
+    }
+
+    private readonly record struct Entry(Block Block, string Source);
+
+    /// <summary>One source's orphans in arrival order and their bytes.</summary>
+    private sealed class Holder
+    {
+        public Queue<Hash256> Arrival { get; } = new();
+
+        public long Bytes { get; set; }
     }
 }

@@ -47,4 +47,68 @@ public class OrphanPoolTests
         Assert.Equal(0, pool.Bytes);
         Assert.Equal(0, pool.Count);
     }
+
+    [Fact]
+    public void Add_FloodFromOneSource_EvictsOnlyTheFloodersOrphans()
+    {
+        var pool = new OrphanPool(capacity: 8);
+        var honest = Enumerable.Range(0, 3).Select(i => TestBlocks.Create((uint)i + 10, Hash256.Compute([1, (byte)i]), 0)).ToList();
+        var flood = Enumerable.Range(0, 50).Select(i => TestBlocks.Create((uint)i + 100, Hash256.Compute([2, (byte)i]), 0)).ToList();
+        honest.ForEach(b => pool.Add(b, "honest"));
+
+        flood.ForEach(b => pool.Add(b, "flooder"));
+
+        Assert.Equal(8, pool.Count);
+        Assert.All(honest, b => Assert.True(pool.Contains(b.Hash)));
+        Assert.True(pool.Contains(flood[^1].Hash));
+        Assert.False(pool.Contains(flood[0].Hash));
+        Assert.Equal(honest.Sum(b => (long)b.EncodedSize), pool.BytesFrom("honest"));
+        Assert.Equal(pool.Bytes, pool.BytesFrom("honest") + pool.BytesFrom("flooder"));
+    }
+
+    [Fact]
+    public void Add_ManySourcesRandomly_BoundsAndAccountingHold()
+    {
+        var random = new Random(7);
+        var pool = new OrphanPool(capacity: 20, maxBytes: 40_000);
+        var parents = Enumerable.Range(0, 10).Select(i => Hash256.Compute([3, (byte)i])).ToList();
+        for (var i = 0; i < 400; i++)
+        {
+            var parent = parents[random.Next(parents.Count)];
+            if (random.Next(10) == 0)
+            {
+                pool.TakeChildren(parent);
+            }
+            else
+            {
+                pool.Add(TestBlocks.Create((uint)i + 10, parent, random.Next(0, 4)), $"peer{random.Next(4)}");
+            }
+
+            Assert.InRange(pool.Count, 0, 20);
+            Assert.InRange(pool.Bytes, 0, 40_000);
+            Assert.Equal(pool.Bytes, Enumerable.Range(0, 4).Sum(p => pool.BytesFrom($"peer{p}")));
+        }
+    }
+
+    [Fact]
+    public void SubmitBlock_OrphanFloodFromOnePeer_OtherPeersOrphanStillAdopted()
+    {
+        var chain = TestSupport.TestChain.NewChain();
+        var miner = Address.Parse("dddddddddddddddddddddddddddddddddddddddd");
+        var first = TestSupport.TestChain.Build(chain.Tip, miner);
+        var second = TestSupport.TestChain.Build(new BlockIndex(first, chain.Tip), miner);
+        Assert.Equal(BlockStatus.Orphan, chain.SubmitBlock(second, "honest").Status);
+
+        var unknownParent = new BlockIndex(TestSupport.TestChain.Build(chain.Tip, Address.Zero), chain.Tip);
+        for (var i = 0; i < OrphanPool.DefaultCapacity + 50; i++)
+        {
+            var stray = TestSupport.TestChain.Build(unknownParent, miner, timestamp: unknownParent.Header.Timestamp + 1 + i);
+            Assert.Equal(BlockStatus.Orphan, chain.SubmitBlock(stray, "flooder").Status);
+        }
+
+        Assert.Equal(OrphanPool.DefaultCapacity, chain.OrphanCount);
+
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(first, "honest").Status);
+        Assert.Equal(second.Hash, chain.Tip.Hash);
+    }
 }
