@@ -525,7 +525,7 @@ public sealed partial class NodeProtocol
             state.KnownBlocks.Add(block.Hash);
         }
 
-        var result = _chain.SubmitBlock(block);
+        var result = _chain.SubmitBlock(block, state.Connection.NodeId);
         if (result.Status == BlockStatus.Invalid)
         {
             if (result.Error == BlockError.TimestampTooFarAhead)
