@@ -28,6 +28,9 @@ public sealed class PeerManager : BackgroundService
 
     private const int ListenBacklog = 128;
 
+    /// <summary>Most refused addresses remembered; beyond it, expired ones are dropped, then the soonest to expire.</summary>
+    public const int MaxRefusedAddresses = 10_000;
+
     private readonly PeerManagerOptions _options;
     private readonly NodeKey _nodeKey;
     private readonly NetworkIdentity _network;
@@ -40,6 +43,7 @@ public sealed class PeerManager : BackgroundService
     private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
     private readonly ConcurrentDictionary<string, byte> _ownNonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
+    private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _refused = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private int _inbound;
@@ -108,6 +112,37 @@ public sealed class PeerManager : BackgroundService
             return _peers.GetValueOrDefault(nodeId);
         }
     }
+
+    /// <summary>
+    /// Refuses inbound connections from <paramref name="address"/> until <paramref name="until"/>: they are reset on
+    /// accept, before any handshake work (no key exchange, no RSA) is spent on them.
+    /// </summary>
+    public void Refuse(IPAddress address, DateTimeOffset until)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var now = _time.GetUtcNow();
+        if (_refused.Count >= MaxRefusedAddresses)
+        {
+            foreach (var (known, expiry) in _refused)
+            {
+                if (expiry <= now)
+                {
+                    _refused.TryRemove(known, out _);
+                }
+            }
+
+            foreach (var (known, _) in _refused.OrderBy(e => e.Value).Take(Math.Max(0, _refused.Count - MaxRefusedAddresses + 1)))
+            {
+                _refused.TryRemove(known, out _);
+            }
+        }
+
+        _refused[Unmap(address)] = until;
+    }
+
+    /// <summary>Whether inbound connections from <paramref name="address"/> are refused now.</summary>
+    public bool IsRefused(IPAddress address) =>
+        _refused.TryGetValue(Unmap(address), out var until) && until > _time.GetUtcNow();
 
     /// <summary>Queues a payload for one peer; false when not connected or the peer's queue overflowed.</summary>
     public bool Send(string nodeId, ReadOnlyMemory<byte> payload) => FindPeer(nodeId)?.TrySend(payload) ?? false;
@@ -246,7 +281,7 @@ public sealed class PeerManager : BackgroundService
             }
 
             var remote = Normalize(socket.RemoteEndPoint);
-            var refusal = TakeInboundSlot(remote.Address);
+            var refusal = IsRefused(remote.Address) ? "discouraged (sent invalid data recently)" : TakeInboundSlot(remote.Address);
             if (refusal is not null)
             {
                 _logger.InboundRefused(remote, refusal);
@@ -265,13 +300,13 @@ public sealed class PeerManager : BackgroundService
         {
             if (_inbound >= _options.MaxInbound)
             {
-                return nameof(PeerManagerOptions.MaxInbound);
+                return $"{nameof(PeerManagerOptions.MaxInbound)} reached";
             }
 
             var fromAddress = _inboundByAddress.GetValueOrDefault(address);
             if (fromAddress >= _options.MaxInboundPerAddress)
             {
-                return nameof(PeerManagerOptions.MaxInboundPerAddress);
+                return $"{nameof(PeerManagerOptions.MaxInboundPerAddress)} reached";
             }
 
             _inbound++;
@@ -505,6 +540,8 @@ public sealed class PeerManager : BackgroundService
             // Stopping: nobody is left to read it.
         }
     }
+
+    private static IPAddress Unmap(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private static IPEndPoint Normalize(EndPoint? endPoint)
     {

@@ -231,7 +231,9 @@ public sealed partial class NodeProtocol : BackgroundService
         _discouraged[peer.NodeId] = until;
         if (!IPAddress.IsLoopback(peer.RemoteEndPoint.Address))
         {
+            // Its address is also refused at accept, before any handshake is spent on it.
             _discouraged[peer.RemoteEndPoint.Address.ToString()] = until;
+            _peers.Refuse(peer.RemoteEndPoint.Address, until);
         }
 
         LogMisbehaved(_logger, peer.ToString(), reason);

@@ -194,6 +194,32 @@ public sealed class PeerManagerTests
     }
 
     [Fact]
+    public async Task Listener_RefusedAddress_ResetBeforeHandshakeUntilExpiry()
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o => o.HandshakeTimeout = TimeSpan.FromSeconds(30));
+        try
+        {
+            m.Refuse(IPAddress.Loopback, DateTimeOffset.UtcNow.AddSeconds(1));
+
+            Assert.True(m.IsRefused(IPAddress.Loopback.MapToIPv6()));
+            Assert.True(await RawPeer.RefusedAsync(m.LocalEndPoint!));
+            Assert.Equal(0, m.InboundCount);
+
+            // Once the refusal lapses the address is served again (a held connection gets no reset).
+            await Protocol.WaitUntil.Async(() => !m.IsRefused(IPAddress.Loopback), "the refusal to lapse", TimeSpan.FromSeconds(10));
+            await using var later = await RawPeer.ConnectAsync(m.LocalEndPoint!);
+            var stillOpen = later.Input.ReadAsync().AsTask();
+            await Task.Delay(200);
+            Assert.False(stillOpen.IsCompleted);
+            Assert.Equal(1, m.InboundCount);
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Listener_SilentConnection_DroppedAtHandshakeTimeoutAndSlotFreed()
     {
         var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
