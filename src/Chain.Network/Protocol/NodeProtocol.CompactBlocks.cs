@@ -51,8 +51,8 @@ public sealed partial class NodeProtocol
     }
 
     internal static CompactBlockMessage ToCompact(Block block) => new(
-        Convert.ToBase64String(block.Header.Encode()),
-        Convert.ToBase64String(block.Transactions[0].Encode()),
+        block.Header.Encode(),
+        block.Transactions[0].Encode(),
         [.. block.Transactions.Skip(1).Select(tx => tx.Id.ToString())]);
 
     private void OnCompactBlock(PeerState state, CompactBlockMessage message)
@@ -119,7 +119,7 @@ public sealed partial class NodeProtocol
             found.ForEach(tx => state.KnownTxs.Add(tx.Id));
         }
 
-        Send(state, new BlockTxnMessage(message.Block, [.. found.Select(tx => Convert.ToBase64String(tx.Encode()))]));
+        Send(state, new BlockTxnMessage(message.Block, [.. found.Select(tx => tx.Encode())]));
     }
 
     private void OnBlockTxn(PeerState state, BlockTxnMessage message)
@@ -145,9 +145,9 @@ public sealed partial class NodeProtocol
             }
         }
 
-        foreach (var text in message.Txs)
+        foreach (var bytes in message.Txs)
         {
-            var tx = TryDecode(state, text, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
+            var tx = TryDecode(state, bytes, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
             if (tx is null)
             {
                 return;

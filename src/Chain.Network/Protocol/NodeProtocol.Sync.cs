@@ -46,7 +46,7 @@ public sealed partial class NodeProtocol
 
         var tip = _chain.Tip;
         var blocks = _chain.GetBlocksAfter(locator, BlocksMessage.MaxBlocks);
-        var encoded = new List<string>(blocks.Count);
+        var encoded = new List<byte[]>(blocks.Count);
         var bytes = 0;
         foreach (var block in blocks)
         {
@@ -56,7 +56,7 @@ public sealed partial class NodeProtocol
                 break;
             }
 
-            encoded.Add(Convert.ToBase64String(raw));
+            encoded.Add(raw);
             bytes += raw.Length;
         }
 
@@ -82,9 +82,9 @@ public sealed partial class NodeProtocol
 
         var progressed = 0;
         Block? last = null;
-        foreach (var text in message.Blocks)
+        foreach (var bytes in message.Blocks)
         {
-            var block = TryDecode(state, text, Block.MaxEncodedSize, Block.Decode, "block");
+            var block = TryDecode(state, bytes, Block.MaxEncodedSize, Block.Decode, "block");
             if (block is null)
             {
                 return;

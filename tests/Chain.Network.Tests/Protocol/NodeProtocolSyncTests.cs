@@ -108,7 +108,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
 
         // Continuing after the last block of a batch gives the rest, then nothing.
         peer.ClearReceived();
-        var last = Block.Decode(Convert.FromBase64String(first.Blocks[^1]));
+        var last = Block.Decode(first.Blocks[^1]);
         peer.Send(new GetBlocksMessage([last.Hash.ToString(), TestBlocks.Dev.GenesisHash.ToString()]));
         AssertBatch(node, await peer.WaitForAsync<BlocksMessage>(), fromHeight: BlocksMessage.MaxBlocks + 1, count: 20, more: false);
 
@@ -142,7 +142,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
         await peer.ConnectAsync(node);
         peer.Send(new GetBlocksMessage([]));
         var batch = await peer.WaitForAsync<BlocksMessage>();
-        var bytes = batch.Blocks.Sum(b => Convert.FromBase64String(b).Length);
+        var bytes = batch.Blocks.Sum(b => b.Length);
         Assert.InRange(bytes, 1, BlocksMessage.MaxBatchBytes);
         Assert.InRange(batch.Blocks.Count, 2, blockCount);
         Assert.True(batch.More);
@@ -155,7 +155,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
         Assert.Equal(more, batch.More);
         for (var i = 0; i < batch.Blocks.Count; i++)
         {
-            var block = Block.Decode(Convert.FromBase64String(batch.Blocks[i]));
+            var block = Block.Decode(batch.Blocks[i]);
             Assert.Equal(node.Chain.GetBlockByHeight((uint)(fromHeight + i))!.Hash, block.Hash);
         }
     }
