@@ -105,6 +105,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
         Assert.True(node.Chain.SubmitTransaction(tx).IsValid);
+        await peer.WaitForAsync<TxMessage>(m => m.Txs.Any(t => t.AsSpan().SequenceEqual(tx.Encode()))); // the peer now has it
 
         var block = node.Mine();
         var compact = await peer.WaitForAsync<CompactBlockMessage>(c => HashOf(c) == block.Hash);
@@ -120,5 +121,26 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         var unknown = Hash256.Compute([1, 2, 3]).ToString();
         peer.Send(new GetBlockTxnMessage(unknown, []));
         await peer.WaitForAsync<NotFoundMessage>(n => n.Blocks.Contains(unknown));
+    }
+
+    [Fact]
+    public async Task TipChanged_BlockOfTransactionsThePeerLacks_PushedWholeAndTakenWithoutRequests()
+    {
+        var (node, tx, next) = await StartFundedAsync();
+        await using var __ = node;
+        await using var receiver = await TestNode.StartAsync("receiver", output);
+        receiver.Chain.SubmitBlock(node.Chain.Tip.Block);
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        await receiver.ConnectToAsync(node);
+
+        // Neither the peer nor the receiver ever heard of tx and next: the block goes out whole.
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx, next]);
+        Assert.Equal(BlockStatus.Connected, node.Chain.SubmitBlock(block).Status);
+
+        var pushed = await peer.WaitForAsync<BlockMessage>(m => Block.Decode(m.Block).Hash == block.Hash);
+        Assert.Equal(block.Encode(), pushed.Block);
+        Assert.DoesNotContain(peer.ReceivedOf<CompactBlockMessage>(), c => HashOf(c) == block.Hash);
+        await receiver.WaitUntilAsync(() => receiver.Chain.Tip.Hash == block.Hash, "the pushed block as the receiver's tip");
     }
 }
