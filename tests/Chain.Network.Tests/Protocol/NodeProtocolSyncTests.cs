@@ -167,4 +167,28 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
             await node.WaitUntilAsync(() => node.Chain.Tip.Hash == tip, $"tip {tip}");
         }
     }
+
+    [Fact]
+    public async Task Blocks_InvalidBlockInBatchWithMore_NextBatchAskedEarlyButPeerStillDisconnectedAndDiscouraged()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var source = new Blockchain(TestBlocks.Dev, TimeProvider.System);
+        var payer = TestBlocks.Key(2);
+        var funding = TestBlocks.Build(source.Tip, TestBlocks.AddressOf(payer));
+        Assert.Equal(BlockStatus.Connected, source.SubmitBlock(funding).Status);
+        var transfer = TestBlocks.Transfer(payer, node.MinerAddress, 5, nonce: 0);
+        var bad = TestBlocks.Build(source.Tip, node.MinerAddress, [transfer, transfer]);
+
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        peer.Send(new BlocksMessage([funding.Encode(), bad.Encode()], More: true));
+
+        // The next batch is asked for (after the batch's last block) before the batch is validated...
+        await peer.WaitForAsync<GetBlocksMessage>(g => g.Locator[0] == bad.Hash.ToString());
+
+        // ...which changes nothing about the verdict: the good block is taken, the bad one punished.
+        await peer.WaitDisconnectedAsync();
+        Assert.True(node.Protocol.IsDiscouraged(peer.NodeId));
+        Assert.Equal(funding.Hash, node.Chain.Tip.Hash);
+    }
 }
