@@ -19,7 +19,7 @@ public sealed class TransactionPool
     public static readonly TimeSpan Expiry = TimeSpan.FromHours(24);
 
     private readonly Dictionary<Hash256, MempoolEntry> _byId = [];
-    private readonly Dictionary<Address, SortedList<ulong, MempoolEntry>> _bySender = [];
+    private readonly Dictionary<Address, SenderQueue> _bySender = [];
     private readonly int _capacity;
     private long _sequence;
 
@@ -40,23 +40,16 @@ public sealed class TransactionPool
     public Transaction? Get(Hash256 id) => _byId.TryGetValue(id, out var entry) ? entry.Tx : null;
 
     /// <summary>All held transactions, by sender and nonce.</summary>
-    public IEnumerable<Transaction> All => _bySender.Values.SelectMany(list => list.Values).Select(e => e.Tx);
+    public IEnumerable<Transaction> All => _bySender.Values.SelectMany(queue => queue.Entries.Values).Select(e => e.Tx);
 
     /// <summary>The sender's state once every pending transaction of theirs is applied.</summary>
     public AccountState PendingState(Address sender, AccountState confirmed)
     {
-        if (!_bySender.TryGetValue(sender, out var list))
-        {
-            return confirmed;
-        }
-
-        var state = confirmed;
-        foreach (var entry in list.Values)
-        {
-            state = new AccountState(state.Balance - entry.Tx.Amount - entry.Tx.Fee, state.Nonce + 1);
-        }
-
-        return state;
+        // Running totals rather than a walk over the sender's transactions: Add calls this for every newcomer, so a
+        // walk made filling the pool with one sender's nonces quadratic (and it runs under the ledger's lock).
+        return _bySender.TryGetValue(sender, out var queue)
+            ? new AccountState(confirmed.Balance - queue.Spent, confirmed.Nonce + (ulong)queue.Entries.Count)
+            : confirmed;
     }
 
     /// <summary>
@@ -90,13 +83,13 @@ public sealed class TransactionPool
 
         var entry = new MempoolEntry(tx, now, _sequence++);
         _byId[tx.Id] = entry;
-        if (!_bySender.TryGetValue(tx.Sender, out var list))
+        if (!_bySender.TryGetValue(tx.Sender, out var queue))
         {
-            list = [];
-            _bySender[tx.Sender] = list;
+            queue = new SenderQueue();
+            _bySender[tx.Sender] = queue;
         }
 
-        list.Add(tx.Nonce, entry);
+        queue.Add(entry);
         return TxResult.Ok;
     }
 
@@ -108,9 +101,9 @@ public sealed class TransactionPool
     {
         var picked = new List<Transaction>();
         var queue = new PriorityQueue<(MempoolEntry Entry, int Index, IList<MempoolEntry> List), (long, long)>();
-        foreach (var list in _bySender.Values)
+        foreach (var pending in _bySender.Values)
         {
-            var values = list.Values;
+            var values = pending.Entries.Values;
             queue.Enqueue((values[0], 0, values), (-values[0].Tx.Fee, values[0].Sequence));
         }
 
@@ -165,13 +158,13 @@ public sealed class TransactionPool
             if (TransactionRules.CheckAgainst(tx, PendingState(tx.Sender, confirmed(tx.Sender))).IsValid)
             {
                 _byId[tx.Id] = entry;
-                if (!_bySender.TryGetValue(tx.Sender, out var list))
+                if (!_bySender.TryGetValue(tx.Sender, out var queue))
                 {
-                    list = [];
-                    _bySender[tx.Sender] = list;
+                    queue = new SenderQueue();
+                    _bySender[tx.Sender] = queue;
                 }
 
-                list.Add(tx.Nonce, entry);
+                queue.Add(entry);
             }
         }
     }
@@ -180,9 +173,9 @@ public sealed class TransactionPool
     public int Expire(DateTimeOffset now)
     {
         var removed = 0;
-        foreach (var list in _bySender.Values.ToList())
+        foreach (var queue in _bySender.Values.ToList())
         {
-            var first = list.Values.FirstOrDefault(e => now - e.Added > Expiry);
+            var first = queue.Entries.Values.FirstOrDefault(e => now - e.Added > Expiry);
             if (first is not null)
             {
                 removed += RemoveFrom(first);
@@ -197,14 +190,14 @@ public sealed class TransactionPool
     private MempoolEntry? LowestFeeEvictable(Address except)
     {
         MempoolEntry? victim = null;
-        foreach (var (sender, list) in _bySender)
+        foreach (var (sender, queue) in _bySender)
         {
             if (sender == except)
             {
                 continue;
             }
 
-            var last = list.Values[^1];
+            var last = queue.Entries.Values[^1];
             if (victim is null || last.Tx.Fee < victim.Tx.Fee || (last.Tx.Fee == victim.Tx.Fee && last.Sequence > victim.Sequence))
             {
                 victim = last;
@@ -217,9 +210,9 @@ public sealed class TransactionPool
     private void Remove(MempoolEntry entry)
     {
         _byId.Remove(entry.Tx.Id);
-        var list = _bySender[entry.Tx.Sender];
-        list.Remove(entry.Tx.Nonce);
-        if (list.Count == 0)
+        var queue = _bySender[entry.Tx.Sender];
+        queue.Remove(entry);
+        if (queue.Entries.Count == 0)
         {
             _bySender.Remove(entry.Tx.Sender);
         }
@@ -228,8 +221,8 @@ public sealed class TransactionPool
     // Removes entry and its sender's later transactions, which depend on it.
     private int RemoveFrom(MempoolEntry entry)
     {
-        var list = _bySender[entry.Tx.Sender];
-        var doomed = list.Values.Where(e => e.Tx.Nonce >= entry.Tx.Nonce).ToList();
+        var queue = _bySender[entry.Tx.Sender];
+        var doomed = queue.Entries.Values.Where(e => e.Tx.Nonce >= entry.Tx.Nonce).ToList();
         foreach (var e in doomed)
         {
             Remove(e);
@@ -239,4 +232,27 @@ public sealed class TransactionPool
     }
 
     private sealed record MempoolEntry(Transaction Tx, DateTimeOffset Added, long Sequence);
+
+    // One sender's pending transactions by nonce, with what they spend in total (amounts plus fees, wrapping as the
+    // step-by-step subtraction it replaces did).
+    private sealed class SenderQueue
+    {
+        public SortedList<ulong, MempoolEntry> Entries { get; } = [];
+
+        public long Spent { get; private set; }
+
+        public void Add(MempoolEntry entry)
+        {
+            Entries.Add(entry.Tx.Nonce, entry);
+            Spent = unchecked(Spent + entry.Tx.Amount + entry.Tx.Fee);
+        }
+
+        public void Remove(MempoolEntry entry)
+        {
+            if (Entries.Remove(entry.Tx.Nonce))
+            {
+                Spent = unchecked(Spent - entry.Tx.Amount - entry.Tx.Fee);
+            }
+        }
+    }
 }

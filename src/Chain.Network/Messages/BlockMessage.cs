@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Chain.Network.Messages;
 
-/// <summary>Carries one block as base64 of its canonical encoding (a relayed new block or a getdata answer).</summary>
-public sealed record BlockMessage(string Block) : Message
+/// <summary>Carries one block as its canonical encoding, base64 in the JSON (a relayed new block or a getdata answer).</summary>
+public sealed record BlockMessage(byte[] Block) : Message
 {
     /// <inheritdoc />
     [JsonIgnore]

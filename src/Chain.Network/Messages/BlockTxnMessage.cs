@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Chain.Network.Messages;
 
-/// <summary>Answers <c>getblocktxn</c>: the block hash and the asked transactions of that block, each as base64, in block order.</summary>
-public sealed record BlockTxnMessage(string Block, IReadOnlyList<string> Txs) : Message
+/// <summary>Answers <c>getblocktxn</c>: the block hash and the asked transactions of that block (base64 in the JSON), in block order.</summary>
+public sealed record BlockTxnMessage(string Block, IReadOnlyList<byte[]> Txs) : Message
 {
     /// <inheritdoc />
     [JsonIgnore]

@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Chain.Network.Messages;
 
-/// <summary>A batch of consecutive best-chain blocks answering <c>getblocks</c>; <c>more</c> says whether the sender has further blocks.</summary>
-public sealed record BlocksMessage(IReadOnlyList<string> Blocks, bool More) : Message
+/// <summary>A batch of consecutive best-chain blocks (canonical encodings, base64 in the JSON) answering <c>getblocks</c>; <c>more</c> says whether the sender has further blocks.</summary>
+public sealed record BlocksMessage(IReadOnlyList<byte[]> Blocks, bool More) : Message
 {
     /// <summary>Most blocks in one batch.</summary>
     public const int MaxBlocks = 500;

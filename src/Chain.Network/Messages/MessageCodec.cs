@@ -4,6 +4,8 @@ namespace Chain.Network.Messages;
 
 /// <summary>
 /// Encodes messages to UTF-8 JSON and decodes them with every list length checked against its named cap.
+/// Transactions, blocks, headers and coinbases are <c>byte[]</c>, which System.Text.Json writes and reads as base64
+/// strings straight from and to UTF-8 (a string that is not base64 makes the message malformed).
 /// Decoding never throws: malformed input (bad JSON, deep nesting, wrong types, unknown <c>type</c>,
 /// missing fields, over-long lists) gives null and a reason.
 /// </summary>
@@ -60,17 +62,34 @@ public static class MessageCodec
         NotFoundMessage m when m.Txs.Count + m.Blocks.Count > GetDataMessage.MaxIds => "notfound lists too many ids",
         TxMessage m when m.Txs is null => "tx lacks txs",
         TxMessage m when m.Txs.Count > TxMessage.MaxTransactions => $"tx of {m.Txs.Count} transactions exceeds {TxMessage.MaxTransactions}",
+        TxMessage m when HasNull(m.Txs) => "tx holds a null transaction",
         BlockMessage m when m.Block is null => "block lacks block",
         GetBlocksMessage m when m.Locator is null => "getblocks lacks locator",
         GetBlocksMessage m when m.Locator.Count > GetBlocksMessage.MaxLocator => $"locator of {m.Locator.Count} hashes exceeds {GetBlocksMessage.MaxLocator}",
         BlocksMessage m when m.Blocks is null => "blocks lacks blocks",
         BlocksMessage m when m.Blocks.Count > BlocksMessage.MaxBlocks => $"batch of {m.Blocks.Count} blocks exceeds {BlocksMessage.MaxBlocks}",
+        BlocksMessage m when HasNull(m.Blocks) => "blocks holds a null block",
         CompactBlockMessage m when m.Header is null || m.Coinbase is null || m.Txs is null => "cmpctblock lacks header, coinbase or txs",
         CompactBlockMessage m when m.Txs.Count > CompactBlockMessage.MaxTxIds => $"cmpctblock of {m.Txs.Count} ids exceeds {CompactBlockMessage.MaxTxIds}",
         GetBlockTxnMessage m when m.Block is null || m.Txs is null => "getblocktxn lacks block or txs",
         GetBlockTxnMessage m when m.Txs.Count > CompactBlockMessage.MaxTxIds => $"getblocktxn of {m.Txs.Count} ids exceeds {CompactBlockMessage.MaxTxIds}",
         BlockTxnMessage m when m.Block is null || m.Txs is null => "blocktxn lacks block or txs",
         BlockTxnMessage m when m.Txs.Count > CompactBlockMessage.MaxTxIds => $"blocktxn of {m.Txs.Count} transactions exceeds {CompactBlockMessage.MaxTxIds}",
+        BlockTxnMessage m when HasNull(m.Txs) => "blocktxn holds a null transaction",
         _ => null,
     };
+
+    // The nullable annotations guard properties, not list items.
+    private static bool HasNull(IReadOnlyList<byte[]> items)
+    {
+        foreach (var item in items)
+        {
+            if (item is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

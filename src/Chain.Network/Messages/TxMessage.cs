@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Chain.Network.Messages;
 
-/// <summary>Carries transactions, each as base64 of its canonical encoding.</summary>
-public sealed record TxMessage(IReadOnlyList<string> Txs) : Message
+/// <summary>Carries transactions, each as its canonical encoding (base64 in the JSON).</summary>
+public sealed record TxMessage(IReadOnlyList<byte[]> Txs) : Message
 {
     /// <summary>Most transactions in one message.</summary>
     public const int MaxTransactions = 2_000;

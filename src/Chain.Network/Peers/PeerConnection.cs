@@ -112,6 +112,12 @@ public sealed class PeerConnection
     /// <summary>Why the connection closed, once it has.</summary>
     public string? DisconnectReason => Volatile.Read(ref _reason);
 
+    /// <summary>
+    /// Sealed frames received and opened on this connection so far: data, ping, pong and disconnect frames, and the
+    /// handshake's Finished (so 1 right after the handshake). For diagnostics and benchmarks.
+    /// </summary>
+    public ulong FramesReceived => _session.Receiver.Counter;
+
     /// <summary>Completes when the connection is closed and its resources released.</summary>
     public Task Completion => _completion.Task;
 

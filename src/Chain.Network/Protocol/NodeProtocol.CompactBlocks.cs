@@ -14,15 +14,15 @@ public sealed partial class NodeProtocol
     private readonly Channel<Block> _blockPushes = Channel.CreateBounded<Block>(
         new BoundedChannelOptions(MaxQueuedBlockPushes) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    // Pushes each new best-chain block, as soon as it connects, as a cmpctblock to every peer not known to have
-    // it: no announce timer and no inv/getdata round trip, and a peer holding the transactions needs nothing more.
+    // Pushes each new best-chain block, as soon as it connects, to every peer not known to have it: no announce
+    // timer and no inv/getdata round trip, and a peer holding the transactions needs nothing more.
     private async Task BlockPushLoopAsync(CancellationToken stoppingToken)
     {
         try
         {
             await foreach (var block in _blockPushes.Reader.ReadAllAsync(stoppingToken))
             {
-                PushCompactBlock(block);
+                PushBlock(block);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -30,29 +30,72 @@ public sealed partial class NodeProtocol
         }
     }
 
-    /// <summary>Sends <paramref name="block"/> as a <c>cmpctblock</c> to each peer not known to have it.</summary>
-    internal void PushCompactBlock(Block block)
+    /// <summary>
+    /// Sends <paramref name="block"/> to each peer not known to have it: as a <c>cmpctblock</c>, or whole as a
+    /// <c>block</c> to a peer known to lack more than half of its transactions (which would otherwise have to ask
+    /// for them with <c>getblocktxn</c>, a round trip per hop for a block of new transactions).
+    /// </summary>
+    internal void PushBlock(Block block)
     {
-        byte[]? payload = null;
+        byte[]? compact = null;
+        byte[]? full = null;
         foreach (var state in _states.Values)
         {
             bool isNew;
+            var whole = false;
             lock (state.Gate)
             {
                 isNew = state.KnownBlocks.Add(block.Hash);
+                if (isNew)
+                {
+                    whole = LacksMostTransactions(state, block);
+                    if (whole)
+                    {
+                        foreach (var tx in block.Transactions.Skip(1))
+                        {
+                            state.KnownTxs.Add(tx.Id);
+                        }
+                    }
+                }
             }
 
-            if (isNew)
+            if (!isNew)
             {
-                payload ??= MessageCodec.Encode(ToCompact(block));
-                state.Connection.TrySend(payload);
+                continue;
+            }
+
+            if (whole)
+            {
+                full ??= MessageCodec.Encode(new BlockMessage(block.Encode()));
+                state.Connection.TrySend(full);
+            }
+            else
+            {
+                compact ??= MessageCodec.Encode(ToCompact(block));
+                state.Connection.TrySend(compact);
             }
         }
     }
 
+    // Under state.Gate.
+    private static bool LacksMostTransactions(PeerState state, Block block)
+    {
+        var txs = block.Transactions;
+        var lacking = 0;
+        for (var i = 1; i < txs.Count; i++)
+        {
+            if (!state.KnownTxs.Contains(txs[i].Id) && ++lacking * 2 > txs.Count - 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     internal static CompactBlockMessage ToCompact(Block block) => new(
-        Convert.ToBase64String(block.Header.Encode()),
-        Convert.ToBase64String(block.Transactions[0].Encode()),
+        block.Header.Encode(),
+        block.Transactions[0].Encode(),
         [.. block.Transactions.Skip(1).Select(tx => tx.Id.ToString())]);
 
     private void OnCompactBlock(PeerState state, CompactBlockMessage message)
@@ -119,7 +162,7 @@ public sealed partial class NodeProtocol
             found.ForEach(tx => state.KnownTxs.Add(tx.Id));
         }
 
-        Send(state, new BlockTxnMessage(message.Block, [.. found.Select(tx => Convert.ToBase64String(tx.Encode()))]));
+        Send(state, new BlockTxnMessage(message.Block, [.. found.Select(tx => tx.Encode())]));
     }
 
     private void OnBlockTxn(PeerState state, BlockTxnMessage message)
@@ -145,9 +188,9 @@ public sealed partial class NodeProtocol
             }
         }
 
-        foreach (var text in message.Txs)
+        foreach (var bytes in message.Txs)
         {
-            var tx = TryDecode(state, text, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
+            var tx = TryDecode(state, bytes, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
             if (tx is null)
             {
                 return;

@@ -123,10 +123,11 @@ public sealed partial class NodeProtocol
         }
 
         var push = txs.Count <= MaxPushedTransactions;
-        var encoded = push ? txs.ConvertAll(tx => Convert.ToBase64String(tx.Encode())) : [];
+        var encoded = push ? txs.ConvertAll(tx => tx.Encode()) : [];
         foreach (var state in _states.Values)
         {
             var newTxs = new List<string>();
+            var newEncoded = new List<byte[]>();
             var newBlocks = new List<string>();
             lock (state.Gate)
             {
@@ -142,7 +143,14 @@ public sealed partial class NodeProtocol
                 {
                     if (state.KnownTxs.Add(txs[i].Id))
                     {
-                        newTxs.Add(push ? encoded[i] : txs[i].Id.ToString());
+                        if (push)
+                        {
+                            newEncoded.Add(encoded[i]);
+                        }
+                        else
+                        {
+                            newTxs.Add(txs[i].Id.ToString());
+                        }
                     }
                 }
             }
@@ -150,9 +158,9 @@ public sealed partial class NodeProtocol
             if (push)
             {
                 SendInv(state, [], newBlocks);
-                if (newTxs.Count > 0)
+                if (newEncoded.Count > 0)
                 {
-                    Send(state, new TxMessage(newTxs));
+                    Send(state, new TxMessage(newEncoded));
                 }
             }
             else
@@ -365,14 +373,14 @@ public sealed partial class NodeProtocol
         foreach (var (id, index) in blockIds.Select((id, index) => (id, index)))
         {
             var entry = index < MaxBlocksPerGetData ? _chain.GetBlock(id) : null;
-            var encoded = entry is null ? null : Convert.ToBase64String(entry.Block.Encode());
-            if (encoded is null || (replyChars > 0 && replyChars + encoded.Length > MaxGetDataReplyChars))
+            var encoded = entry?.Block.Encode();
+            if (encoded is null || (replyChars > 0 && replyChars + Base64Length(encoded) > MaxGetDataReplyChars))
             {
                 missingBlocks.Add(id.ToString());
                 continue;
             }
 
-            replyChars += encoded.Length;
+            replyChars += Base64Length(encoded);
             lock (state.Gate)
             {
                 state.KnownBlocks.Add(id);
@@ -384,19 +392,19 @@ public sealed partial class NodeProtocol
             }
         }
 
-        var batch = new List<string>();
+        var batch = new List<byte[]>();
         var batchChars = 0;
         foreach (var id in txIds)
         {
             var tx = _chain.GetMempoolTransaction(id) ?? _chain.FindTransaction(id)?.Tx;
-            var encoded = tx is null ? null : Convert.ToBase64String(tx.Encode());
-            if (encoded is null || replyChars + encoded.Length > MaxGetDataReplyChars)
+            var encoded = tx?.Encode();
+            if (encoded is null || replyChars + Base64Length(encoded) > MaxGetDataReplyChars)
             {
                 missingTxs.Add(id.ToString());
                 continue;
             }
 
-            if (batch.Count == TxMessage.MaxTransactions || batchChars + encoded.Length > MaxTxMessageChars)
+            if (batch.Count == TxMessage.MaxTransactions || batchChars + Base64Length(encoded) > MaxTxMessageChars)
             {
                 Send(state, new TxMessage(batch));
                 batch = [];
@@ -404,8 +412,8 @@ public sealed partial class NodeProtocol
             }
 
             batch.Add(encoded);
-            batchChars += encoded.Length;
-            replyChars += encoded.Length;
+            batchChars += Base64Length(encoded);
+            replyChars += Base64Length(encoded);
             lock (state.Gate)
             {
                 state.KnownTxs.Add(id);
@@ -429,9 +437,9 @@ public sealed partial class NodeProtocol
     {
         var txs = new List<Transaction>(message.Txs.Count);
         var malformed = false;
-        foreach (var text in message.Txs)
+        foreach (var bytes in message.Txs)
         {
-            var tx = TryDecode(state, text, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
+            var tx = TryDecode(state, bytes, Transaction.MaxEncodedSize, Transaction.Decode, "transaction");
             if (tx is null)
             {
                 malformed = true; // already disconnected and discouraged
@@ -603,25 +611,22 @@ public sealed partial class NodeProtocol
         return true;
     }
 
-    private T? TryDecode<T>(PeerState state, string? base64, int maxBytes, Func<ReadOnlySpan<byte>, T> decode, string what)
+    // Characters of the base64 form of an encoding (what the reply limits count).
+    private static int Base64Length(byte[] encoded) => (encoded.Length + 2) / 3 * 4;
+
+    // The JSON layer already turned the base64 into bytes (a string that is not base64 fails the whole message).
+    private T? TryDecode<T>(PeerState state, byte[]? bytes, int maxBytes, Func<ReadOnlySpan<byte>, T> decode, string what)
         where T : class
     {
-        if (base64 is null || base64.Length > ((maxBytes + 2) / 3 * 4))
+        if (bytes is null || bytes.Length > maxBytes)
         {
             Misbehaved(state, $"{what} missing or larger than {maxBytes} bytes");
             return null;
         }
 
-        var bytes = new byte[base64.Length / 4 * 3];
-        if (!Convert.TryFromBase64String(base64, bytes, out var written))
-        {
-            Misbehaved(state, $"{what} is not base64");
-            return null;
-        }
-
         try
         {
-            return decode(bytes.AsSpan(0, written));
+            return decode(bytes);
         }
         catch (FormatException e)
         {

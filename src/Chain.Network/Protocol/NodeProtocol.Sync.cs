@@ -46,7 +46,7 @@ public sealed partial class NodeProtocol
 
         var tip = _chain.Tip;
         var blocks = _chain.GetBlocksAfter(locator, BlocksMessage.MaxBlocks);
-        var encoded = new List<string>(blocks.Count);
+        var encoded = new List<byte[]>(blocks.Count);
         var bytes = 0;
         foreach (var block in blocks)
         {
@@ -56,7 +56,7 @@ public sealed partial class NodeProtocol
                 break;
             }
 
-            encoded.Add(Convert.ToBase64String(raw));
+            encoded.Add(raw);
             bytes += raw.Length;
         }
 
@@ -80,16 +80,24 @@ public sealed partial class NodeProtocol
             state.SyncInFlight = false;
         }
 
-        var progressed = 0;
-        Block? last = null;
-        foreach (var text in message.Blocks)
+        // The whole batch is decoded first: a malformed block disconnects before any of the batch is taken.
+        var blocks = new List<Block>(message.Blocks.Count);
+        foreach (var bytes in message.Blocks)
         {
-            var block = TryDecode(state, text, Block.MaxEncodedSize, Block.Decode, "block");
+            var block = TryDecode(state, bytes, Block.MaxEncodedSize, Block.Decode, "block");
             if (block is null)
             {
                 return;
             }
 
+            blocks.Add(block);
+        }
+
+        var pipelined = RequestNextBatchEarly(state, message, blocks);
+        var progressed = 0;
+        Block? last = null;
+        foreach (var block in blocks)
+        {
             var known = _chain.KnowsBlock(block.Hash);
             var outcome = SubmitPeerBlock(state, block, requestMissing: false);
             if (outcome == PeerBlockOutcome.Punished)
@@ -115,6 +123,11 @@ public sealed partial class NodeProtocol
             LogSyncProgress(_logger, tip.Height, progressed, state.Connection.ToString(), message.More);
         }
 
+        if (pipelined && last is not null && _chain.GetBlock(last.Hash) is not null)
+        {
+            return; // the next batch is already on its way
+        }
+
         // Go on after the batch's last block while the peer has more; a batch ending where the previous one
         // did (a repeat) or outside our block tree (it did not connect) falls back to our own locator, once,
         // and only if it taught us something and the peer still shows more work.
@@ -137,6 +150,32 @@ public sealed partial class NodeProtocol
         {
             RequestBlocks(state);
         }
+    }
+
+    // Pipelining: when the peer has more and the batch hangs off our block tree, the next batch is asked for (after
+    // this batch's last block) before this one is validated, so the peer reads and encodes it meanwhile. Validation
+    // is unchanged: an invalid block still disconnects the peer, and a batch ending outside our tree (deferred) only
+    // makes the early answer's blocks orphans, as an unsolicited batch would. Not for a repeat of the last batch.
+    private bool RequestNextBatchEarly(PeerState state, BlocksMessage message, List<Block> blocks)
+    {
+        if (!message.More || blocks.Count == 0 || _chain.GetBlock(blocks[0].Header.PreviousHash) is null)
+        {
+            return false;
+        }
+
+        var last = blocks[^1].Hash;
+        lock (state.Gate)
+        {
+            if (state.SyncContinuation == last)
+            {
+                return false;
+            }
+
+            state.SyncContinuation = last;
+        }
+
+        RequestBlocks(state, last);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync: height {Height} after {Blocks} new blocks from {Peer} (more: {More})")]

@@ -24,9 +24,9 @@ public class MessageCodecBenchmarks
         _workload = Workload.Create(senders: 10, noncesPerSender: 100);
         var transfers = _workload.Slice(0, 100);
         _inv = new InvMessage([.. transfers.Select(t => t.Id.ToString())], []);
-        _txs = new TxMessage([.. transfers.Take(100).Select(t => Convert.ToBase64String(t.Encode()))]);
+        _txs = new TxMessage([.. transfers.Take(100).Select(t => t.Encode())]);
         var block = DevBlocks.Build(_workload.FundingBlocks[^1].Header, Address.Zero, transfers);
-        _block = new BlockMessage(Convert.ToBase64String(block.Encode()));
+        _block = new BlockMessage(block.Encode());
         _invBytes = MessageCodec.Encode(_inv);
         _txsBytes = MessageCodec.Encode(_txs);
         _blockBytes = MessageCodec.Encode(_block);
@@ -55,5 +55,5 @@ public class MessageCodecBenchmarks
 
     /// <summary>What a receiver does after decoding a block message: base64 back to bytes, then the canonical decode.</summary>
     [Benchmark]
-    public Block DecodeBlock1000ToLedgerBlock() => Block.Decode(Convert.FromBase64String(((BlockMessage)MessageCodec.TryDecode(_blockBytes, out _)!).Block));
+    public Block DecodeBlock1000ToLedgerBlock() => Block.Decode(((BlockMessage)MessageCodec.TryDecode(_blockBytes, out _)!).Block);
 }

@@ -56,7 +56,9 @@ internal static class BlockHopFigures
             // New: a block of transactions no node has seen.
             var fresh = workload.Slice(perSender, perSender);
             var block = DevBlocks.Build(nodes[0].Chain.Tip.Header, Address.Zero, fresh);
+            var cpu = Environment.CpuUsage.TotalTime;
             var newHops = await TimeHopsAsync(nodes, block);
+            report.Add("net.block_hop_cpu_ms_per_node_new_txs", (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / Nodes, "ms"); // each node validates it once
             report.Add("net.block_hop_ms_new_txs", newHops.Average(), "ms");
             report.Note($"new-tx block hops (ms): {string.Join(" ", newHops.Select(h => h.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))}");
         }

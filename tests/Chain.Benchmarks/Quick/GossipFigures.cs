@@ -71,10 +71,7 @@ internal static class GossipFigures
             reach.Sort();
             report.Add("net.tx_reach_all_ms_p50", reach[reach.Count / 2], "ms");
             report.Add("net.tx_reach_all_ms_max", reach[^1], "ms");
-            if (InProcessNode.CanCountFrames)
-            {
-                report.Add("net.messages_per_tx_per_link", singleFrames / (double)(Samples * links.Count), "messages");
-            }
+            report.Add("net.messages_per_tx_per_link", singleFrames / (double)(Samples * links.Count), "messages");
 
             // A burst: many transactions entered at once share inv, getdata and tx messages. A transaction that
             // reaches a node before its sender's previous nonce is refused there and, today, never asked for again,
@@ -99,10 +96,7 @@ internal static class GossipFigures
                 report.Note($"burst of {burst.Count}: not every node held every transaction after {BurstTimeout.TotalSeconds:0} s");
             }
 
-            if (InProcessNode.CanCountFrames)
-            {
-                report.Add("net.messages_per_tx_per_link_burst", burstFrames / (double)(burst.Count * links.Count), "messages");
-            }
+            report.Add("net.messages_per_tx_per_link_burst", burstFrames / (double)(burst.Count * links.Count), "messages");
         }
         finally
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Chain.Core.Ledger;
 using Chain.Network.Handshake;
 using Chain.Network.Peers;
@@ -15,8 +14,6 @@ namespace Chain.Benchmarks.Support;
 /// </summary>
 internal sealed class InProcessNode : IAsyncDisposable
 {
-    private static readonly FieldInfo? SessionField = typeof(PeerConnection).GetField("_session", BindingFlags.Instance | BindingFlags.NonPublic);
-
     private readonly NodeKey _key;
 
     private InProcessNode(NodeKey key, Blockchain chain, PeerManager peers, NodeProtocol protocol)
@@ -34,9 +31,6 @@ internal sealed class InProcessNode : IAsyncDisposable
     public NodeProtocol Protocol { get; }
 
     public int Port => Peers.LocalEndPoint!.Port;
-
-    /// <summary>Whether frame counts can be read from connections (a private field of PeerConnection, read by reflection).</summary>
-    public static bool CanCountFrames => SessionField?.FieldType == typeof(HandshakeResult);
 
     public static async Task<InProcessNode> StartAsync(IEnumerable<Block> preload, int mempoolCapacity = 200_000, NodeKey? key = null)
     {
@@ -79,10 +73,7 @@ internal sealed class InProcessNode : IAsyncDisposable
         ulong total = 0;
         foreach (var peer in Peers.Peers)
         {
-            if (SessionField?.GetValue(peer) is HandshakeResult session)
-            {
-                total += session.Receiver.Counter;
-            }
+            total += peer.FramesReceived;
         }
 
         return total;

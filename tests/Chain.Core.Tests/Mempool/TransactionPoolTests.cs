@@ -167,4 +167,40 @@ public class TransactionPoolTests
 
         Assert.Equal([Tx(2, 0, 1_000).Id], pool.All.Select(t => t.Id));
     }
+
+    [Fact]
+    public void PendingState_AfterAddsEvictionsReconcileAndExpiry_EqualsStepByStepWalk()
+    {
+        var random = new Random(5);
+        var pool = new TransactionPool(capacity: 40);
+        var senders = Enumerable.Range(1, 4).Select(i => Tx((byte)i, 0, 0).Sender).ToArray();
+        var time = Now;
+        for (var round = 0; round < 300; round++)
+        {
+            var sender = (byte)random.Next(1, 5);
+            var next = pool.PendingState(Tx(sender, 0, 0).Sender, Rich).Nonce;
+            pool.Add(Tx(sender, next, random.Next(1, 5_000), random.Next(1, 1_000)), Rich, time);
+            if (round % 37 == 0)
+            {
+                pool.Reconcile(_ => Rich, [], _ => false, time);
+            }
+
+            if (round % 53 == 0)
+            {
+                time += TransactionPool.Expiry / 2;
+                pool.Expire(time);
+            }
+
+            foreach (var address in senders)
+            {
+                var walked = Rich;
+                foreach (var tx in pool.All.Where(t => t.Sender == address))
+                {
+                    walked = new AccountState(walked.Balance - tx.Amount - tx.Fee, walked.Nonce + 1);
+                }
+
+                Assert.Equal(walked, pool.PendingState(address, Rich));
+            }
+        }
+    }
 }

@@ -84,10 +84,10 @@ public class NetworkDecoderFuzzTests
         {
             new InvMessage([new string('a', 64)], [new string('b', 64)]),
             new GetDataMessage([new string('c', 64)], []),
-            new TxMessage(["AQID"]),
-            new BlockMessage("AQID"),
+            new TxMessage([[1, 2, 3]]),
+            new BlockMessage([1, 2, 3]),
             new GetBlocksMessage([new string('d', 64)]),
-            new BlocksMessage(["AQID"], More: true),
+            new BlocksMessage([[1, 2, 3]], More: true),
             new NotFoundMessage([], [new string('e', 64)]),
         }.Select(MessageCodec.Encode).ToList();
         Fuzzer.Run(seeds, input =>

@@ -9,14 +9,14 @@ public class MessageCodecTests
     {
         new InvMessage(["aa"], ["bb", "cc"]),
         new GetDataMessage([], ["bb"]),
-        new TxMessage(["AQID"]),
-        new BlockMessage("AQID"),
+        new TxMessage([[1, 2, 3]]),
+        new BlockMessage([1, 2, 3]),
         new GetBlocksMessage(["00", "11"]),
-        new BlocksMessage(["AQID"], More: true),
+        new BlocksMessage([[1, 2, 3]], More: true),
         new NotFoundMessage(["aa"], []),
-        new CompactBlockMessage("AQID", "BAUG", ["aa", "bb"]),
+        new CompactBlockMessage([1, 2, 3], [4, 5, 6], ["aa", "bb"]),
         new GetBlockTxnMessage("cc", ["aa"]),
-        new BlockTxnMessage("cc", ["AQID"]),
+        new BlockTxnMessage("cc", [[1, 2, 3]]),
     };
 
     [Theory]
@@ -79,12 +79,12 @@ public class MessageCodecTests
 
         Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new InvMessage(ids, [])), out _));
         Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new GetBlocksMessage(locator)), out _));
-        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new BlocksMessage(Enumerable.Repeat("AA==", BlocksMessage.MaxBlocks + 1).ToArray(), false)), out _));
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new BlocksMessage(Enumerable.Repeat(new byte[1], BlocksMessage.MaxBlocks + 1).ToArray(), false)), out _));
         var txIds = Enumerable.Repeat("aa", CompactBlockMessage.MaxTxIds + 1).ToArray();
-        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new CompactBlockMessage("AA==", "AA==", txIds)), out _));
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new CompactBlockMessage([0], [0], txIds)), out _));
         Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new GetBlockTxnMessage("aa", txIds)), out _));
-        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new BlockTxnMessage("aa", txIds)), out _));
-        Assert.NotNull(MessageCodec.TryDecode(MessageCodec.Encode(new CompactBlockMessage("AA==", "AA==", txIds[1..])), out _));
+        Assert.Null(MessageCodec.TryDecode(MessageCodec.Encode(new BlockTxnMessage("aa", Enumerable.Repeat(new byte[1], CompactBlockMessage.MaxTxIds + 1).ToArray())), out _));
+        Assert.NotNull(MessageCodec.TryDecode(MessageCodec.Encode(new CompactBlockMessage([0], [0], txIds[1..])), out _));
     }
 
     [Fact]
@@ -92,9 +92,9 @@ public class MessageCodecTests
     {
         Assert.Equal(
             "{\"type\":\"cmpctblock\",\"header\":\"AQ==\",\"coinbase\":\"Ag==\",\"txs\":[\"ab\"]}",
-            Encoding.UTF8.GetString(MessageCodec.Encode(new CompactBlockMessage("AQ==", "Ag==", ["ab"]))));
+            Encoding.UTF8.GetString(MessageCodec.Encode(new CompactBlockMessage([1], [2], ["ab"]))));
         Assert.Equal("{\"type\":\"getblocktxn\",\"block\":\"cd\",\"txs\":[\"ab\"]}", Encoding.UTF8.GetString(MessageCodec.Encode(new GetBlockTxnMessage("cd", ["ab"]))));
-        Assert.Equal("{\"type\":\"blocktxn\",\"block\":\"cd\",\"txs\":[\"AQ==\"]}", Encoding.UTF8.GetString(MessageCodec.Encode(new BlockTxnMessage("cd", ["AQ=="]))));
+        Assert.Equal("{\"type\":\"blocktxn\",\"block\":\"cd\",\"txs\":[\"AQ==\"]}", Encoding.UTF8.GetString(MessageCodec.Encode(new BlockTxnMessage("cd", [[1]]))));
     }
 
     [Fact]
@@ -102,6 +102,34 @@ public class MessageCodecTests
     {
         var decoded = MessageCodec.TryDecode("{\"block\":\"AA==\",\"type\":\"block\"}"u8, out _);
 
-        Assert.Equal(new BlockMessage("AA=="), decoded);
+        Assert.Equal([0], Assert.IsType<BlockMessage>(decoded).Block);
+    }
+
+    [Fact]
+    public void Encode_BytesNeedingNoJsonEscape_WritesPlainBase64()
+    {
+        // 0xfb 0xff is "+/8=" in base64: the '+' goes out as is, not as the \u002B a JSON string encoder would write.
+        Assert.Equal("{\"type\":\"tx\",\"txs\":[\"+/8=\"]}", Encoding.UTF8.GetString(MessageCodec.Encode(new TxMessage([[0xfb, 0xff]]))));
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"tx\",\"txs\":[\"+/8=\"]}")]
+    [InlineData("{\"type\":\"tx\",\"txs\":[\"\\u002B/8=\"]}")]
+    public void TryDecode_Base64PlainOrJsonEscaped_SameBytes(string json)
+    {
+        var decoded = MessageCodec.TryDecode(Encoding.UTF8.GetBytes(json), out _);
+
+        Assert.Equal([0xfb, 0xff], Assert.Single(Assert.IsType<TxMessage>(decoded).Txs));
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"tx\",\"txs\":[\"***\"]}")]
+    [InlineData("{\"type\":\"tx\",\"txs\":[null]}")]
+    [InlineData("{\"type\":\"block\",\"block\":\"AQI\"}")]
+    [InlineData("{\"type\":\"cmpctblock\",\"header\":\"AA==\",\"coinbase\":5,\"txs\":[]}")]
+    public void TryDecode_NotBase64_Refused(string json)
+    {
+        Assert.Null(MessageCodec.TryDecode(Encoding.UTF8.GetBytes(json), out var error));
+        Assert.NotEmpty(error);
     }
 }

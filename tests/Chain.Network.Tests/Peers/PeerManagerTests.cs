@@ -61,6 +61,29 @@ public sealed class PeerManagerTests
     }
 
     [Fact]
+    public async Task FramesReceived_AfterHandshakeAndEachDataFrame_CountsSealedFramesOpened()
+    {
+        var (a, b, _, bToA) = await ConnectedPairAsync();
+        try
+        {
+            var before = bToA.FramesReceived;
+            Assert.True(before >= 1); // the handshake's Finished
+
+            Assert.True(a.Send(b.NodeId, "one"u8.ToArray()));
+            Assert.True(a.Send(b.NodeId, "two"u8.ToArray()));
+            await b.NextAsync<PayloadReceivedEvent>();
+            await b.NextAsync<PayloadReceivedEvent>();
+
+            Assert.Equal(before + 2, bToA.FramesReceived);
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Broadcast_ExceptOnePeer_SkipsThatPeer()
     {
         var a = await TestSupport.StartManagerAsync(TestSupport.KeyA);

@@ -32,7 +32,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
 
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
-        attacker.Send(new TxMessage([Convert.ToBase64String(tx.Encode())]));
+        attacker.Send(new TxMessage([tx.Encode()]));
 
         Assert.Contains("invalid data", await attacker.WaitDisconnectedAsync());
         Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
@@ -42,7 +42,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
         await using var other = await ProtocolPeer.StartAsync();
         await other.ConnectAsync(node);
         var honest = TestBlocks.Transfer(payer, to, 5, nonce: 0);
-        other.Send(new TxMessage([Convert.ToBase64String(honest.Encode())]));
+        other.Send(new TxMessage([honest.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(honest.Id) is not null, "the honest transfer");
     }
 
@@ -58,7 +58,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
 
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
-        peer.Send(new TxMessage([Convert.ToBase64String(replay.Encode())]));
+        peer.Send(new TxMessage([replay.Encode()]));
         peer.Send(new GetBlocksMessage([]));
         await peer.WaitForAsync<BlocksMessage>();
 
@@ -86,14 +86,14 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
 
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
-        attacker.Send(new BlockMessage(Convert.ToBase64String(bad.Encode())));
+        attacker.Send(new BlockMessage(bad.Encode()));
         Assert.Contains(error, await attacker.WaitDisconnectedAsync());
         Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
         Assert.Equal(tip.Hash, node.Chain.Tip.Hash);
 
         await using var other = await ProtocolPeer.StartAsync();
         await other.ConnectAsync(node);
-        other.Send(new BlockMessage(Convert.ToBase64String(good.Encode())));
+        other.Send(new BlockMessage(good.Encode()));
         await node.WaitUntilAsync(() => node.Chain.Tip.Hash == good.Hash, "the honest block");
     }
 

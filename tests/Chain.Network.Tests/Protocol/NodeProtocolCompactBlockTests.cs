@@ -7,9 +7,8 @@ namespace Chain.Network.Tests.Protocol;
 
 public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
 {
-    private static string Base64(byte[] bytes) => Convert.ToBase64String(bytes);
 
-    private static Hash256 HashOf(CompactBlockMessage message) => BlockHeader.Decode(Convert.FromBase64String(message.Header)).Hash;
+    private static Hash256 HashOf(CompactBlockMessage message) => BlockHeader.Decode(message.Header).Hash;
 
     private async Task<(TestNode Node, Transaction Tx, Transaction Next)> StartFundedAsync()
     {
@@ -27,7 +26,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         await using var _ = node;
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
-        peer.Send(new TxMessage([Base64(tx.Encode()), Base64(next.Encode())]));
+        peer.Send(new TxMessage([tx.Encode(), next.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.MempoolCount == 2, "the transactions");
 
         var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx, next]);
@@ -46,7 +45,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         await using var _ = node;
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
-        peer.Send(new TxMessage([Base64(tx.Encode())]));
+        peer.Send(new TxMessage([tx.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.MempoolCount == 1, "the first transaction");
 
         var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx, next]);
@@ -55,7 +54,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         Assert.Equal(block.Hash.ToString(), ask.Block);
         Assert.Equal([next.Id.ToString()], ask.Txs);
 
-        peer.Send(new BlockTxnMessage(ask.Block, [Base64(next.Encode())]));
+        peer.Send(new BlockTxnMessage(ask.Block, [next.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the rebuilt block as tip");
     }
 
@@ -73,7 +72,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         peer.Send(new BlockTxnMessage(ask.Block, []));
         await peer.WaitForAsync<GetDataMessage>(g => g.Blocks.Contains(block.Hash.ToString()));
 
-        peer.Send(new BlockMessage(Base64(block.Encode())));
+        peer.Send(new BlockMessage(block.Encode()));
         await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the full block as tip");
     }
 
@@ -84,7 +83,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         await using var _ = node;
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
-        attacker.Send(new TxMessage([Base64(tx.Encode()), Base64(next.Encode())]));
+        attacker.Send(new TxMessage([tx.Encode(), next.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.MempoolCount == 2, "the transactions");
 
         var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx]);
@@ -106,20 +105,42 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
         Assert.True(node.Chain.SubmitTransaction(tx).IsValid);
+        await peer.WaitForAsync<TxMessage>(m => m.Txs.Any(t => t.AsSpan().SequenceEqual(tx.Encode()))); // the peer now has it
 
         var block = node.Mine();
         var compact = await peer.WaitForAsync<CompactBlockMessage>(c => HashOf(c) == block.Hash);
         Assert.Equal([tx.Id.ToString()], compact.Txs);
-        Assert.Equal(block.Transactions[0].Id, Transaction.Decode(Convert.FromBase64String(compact.Coinbase)).Id);
+        Assert.Equal(block.Transactions[0].Id, Transaction.Decode(compact.Coinbase).Id);
         Assert.DoesNotContain(peer.ReceivedOf<InvMessage>(), inv => inv.Blocks.Contains(block.Hash.ToString()));
 
         peer.Send(new GetBlockTxnMessage(block.Hash.ToString(), [tx.Id.ToString()]));
         var answer = await peer.WaitForAsync<BlockTxnMessage>();
         Assert.Equal(block.Hash.ToString(), answer.Block);
-        Assert.Equal([Base64(tx.Encode())], answer.Txs);
+        Assert.Equal(tx.Encode(), Assert.Single(answer.Txs));
 
         var unknown = Hash256.Compute([1, 2, 3]).ToString();
         peer.Send(new GetBlockTxnMessage(unknown, []));
         await peer.WaitForAsync<NotFoundMessage>(n => n.Blocks.Contains(unknown));
+    }
+
+    [Fact]
+    public async Task TipChanged_BlockOfTransactionsThePeerLacks_PushedWholeAndTakenWithoutRequests()
+    {
+        var (node, tx, next) = await StartFundedAsync();
+        await using var __ = node;
+        await using var receiver = await TestNode.StartAsync("receiver", output);
+        receiver.Chain.SubmitBlock(node.Chain.Tip.Block);
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        await receiver.ConnectToAsync(node);
+
+        // Neither the peer nor the receiver ever heard of tx and next: the block goes out whole.
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx, next]);
+        Assert.Equal(BlockStatus.Connected, node.Chain.SubmitBlock(block).Status);
+
+        var pushed = await peer.WaitForAsync<BlockMessage>(m => Block.Decode(m.Block).Hash == block.Hash);
+        Assert.Equal(block.Encode(), pushed.Block);
+        Assert.DoesNotContain(peer.ReceivedOf<CompactBlockMessage>(), c => HashOf(c) == block.Hash);
+        await receiver.WaitUntilAsync(() => receiver.Chain.Tip.Hash == block.Hash, "the pushed block as the receiver's tip");
     }
 }

@@ -51,13 +51,13 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
 
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
-        attacker.Send(new TxMessage([Convert.ToBase64String(forged.Encode())]));
+        attacker.Send(new TxMessage([forged.Encode()]));
         Assert.Contains("BadSignature", await attacker.WaitDisconnectedAsync());
         Assert.Null(node.Chain.GetMempoolTransaction(good.Id));
 
         await using var other = await ProtocolPeer.StartAsync();
         await other.ConnectAsync(node);
-        other.Send(new TxMessage([Convert.ToBase64String(good.Encode())]));
+        other.Send(new TxMessage([good.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(good.Id) is not null, "the honest transaction");
         await AssertRefusedThenServesOthersAsync(node, honest, attacker);
     }
@@ -79,13 +79,13 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
 
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
-        attacker.Send(new BlockMessage(Convert.ToBase64String(bad.Encode())));
+        attacker.Send(new BlockMessage(bad.Encode()));
         Assert.Contains(error, await attacker.WaitDisconnectedAsync());
         Assert.Equal(0u, node.Chain.Tip.Height);
 
         await using var other = await ProtocolPeer.StartAsync();
         await other.ConnectAsync(node);
-        other.Send(new BlockMessage(Convert.ToBase64String(good.Encode())));
+        other.Send(new BlockMessage(good.Encode()));
         await node.WaitUntilAsync(() => node.Chain.Tip.Hash == good.Hash, "the honest block");
         await honest.WaitUntilAsync(() => honest.Chain.Tip.Hash == good.Hash, "the honest block relayed");
         await AssertRefusedThenServesOthersAsync(node, honest, attacker);
@@ -102,7 +102,7 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
 
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
-        peer.Send(new BlockMessage(Convert.ToBase64String(block.Encode())));
+        peer.Send(new BlockMessage(block.Encode()));
         peer.Send(new GetBlocksMessage([]));
         await peer.WaitForAsync<BlocksMessage>();
         Assert.True(peer.Connection.IsConnected);
@@ -124,7 +124,7 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
             .ToList();
         foreach (var orphan in orphans)
         {
-            Assert.True(flooder.Send(new BlockMessage(Convert.ToBase64String(orphan.Encode()))));
+            Assert.True(flooder.Send(new BlockMessage(orphan.Encode())));
         }
 
         // The last one is processed once the node answers a request sent after it.

@@ -64,10 +64,10 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         await listener.ConnectAsync(node);
 
         var tx = TestBlocks.Transfer(payer, neighbour.MinerAddress, 2_000, nonce: 0);
-        sender.Send(new TxMessage([Convert.ToBase64String(tx.Encode())]));
+        sender.Send(new TxMessage([tx.Encode()]));
         await neighbour.WaitUntilAsync(() => neighbour.Chain.GetMempoolTransaction(tx.Id) is not null, "the transaction");
         var block = TestBlocks.Build(node.Chain.Tip, neighbour.MinerAddress, [tx]);
-        sender.Send(new BlockMessage(Convert.ToBase64String(block.Encode())));
+        sender.Send(new BlockMessage(block.Encode()));
         await neighbour.WaitUntilAsync(() => neighbour.Chain.Tip.Hash == block.Hash, "the block");
 
         // The listener also claims to have both: the node must not ask for them again or echo them.
@@ -78,8 +78,8 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         // transaction by inv, or pushed whole in a tx message when few are pending.
         static int Mentions(ProtocolPeer peer, string id) =>
             peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id))
-            + peer.ReceivedOf<CompactBlockMessage>().Count(c => BlockHeader.Decode(Convert.FromBase64String(c.Header)).Hash.ToString() == id)
-            + peer.ReceivedOf<TxMessage>().Sum(m => m.Txs.Count(t => Transaction.Decode(Convert.FromBase64String(t)).Id.ToString() == id));
+            + peer.ReceivedOf<CompactBlockMessage>().Count(c => BlockHeader.Decode(c.Header).Hash.ToString() == id)
+            + peer.ReceivedOf<TxMessage>().Sum(m => m.Txs.Count(t => Transaction.Decode(t).Id.ToString() == id));
 
         Assert.Equal(0, Mentions(sender, tx.Id.ToString()));
         Assert.Equal(0, Mentions(sender, block.Hash.ToString()));
@@ -101,7 +101,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
 
         // One transaction: pushed whole, never announced by id.
         Assert.True(node.Chain.SubmitTransaction(txs[0]).IsValid);
-        await listener.WaitForAsync<TxMessage>(m => m.Txs.Contains(Convert.ToBase64String(txs[0].Encode())));
+        await listener.WaitForAsync<TxMessage>(m => m.Txs.Any(t => t.AsSpan().SequenceEqual(txs[0].Encode())));
         Assert.DoesNotContain(listener.ReceivedOf<InvMessage>(), inv => inv.Txs.Contains(txs[0].Id.ToString()));
 
         // Forty at once (at most two flushes, so one holds more than MaxPushedTransactions): announced by inv.
@@ -111,7 +111,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
             () =>
             {
                 var announced = listener.ReceivedOf<InvMessage>().SelectMany(inv => inv.Txs).ToList();
-                pushed = [.. listener.ReceivedOf<TxMessage>().SelectMany(m => m.Txs).Select(t => Transaction.Decode(Convert.FromBase64String(t)).Id.ToString())];
+                pushed = [.. listener.ReceivedOf<TxMessage>().SelectMany(m => m.Txs).Select(t => Transaction.Decode(t).Id.ToString())];
                 return announced.Count + pushed.Count >= txs.Count;
             },
             "all transactions announced or pushed");
@@ -131,7 +131,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
         var txs = Enumerable.Range(0, 4).Select(n => TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: (ulong)n)).ToList();
-        string Base64(int n) => Convert.ToBase64String(txs[n].Encode());
+        byte[] Base64(int n) => txs[n].Encode();
 
         // Nonces 3, then 1 and 2 (all refused NonceTooHigh, none punished), then 0: all four end in the mempool.
         peer.Send(new TxMessage([Base64(3)]));
@@ -155,8 +155,8 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         var second = TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: 1);
 
         // Nonce 1 arrives first and is held; then a block confirming nonce 0 arrives from the peer.
-        peer.Send(new TxMessage([Convert.ToBase64String(second.Encode())]));
-        peer.Send(new BlockMessage(Convert.ToBase64String(TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [first]).Encode())));
+        peer.Send(new TxMessage([second.Encode()]));
+        peer.Send(new BlockMessage(TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [first]).Encode()));
 
         await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(second.Id) is not null, "the held transaction taken after the block");
         Assert.Equal(1UL, node.Chain.GetAccount(TestBlocks.AddressOf(payer)).Nonce);
@@ -192,7 +192,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         // …and leaves without answering: the third is asked, and delivers.
         await second.Connection.DisconnectAsync("leaving").WaitAsync(TestSupport.Timeout);
         await third.WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
-        third.Send(new TxMessage([Convert.ToBase64String(tx.Encode())]));
+        third.Send(new TxMessage([tx.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(tx.Id) is not null, "the transaction");
     }
 

@@ -108,7 +108,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
 
         // Continuing after the last block of a batch gives the rest, then nothing.
         peer.ClearReceived();
-        var last = Block.Decode(Convert.FromBase64String(first.Blocks[^1]));
+        var last = Block.Decode(first.Blocks[^1]);
         peer.Send(new GetBlocksMessage([last.Hash.ToString(), TestBlocks.Dev.GenesisHash.ToString()]));
         AssertBatch(node, await peer.WaitForAsync<BlocksMessage>(), fromHeight: BlocksMessage.MaxBlocks + 1, count: 20, more: false);
 
@@ -142,7 +142,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
         await peer.ConnectAsync(node);
         peer.Send(new GetBlocksMessage([]));
         var batch = await peer.WaitForAsync<BlocksMessage>();
-        var bytes = batch.Blocks.Sum(b => Convert.FromBase64String(b).Length);
+        var bytes = batch.Blocks.Sum(b => b.Length);
         Assert.InRange(bytes, 1, BlocksMessage.MaxBatchBytes);
         Assert.InRange(batch.Blocks.Count, 2, blockCount);
         Assert.True(batch.More);
@@ -155,7 +155,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
         Assert.Equal(more, batch.More);
         for (var i = 0; i < batch.Blocks.Count; i++)
         {
-            var block = Block.Decode(Convert.FromBase64String(batch.Blocks[i]));
+            var block = Block.Decode(batch.Blocks[i]);
             Assert.Equal(node.Chain.GetBlockByHeight((uint)(fromHeight + i))!.Hash, block.Hash);
         }
     }
@@ -166,5 +166,29 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
         {
             await node.WaitUntilAsync(() => node.Chain.Tip.Hash == tip, $"tip {tip}");
         }
+    }
+
+    [Fact]
+    public async Task Blocks_InvalidBlockInBatchWithMore_NextBatchAskedEarlyButPeerStillDisconnectedAndDiscouraged()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        var source = new Blockchain(TestBlocks.Dev, TimeProvider.System);
+        var payer = TestBlocks.Key(2);
+        var funding = TestBlocks.Build(source.Tip, TestBlocks.AddressOf(payer));
+        Assert.Equal(BlockStatus.Connected, source.SubmitBlock(funding).Status);
+        var transfer = TestBlocks.Transfer(payer, node.MinerAddress, 5, nonce: 0);
+        var bad = TestBlocks.Build(source.Tip, node.MinerAddress, [transfer, transfer]);
+
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        peer.Send(new BlocksMessage([funding.Encode(), bad.Encode()], More: true));
+
+        // The next batch is asked for (after the batch's last block) before the batch is validated...
+        await peer.WaitForAsync<GetBlocksMessage>(g => g.Locator[0] == bad.Hash.ToString());
+
+        // ...which changes nothing about the verdict: the good block is taken, the bad one punished.
+        await peer.WaitDisconnectedAsync();
+        Assert.True(node.Protocol.IsDiscouraged(peer.NodeId));
+        Assert.Equal(funding.Hash, node.Chain.Tip.Hash);
     }
 }
