@@ -6,7 +6,7 @@ using Chain.Core.Ledger;
 namespace Chain.Benchmarks.Micro;
 
 /// <summary>
-/// <see cref="Blockchain.SubmitBlock"/> of a block of <see cref="Transactions"/> transfers onto a funded ledger: new
+/// <see cref="Blockchain.SubmitBlock(Block)"/> of a block of <see cref="Transactions"/> transfers onto a funded ledger: new
 /// transactions (signatures verified in parallel) and transactions already verified in the mempool.
 /// </summary>
 [InvocationCount(1)]

@@ -6,7 +6,7 @@ using Chain.Core.Ledger;
 namespace Chain.Benchmarks.Quick;
 
 /// <summary>
-/// Whole-block validation through <see cref="Blockchain.SubmitBlock"/>: a block of new transactions with its
+/// Whole-block validation through <see cref="Blockchain.SubmitBlock(Block)"/>: a block of new transactions with its
 /// signatures verified on one thread and on every core (the parallel speed-up), and a block whose transactions were
 /// verified when they entered the mempool (cache hits).
 /// </summary>
