@@ -55,33 +55,69 @@ public sealed class RsaPublicKeyCache
             return false;
         }
 
-        if (_lookup.TryGetValue(subjectPublicKeyInfo, out var entry))
+        var entry = GetOrImport(subjectPublicKeyInfo);
+        return entry is not null && entry.Verify(subjectPublicKeyInfo, digest, signature);
+    }
+
+    /// <summary>
+    /// Imports, once each and on up to <paramref name="maxParallelism"/> threads, the keys among
+    /// <paramref name="subjectPublicKeyInfos"/> not held yet: threads verifying a block in parallel would otherwise
+    /// each import every new sender key themselves. Keys the platform refuses are skipped (and never cached).
+    /// </summary>
+    public void ImportMissing(IEnumerable<byte[]> subjectPublicKeyInfos, int maxParallelism)
+    {
+        ArgumentNullException.ThrowIfNull(subjectPublicKeyInfos);
+        var missing = new HashSet<byte[]>(ByteArrayComparer.Instance);
+        foreach (var key in subjectPublicKeyInfos)
         {
-            return entry.Verify(subjectPublicKeyInfo, digest, signature);
+            if (!_lookup.ContainsKey(key))
+            {
+                missing.Add(key);
+            }
         }
 
-        // The platform decides which keys are valid, on both paths (the OpenSSL one takes the platform's key).
+        if (missing.Count > 1 && maxParallelism > 1)
+        {
+            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism }, key => GetOrImport(key));
+        }
+        else
+        {
+            foreach (var key in missing)
+            {
+                GetOrImport(key);
+            }
+        }
+    }
+
+    // The key's entry, importing it first when new; null when the platform refuses the key (on both paths it decides).
+    private Entry? GetOrImport(ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        if (_lookup.TryGetValue(subjectPublicKeyInfo, out var entry))
+        {
+            return entry;
+        }
+
         Entry candidate;
-        IDisposable? first = null;
         if (UsesOpenSsl)
         {
             var native = OpenSslPss.ImportPublicKey(subjectPublicKeyInfo);
             if (native is null)
             {
-                return false;
+                return null;
             }
 
             candidate = new Entry(native);
         }
         else
         {
-            first = RsaPss.TryImportPublicKey(subjectPublicKeyInfo);
-            if (first is null)
+            var imported = RsaPss.TryImportPublicKey(subjectPublicKeyInfo);
+            if (imported is null)
             {
-                return false;
+                return null;
             }
 
             candidate = new Entry(null);
+            candidate.Return(imported);
         }
 
         if (_entries.Count >= Capacity)
@@ -95,12 +131,7 @@ public sealed class RsaPublicKeyCache
             candidate.Retire();
         }
 
-        if (first is not null)
-        {
-            entry.Return(first);
-        }
-
-        return entry.Verify(subjectPublicKeyInfo, digest, signature);
+        return entry;
     }
 
     private void Clear()

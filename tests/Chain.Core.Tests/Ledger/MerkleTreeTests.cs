@@ -31,4 +31,40 @@ public class MerkleTreeTests
         Assert.Equal(MerkleTree.ComputeRoot([a.Id, b.Id]), MerkleTree.ComputeRoot([a, b]));
         Assert.Equal(a.Id, MerkleTree.ComputeRoot([a]));
     }
+
+    [Fact]
+    public void ComputeRoot_Parallel_SameAsPlainReference()
+    {
+        // Sizes around the parallel threshold and odd counts at every level; the reference is the definition itself.
+        Gen.OneOf(Gen.Int[0, 40], Gen.Int[(2 * MerkleTree.ParallelPairsThreshold) - 3, (2 * MerkleTree.ParallelPairsThreshold) + 3], Gen.Int[1, 5_000])
+            .Select(n => Enumerable.Range(0, n).Select(i => Hash256.Compute(BitConverter.GetBytes(i * 7919))).ToArray())
+            .Sample(ids =>
+            {
+                var expected = Reference(ids);
+                Assert.Equal(expected, MerkleTree.ComputeRoot(ids));
+                Assert.Equal(expected, MerkleTree.ComputeRoot(ids, maxParallelism: 4));
+            }, iter: 60);
+    }
+
+    private static Hash256 Reference(IReadOnlyList<Hash256> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return Hash256.Zero;
+        }
+
+        var level = ids.ToList();
+        while (level.Count > 1)
+        {
+            var up = new List<Hash256>();
+            for (var i = 0; i < level.Count; i += 2)
+            {
+                up.Add(i + 1 < level.Count ? Hash256.Compute([.. level[i].ToArray(), .. level[i + 1].ToArray()]) : level[i]);
+            }
+
+            level = up;
+        }
+
+        return level[0];
+    }
 }
