@@ -434,8 +434,15 @@ public sealed class Blockchain
         var result = _state.Add(block, _archive is null ? null : _archive.Append, source);
         if (_state.Tip != oldTip)
         {
-            var returning = result.Disconnected.SelectMany(b => b.Transactions);
-            _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
+            if (result.Disconnected.Count == 0)
+            {
+                _pool.Confirm(result.Connected, _state.GetAccount, _time.GetUtcNow());
+            }
+            else
+            {
+                var returning = result.Disconnected.SelectMany(b => b.Transactions);
+                _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
+            }
             Raise(TipChanged, new ChainUpdate(_state.Tip, result.Disconnected, result.Connected));
         }
 

@@ -169,6 +169,60 @@ public sealed class TransactionPool
         }
     }
 
+    /// <summary>
+    /// The tip moved forward by <paramref name="connected"/> with nothing disconnected: drops the transactions they
+    /// confirm, re-checks only the senders they spent from (a conflicting nonce or a drained balance invalidates that
+    /// sender's pending chain from there on), and expires old entries. Leaves the pool exactly as
+    /// <see cref="Reconcile"/> with nothing returning would, without rebuilding it (which costs the whole pool,
+    /// sorted, on every block).
+    /// </summary>
+    public void Confirm(IEnumerable<Block> connected, Func<Address, AccountState> confirmed, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(connected);
+        ArgumentNullException.ThrowIfNull(confirmed);
+        var spenders = new HashSet<Address>();
+        foreach (var block in connected)
+        {
+            foreach (var tx in block.Transactions)
+            {
+                if (tx.IsCoinbase)
+                {
+                    continue;
+                }
+
+                spenders.Add(tx.Sender);
+                if (_byId.TryGetValue(tx.Id, out var entry))
+                {
+                    Remove(entry);
+                }
+            }
+        }
+
+        foreach (var sender in spenders)
+        {
+            if (!_bySender.TryGetValue(sender, out var queue))
+            {
+                continue;
+            }
+
+            // In nonce order against the new state: once one fails, every later nonce leaves a gap and fails too.
+            var state = confirmed(sender);
+            foreach (var entry in queue.Entries.Values.ToList())
+            {
+                if (TransactionRules.CheckAgainst(entry.Tx, state).IsValid)
+                {
+                    state = TransactionRules.Debit(state, entry.Tx);
+                }
+                else
+                {
+                    Remove(entry);
+                }
+            }
+        }
+
+        Expire(now);
+    }
+
     /// <summary>Drops transactions older than <see cref="Expiry"/> (and the later nonces of their senders); returns how many.</summary>
     public int Expire(DateTimeOffset now)
     {

@@ -203,4 +203,78 @@ public class TransactionPoolTests
             }
         }
     }
+
+    [Fact]
+    public void Confirm_RandomPoolsAndBlocks_SameAsFullReconcile()
+    {
+        // Random pools of 5 senders (some poor), then a block holding pool transactions, conflicting ones (same
+        // sender and nonce, other amount), a drain of a sender's balance and strangers: the incremental update
+        // must leave exactly what rebuilding the pool leaves, expiry included.
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            var balances = Enumerable.Range(0, 5).Select(_ => random.Next(2) == 0 ? 100 * Coin : 3 * Coin).ToArray();
+            AccountState Before(int s) => new(balances[s], 0);
+            var fast = new TransactionPool();
+            var full = new TransactionPool();
+            for (var i = 0; i < 40; i++)
+            {
+                var s = random.Next(5);
+                var sender = (byte)(s + 1);
+                var nonce = fast.PendingState(Tx(sender, 0, 0).Sender, Before(s)).Nonce;
+                var tx = Tx(sender, nonce, random.Next(1, 2_000), random.Next(1, 2) * Coin);
+                var added = Now.AddHours(random.Next(0, 30));
+                Assert.Equal(fast.Add(tx, Before(s), added), full.Add(tx, Before(s), added));
+            }
+
+            var blockTxs = new List<Transaction>();
+            var after = Enumerable.Range(0, 5).Select(Before).ToArray();
+            foreach (var s in Enumerable.Range(0, 5).Where(_ => random.Next(3) > 0))
+            {
+                var sender = (byte)(s + 1);
+                var pending = fast.All.Where(t => t.Sender == Tx(sender, 0, 0).Sender).OrderBy(t => t.Nonce).ToList();
+                var take = random.Next(0, pending.Count + 1);
+                for (var n = 0; n < take + random.Next(0, 2); n++)
+                {
+                    Transaction tx = n < take && random.Next(4) > 0
+                        ? pending[n]
+                        : Tx(sender, (ulong)n, 7, random.Next(3) == 0 ? after[s].Balance - 7 : Coin / 2); // conflict or drain
+                    if (TransactionRules.CheckAgainst(tx, after[s]).IsValid)
+                    {
+                        blockTxs.Add(tx);
+                        after[s] = new AccountState(after[s].Balance - tx.Amount - tx.Fee, after[s].Nonce + 1);
+                    }
+                }
+            }
+
+            blockTxs.Add(Tx(9, 0, 5)); // a sender the pool never saw
+            var coinbase = Transaction.CreateCoinbase(NetworkParameters.Dev.Magic, Recipient, 1, 1);
+            var header = new BlockHeader(BlockHeader.CurrentVersion, 1, Hash256.Zero, Hash256.Zero, 0, 0, 0);
+            var block = new Block(header, [coinbase, .. blockTxs]);
+            var ids = blockTxs.Select(t => t.Id).ToHashSet();
+            AccountState Confirmed(Address a)
+            {
+                for (var s = 0; s < 5; s++)
+                {
+                    if (Tx((byte)(s + 1), 0, 0).Sender == a)
+                    {
+                        return after[s];
+                    }
+                }
+
+                return new AccountState(0, a == Tx(9, 0, 0).Sender ? 1UL : 0UL);
+            }
+
+            var now = Now.AddHours(random.Next(20, 40));
+            fast.Confirm([block], Confirmed, now);
+            full.Reconcile(Confirmed, [], ids.Contains, now);
+
+            Assert.Equal(full.All.Select(t => t.Id).Order(), fast.All.Select(t => t.Id).Order());
+            for (var s = 0; s < 5; s++)
+            {
+                var address = Tx((byte)(s + 1), 0, 0).Sender;
+                Assert.Equal(full.PendingState(address, after[s]), fast.PendingState(address, after[s]));
+            }
+        }
+    }
 }
