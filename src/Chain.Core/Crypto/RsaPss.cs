@@ -49,32 +49,57 @@ public static class RsaPss
     }
 
     /// <summary>
-    /// Imports a SubjectPublicKeyInfo DER RSA-2048 public key, or returns null when the bytes are not
-    /// exactly one such key (trailing bytes, other algorithms and other sizes are refused).
+    /// Imports a SubjectPublicKeyInfo DER RSA-2048 public key, or returns null when the bytes are not exactly one
+    /// such key in the form <see cref="TryParsePublicKey"/> accepts.
     /// </summary>
     public static RSA? TryImportPublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
-        var rsa = RSA.Create();
-        if (TryImportInto(rsa, subjectPublicKeyInfo))
+        if (!TryParsePublicKey(subjectPublicKeyInfo, out var parameters))
         {
-            return rsa;
+            return null;
         }
 
-        rsa.Dispose();
-        return null;
-    }
-
-    /// <summary>Imports into <paramref name="rsa"/> with the checks of <see cref="TryImportPublicKey"/>; false when refused.</summary>
-    internal static bool TryImportInto(RSA rsa, ReadOnlySpan<byte> subjectPublicKeyInfo)
-    {
+        var rsa = RSA.Create();
         try
         {
-            rsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
-            return read == subjectPublicKeyInfo.Length && rsa.KeySize == KeySizeBits;
+            rsa.ImportParameters(parameters);
+            return rsa;
         }
         catch (CryptographicException)
         {
+            rsa.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The validity rule for sender keys, the same on every platform and verification path: strict DER
+    /// SubjectPublicKeyInfo (rsaEncryption) read by .NET's own managed parser with nothing after it, an odd modulus
+    /// of exactly <see cref="KeySizeBits"/> bits, and the public exponent <see cref="PublicExponent"/>. The parse
+    /// touches no native library (OpenSSL's decoder, which the platform's import uses, is slower, serialised across
+    /// threads, and more lenient about integer encodings).
+    /// </summary>
+    public static bool TryParsePublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo, out RSAParameters parameters)
+    {
+        using var capture = new RsaParameterCapture();
+        try
+        {
+            capture.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
+            parameters = capture.Parameters;
+            return read == subjectPublicKeyInfo.Length
+                && capture.KeySize == KeySizeBits
+                && (parameters.Modulus![^1] & 1) == 1
+                && parameters.Exponent.AsSpan().SequenceEqual(PublicExponentBytes);
+        }
+        catch (CryptographicException)
+        {
+            parameters = default;
             return false;
         }
     }
+
+    /// <summary>The only public exponent accepted in a sender key (F4, what every RSA key generator here uses).</summary>
+    public const int PublicExponent = 65537;
+
+    private static ReadOnlySpan<byte> PublicExponentBytes => [0x01, 0x00, 0x01];
 }

@@ -62,7 +62,7 @@ public sealed class RsaPublicKeyCache
     /// <summary>
     /// Imports, once each and on up to <paramref name="maxParallelism"/> threads, the keys among
     /// <paramref name="subjectPublicKeyInfos"/> not held yet: threads verifying a block in parallel would otherwise
-    /// each import every new sender key themselves. Keys the platform refuses are skipped (and never cached).
+    /// each import every new sender key themselves. Keys <see cref="RsaPss.TryParsePublicKey"/> refuses are skipped (and never cached).
     /// </summary>
     public void ImportMissing(IEnumerable<byte[]> subjectPublicKeyInfos, int maxParallelism)
     {
@@ -89,7 +89,7 @@ public sealed class RsaPublicKeyCache
         }
     }
 
-    // The key's entry, importing it first when new; null when the platform refuses the key (on both paths it decides).
+    // The key's entry, importing it first when new; null when RsaPss.TryParsePublicKey refuses it (the rule on both paths).
     private Entry? GetOrImport(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
         if (_lookup.TryGetValue(subjectPublicKeyInfo, out var entry))

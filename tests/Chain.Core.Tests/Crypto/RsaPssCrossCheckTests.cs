@@ -156,6 +156,81 @@ public sealed class RsaPssCrossCheckTests : IDisposable
     }
 
     [Fact]
+    public void TryParsePublicKey_ExponentOtherThan65537_RefusedOnBothPaths()
+    {
+        // A valid RSA-2048 key with e = 3, made by BouncyCastle: well-formed, but not a key the rules accept.
+        var generator = new Org.BouncyCastle.Crypto.Generators.RsaKeyPairGenerator();
+        generator.Init(new RsaKeyGenerationParameters(Org.BouncyCastle.Math.BigInteger.Three, new SecureRandom(), 2048, 80));
+        var pair = generator.GenerateKeyPair();
+        var spki = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded();
+        var digest = SHA256.HashData("e=3"u8);
+        var signer = PssSigner.CreateRawSigner(new RsaBlindedEngine(), new Sha256Digest(), new Sha256Digest(), SaltLength, Trailer);
+        signer.Init(true, new ParametersWithRandom(pair.Private, new SecureRandom()));
+        signer.BlockUpdate(digest, 0, digest.Length);
+        var signature = signer.GenerateSignature();
+
+        Assert.False(RsaPss.TryParsePublicKey(spki, out _));
+        Assert.Null(RsaPss.TryImportPublicKey(spki));
+        Assert.Null(OpenSslPss.ImportPublicKey(spki));
+        Assert.False(new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl: true).VerifyHash(spki, digest, signature));
+        Assert.False(new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl: false).VerifyHash(spki, digest, signature));
+    }
+
+    [Fact]
+    public void TryParsePublicKey_EvenModulus_Refused()
+    {
+        var spki = _key.ExportSubjectPublicKeyInfo();
+        var even = (byte[])spki.Clone();
+        even[^6] &= 0xFE; // the modulus's last byte sits before the exponent's 02 03 01 00 01
+
+        Assert.True(RsaPss.TryParsePublicKey(spki, out _));
+        Assert.False(RsaPss.TryParsePublicKey(even, out _));
+    }
+
+    [Fact]
+    public void ImportPublicKey_MutatedKeys_BothPathsAcceptExactlyTheSame()
+    {
+        // Bit flips, byte changes, cuts and additions in SubjectPublicKeyInfo: the OpenSSL key is built for exactly
+        // the inputs the platform path imports, and a signature by the original key verifies the same on both.
+        var original = _key.ExportSubjectPublicKeyInfo();
+        var digest = SHA256.HashData("mutated"u8);
+        var signature = RsaPss.SignHash(_key, digest);
+        var accepted = 0;
+        Gen.Select(Gen.Int[0, 3], Gen.Int, Gen.Byte).Array[1, 3].Sample(mutations =>
+        {
+            var spki = (byte[])original.Clone();
+            foreach (var (kind, where, value) in mutations)
+            {
+                var at = (int)((uint)where % (uint)spki.Length);
+                spki = kind switch
+                {
+                    0 => Flip(spki, at, value),
+                    1 => [.. spki[..at], value, .. spki[(at + 1)..]],
+                    2 => spki[..Math.Max(1, at)],
+                    _ => [.. spki, value],
+                };
+            }
+
+            using var platform = RsaPss.TryImportPublicKey(spki);
+            using var native = OpenSslPss.ImportPublicKey(spki);
+            Assert.Equal(platform is not null, native is not null || !OpenSslPss.IsAvailable);
+            accepted += platform is null ? 0 : 1;
+            var fast = new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl: true);
+            var plain = new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl: false);
+            Assert.Equal(plain.VerifyHash(spki, digest, signature), fast.VerifyHash(spki, digest, signature));
+        }, iter: 2_000);
+
+        Assert.True(accepted > 0, "some mutations (inside the modulus) must still be keys");
+    }
+
+    private static byte[] Flip(byte[] bytes, int at, byte value)
+    {
+        var copy = (byte[])bytes.Clone();
+        copy[at] ^= (byte)(1 << (value % 8));
+        return copy;
+    }
+
+    [Fact]
     public void CreateSigned_Transaction_VerifiesWithBouncyCastleOverSigningBytesAndId()
     {
         var recipient = Address.Parse("00112233445566778899aabbccddeeff00112233");
