@@ -126,16 +126,26 @@ internal static partial class OpenSslPss
         return key;
     }
 
+    // Every function this class calls must be exported (some are deprecated in OpenSSL 3 and may go): a missing one
+    // would otherwise surface as EntryPointNotFoundException in the middle of a verification.
+    private static readonly string[] Exports =
+    [
+        "BN_bin2bn", "BN_free", "ERR_clear_error", "EVP_PKEY_CTX_free", "EVP_PKEY_CTX_new_from_pkey",
+        "EVP_PKEY_CTX_set_rsa_mgf1_md", "EVP_PKEY_CTX_set_rsa_padding", "EVP_PKEY_CTX_set_rsa_pss_saltlen",
+        "EVP_PKEY_CTX_set_signature_md", "EVP_PKEY_assign", "EVP_PKEY_free", "EVP_PKEY_get_bits", "EVP_PKEY_new",
+        "EVP_PKEY_verify", "EVP_PKEY_verify_init", "EVP_sha256", "RSA_free", "RSA_new", "RSA_set0_key",
+    ];
+
     private static nint Probe()
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad(LibCrypto, out var library))
         {
             return 0;
         }
 
         try
         {
-            return EVP_sha256();
+            return Exports.All(name => NativeLibrary.TryGetExport(library, name, out _)) ? EVP_sha256() : 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {

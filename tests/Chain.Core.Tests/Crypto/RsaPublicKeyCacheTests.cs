@@ -48,6 +48,20 @@ public class RsaPublicKeyCacheTests
         Assert.False(new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl: false).UsesOpenSsl);
     }
 
+    [Fact]
+    public void OpenSslPss_EveryImportedFunction_IsProbedBeforeUse()
+    {
+        // IsAvailable checks each export exists; a function added without listing it could fail mid-verification.
+        var type = typeof(OpenSslPss);
+        var imported = type.GetMethods(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(m => m.GetCustomAttributes(typeof(LibraryImportAttribute), false).Length > 0)
+            .Select(m => m.Name)
+            .Order();
+        var probed = (string[])type.GetField("Exports", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
+
+        Assert.Equal(imported, probed.Order());
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void VerifyHash_EachCase_SameAsPlainPath(string name, bool useOpenSsl)
