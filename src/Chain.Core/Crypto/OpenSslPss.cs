@@ -138,7 +138,9 @@ internal static partial class OpenSslPss
 
     private static nint Probe()
     {
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad(LibCrypto, out var library))
+        // Keys built here are freed by .NET's SafeEvpPKeyHandle through the libcrypto .NET loaded: it must be the same
+        // major version (the same soname, so the same library in this process).
+        if (!OperatingSystem.IsLinux() || SafeEvpPKeyHandle.OpenSslVersion >> 28 != 3 || !NativeLibrary.TryLoad(LibCrypto, out var library))
         {
             return 0;
         }

@@ -89,7 +89,8 @@ public static class RsaPss
             return read == subjectPublicKeyInfo.Length
                 && capture.KeySize == KeySizeBits
                 && (parameters.Modulus![^1] & 1) == 1
-                && parameters.Exponent.AsSpan().SequenceEqual(PublicExponentBytes);
+                && parameters.Exponent.AsSpan().SequenceEqual(PublicExponentBytes)
+                && IsCanonical(subjectPublicKeyInfo, parameters.Modulus);
         }
         catch (CryptographicException)
         {
@@ -97,6 +98,26 @@ public static class RsaPss
             return false;
         }
     }
+
+    // The managed parser tolerates some non-DER forms inside the key (indefinite or long-form lengths, bytes after the
+    // RSAPublicKey, a modulus written as a negative integer): a key must be byte for byte the one DER encoding of
+    // its numbers, so the rule is exactly what ENCODING.md says and does not move with the parser.
+    private static bool IsCanonical(ReadOnlySpan<byte> subjectPublicKeyInfo, byte[] modulus) =>
+        modulus.Length == KeySizeBits / 8
+        && subjectPublicKeyInfo.Length == CanonicalPrefix.Length + modulus.Length + CanonicalSuffix.Length
+        && subjectPublicKeyInfo.StartsWith(CanonicalPrefix)
+        && subjectPublicKeyInfo.Slice(CanonicalPrefix.Length, modulus.Length).SequenceEqual(modulus)
+        && subjectPublicKeyInfo.EndsWith(CanonicalSuffix);
+
+    // SEQUENCE { SEQUENCE { rsaEncryption, NULL }, BIT STRING { SEQUENCE { INTEGER n (257 bytes, 00 first) ...
+    private static ReadOnlySpan<byte> CanonicalPrefix =>
+    [
+        0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+        0x03, 0x82, 0x01, 0x0f, 0x00, 0x30, 0x82, 0x01, 0x0a, 0x02, 0x82, 0x01, 0x01, 0x00,
+    ];
+
+    // ... INTEGER e = 65537 } } }
+    private static ReadOnlySpan<byte> CanonicalSuffix => [0x02, 0x03, 0x01, 0x00, 0x01];
 
     /// <summary>The only public exponent accepted in a sender key (F4, what every RSA key generator here uses).</summary>
     public const int PublicExponent = 65537;

@@ -158,6 +158,11 @@ public sealed class RsaPublicKeyCache
         public bool Verify(ReadOnlySpan<byte> subjectPublicKeyInfo, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
         {
             var verifier = _idle.TryTake(out var idle) ? idle : Create(subjectPublicKeyInfo);
+            if (verifier is null)
+            {
+                return false;
+            }
+
             try
             {
                 return verifier is SafeEvpPkeyCtx ctx
@@ -199,7 +204,7 @@ public sealed class RsaPublicKeyCache
             DisposeIdle();
         }
 
-        private IDisposable Create(ReadOnlySpan<byte> subjectPublicKeyInfo)
+        private IDisposable? Create(ReadOnlySpan<byte> subjectPublicKeyInfo)
         {
             if (_native is not null)
             {
@@ -218,8 +223,8 @@ public sealed class RsaPublicKeyCache
                 }
             }
 
-            // The bytes imported before, so importing them again cannot fail.
-            return RsaPss.TryImportPublicKey(subjectPublicKeyInfo)!;
+            // The bytes passed the rule before, so this import is expected to succeed; null is answered as a failure.
+            return RsaPss.TryImportPublicKey(subjectPublicKeyInfo);
         }
 
         private void DisposeIdle()

@@ -407,6 +407,26 @@ public sealed class Blockchain
         }
     }
 
+    // The report itself must not throw into the submitter either: a failing HandlerFailed subscriber is ignored.
+    private void ReportHandlerFailure(Exception failure)
+    {
+        if (HandlerFailed is not { } reporters)
+        {
+            return;
+        }
+
+        foreach (var reporter in Delegate.EnumerateInvocationList(reporters))
+        {
+            try
+            {
+                reporter(failure);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+            }
+        }
+    }
+
     // Each handler on its own: one that throws neither skips the others nor fails the submission that raised it.
     private void Raise<T>(Action<T>? handlers, T argument)
     {
@@ -423,7 +443,7 @@ public sealed class Blockchain
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                HandlerFailed?.Invoke(e);
+                ReportHandlerFailure(e);
             }
         }
     }

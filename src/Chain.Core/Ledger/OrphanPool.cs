@@ -71,6 +71,7 @@ public sealed class OrphanPool
 
         holder.Arrival.Enqueue(block.Hash);
         holder.Bytes += block.EncodedSize;
+        holder.Live++;
         _bytes += block.EncodedSize;
         while (_byHash.Count > _capacity || _bytes > _maxBytes)
         {
@@ -116,18 +117,20 @@ public sealed class OrphanPool
     // The source with the most bytes loses its oldest orphan still held (queued hashes already taken are skipped).
     private void EvictFromLargest()
     {
-        Holder? largest = null;
-        foreach (var holder in _bySource.Values)
+        string? largest = null;
+        Holder? holder = null;
+        foreach (var (source, candidate) in _bySource)
         {
-            if (largest is null || holder.Bytes > largest.Bytes)
+            if (holder is null || candidate.Bytes > holder.Bytes)
             {
-                largest = holder;
+                (largest, holder) = (source, candidate);
             }
         }
 
-        while (largest is not null && largest.Arrival.TryDequeue(out var oldest))
+        // Hashes already taken (or since held for another source) are skipped: only this source's own orphans go.
+        while (holder is not null && holder.Arrival.TryDequeue(out var oldest))
         {
-            if (Remove(oldest))
+            if (_byHash.TryGetValue(oldest, out var entry) && entry.Source == largest && Remove(oldest))
             {
                 return;
             }
@@ -135,6 +138,9 @@ public sealed class OrphanPool
 
         throw new InvalidOperationException("Orphan pool accounting is inconsistent.");
     }
+
+    /// <summary>Hashes queued in the sources' arrival queues (live or already taken), for tests of the bound.</summary>
+    internal int QueuedHashes => _bySource.Values.Sum(h => h.Arrival.Count);
 
     private bool Remove(Hash256 hash)
     {
@@ -157,16 +163,25 @@ public sealed class OrphanPool
         return true;
     }
 
-    // Byte accounting of a block that left the pool (its hash may stay queued in its holder; skipped later).
+    // Accounting of a block that left the pool. Its hash may stay queued in its holder (skipped at eviction); a
+    // holder whose queue has grown past twice its live orphans is compacted, so taken hashes cannot pile up.
     private void Forget(Entry entry)
     {
         var size = entry.Block.EncodedSize;
         _bytes -= size;
         var holder = _bySource[entry.Source];
         holder.Bytes -= size;
-        if (holder.Bytes == 0)
+        holder.Live--;
+        if (holder.Live == 0)
         {
             _bySource.Remove(entry.Source);
+        }
+        else if (holder.Arrival.Count > (2 * holder.Live) + 16)
+        {
+            var seen = new HashSet<Hash256>();
+            var live = holder.Arrival.Where(h => _byHash.TryGetValue(h, out var e) && e.Source == entry.Source && seen.Add(h)).ToList();
+            holder.Arrival.Clear();
+            live.ForEach(holder.Arrival.Enqueue);
         }
     }
 
@@ -178,5 +193,7 @@ public sealed class OrphanPool
         public Queue<Hash256> Arrival { get; } = new();
 
         public long Bytes { get; set; }
+
+        public int Live { get; set; }
     }
 }

@@ -137,7 +137,8 @@ public sealed class PeerManager : BackgroundService
             }
         }
 
-        _refused[Unmap(address)] = until;
+        // A shorter refusal never cuts a longer one short.
+        _refused.AddOrUpdate(Unmap(address), until, (_, existing) => existing > until ? existing : until);
     }
 
     /// <summary>Whether inbound connections from <paramref name="address"/> are refused now.</summary>

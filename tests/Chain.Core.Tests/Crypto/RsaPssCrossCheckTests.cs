@@ -187,6 +187,46 @@ public sealed class RsaPssCrossCheckTests : IDisposable
         Assert.False(RsaPss.TryParsePublicKey(even, out _));
     }
 
+    [Theory]
+    [InlineData("modulus as a negative integer")]
+    [InlineData("long-form length of the inner sequence")]
+    [InlineData("byte after the RSAPublicKey")]
+    public void TryParsePublicKey_NonCanonicalEncodingTheManagedParserTolerates_Refused(string form)
+    {
+        var parameters = _key.ExportParameters(includePrivateParameters: false);
+        var n = parameters.Modulus!;
+        Assert.Equal(_key.ExportSubjectPublicKeyInfo(), Spki([0x00, .. n])); // the builder makes the canonical form
+        var spki = form switch
+        {
+            "modulus as a negative integer" => Spki(n),
+            "long-form length of the inner sequence" => Spki([0x00, .. n], longFormInner: true),
+            _ => Spki([0x00, .. n], afterInner: [0x00]),
+        };
+
+        using var capture = new RsaParameterCapture();
+        capture.ImportSubjectPublicKeyInfo(spki, out var read);
+        Assert.Equal(spki.Length, read); // .NET's parser takes it...
+        Assert.False(RsaPss.TryParsePublicKey(spki, out _)); // ...the rule does not
+        Assert.Null(OpenSslPss.ImportPublicKey(spki));
+    }
+
+    private static byte[] Spki(byte[] modulusInteger, bool longFormInner = false, byte[]? afterInner = null)
+    {
+        byte[] algorithm = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+        var inner = Tlv(0x30, [.. Tlv(0x02, modulusInteger), .. Tlv(0x02, [0x01, 0x00, 0x01])], longFormInner);
+        return Tlv(0x30, [.. algorithm, .. Tlv(0x03, [0x00, .. inner, .. afterInner ?? []])]);
+    }
+
+    private static byte[] Tlv(byte tag, byte[] content, bool longForm = false)
+    {
+        var length = content.Length;
+        byte[] header = longForm ? [tag, 0x83, (byte)(length >> 16), (byte)(length >> 8), (byte)length]
+            : length < 0x80 ? [tag, (byte)length]
+            : length < 0x100 ? [tag, 0x81, (byte)length]
+            : [tag, 0x82, (byte)(length >> 8), (byte)length];
+        return [.. header, .. content];
+    }
+
     [Fact]
     public void ImportPublicKey_MutatedKeys_BothPathsAcceptExactlyTheSame()
     {

@@ -45,4 +45,17 @@ public class BlockchainEventTests
         Assert.Single(failures);
         Assert.Equal(1, chain.MempoolCount);
     }
+
+    [Fact]
+    public void SubmitBlock_HandlerFailedSubscriberThrowsToo_StillConnectedOtherHandlersRun()
+    {
+        var chain = TestChain.NewChain();
+        var seen = 0;
+        chain.HandlerFailed += _ => throw new InvalidOperationException("reporter bug");
+        chain.TipChanged += _ => throw new InvalidOperationException("handler bug");
+        chain.TipChanged += _ => seen++;
+
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Miner)).Status);
+        Assert.Equal(1, seen);
+    }
 }

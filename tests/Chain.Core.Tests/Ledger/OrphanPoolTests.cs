@@ -91,6 +91,23 @@ public class OrphanPoolTests
     }
 
     [Fact]
+    public void TakeChildren_ManyCyclesBesideOneDeadOrphan_QueuedHashesStayBounded()
+    {
+        // One orphan whose parent never comes keeps its source's queue alive; adopted orphans must not pile up in it.
+        var pool = new OrphanPool();
+        pool.Add(TestBlocks.Create(1, Hash256.Compute([9, 9]), 0), "peer");
+        for (var i = 0; i < 2_000; i++)
+        {
+            var parent = Hash256.Compute(BitConverter.GetBytes(i));
+            pool.Add(TestBlocks.Create((uint)i + 10, parent, 0), "peer");
+            Assert.Single(pool.TakeChildren(parent));
+        }
+
+        Assert.Equal(1, pool.Count);
+        Assert.InRange(pool.QueuedHashes, 1, 20);
+    }
+
+    [Fact]
     public void SubmitBlock_OrphanFloodFromOnePeer_OtherPeersOrphanStillAdopted()
     {
         var chain = TestSupport.TestChain.NewChain();

@@ -222,7 +222,8 @@ public sealed class PeerManagerTests
         var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o => o.HandshakeTimeout = TimeSpan.FromSeconds(30));
         try
         {
-            m.Refuse(IPAddress.Loopback, DateTimeOffset.UtcNow.AddSeconds(1));
+            m.Refuse(IPAddress.Loopback, DateTimeOffset.UtcNow.AddSeconds(3));
+            m.Refuse(IPAddress.Loopback, DateTimeOffset.UtcNow); // a shorter refusal does not cut it short
 
             Assert.True(m.IsRefused(IPAddress.Loopback.MapToIPv6()));
             Assert.True(await RawPeer.RefusedAsync(m.LocalEndPoint!));
