@@ -138,12 +138,12 @@ public sealed class PeerManager : BackgroundService
         }
 
         // A shorter refusal never cuts a longer one short.
-        _refused.AddOrUpdate(Unmap(address), until, (_, existing) => existing > until ? existing : until);
+        _refused.AddOrUpdate(RefusalKey(address), until, (_, existing) => existing > until ? existing : until);
     }
 
     /// <summary>Whether inbound connections from <paramref name="address"/> are refused now.</summary>
     public bool IsRefused(IPAddress address) =>
-        _refused.TryGetValue(Unmap(address), out var until) && until > _time.GetUtcNow();
+        _refused.TryGetValue(RefusalKey(address), out var until) && until > _time.GetUtcNow();
 
     /// <summary>Queues a payload for one peer; false when not connected or the peer's queue overflowed.</summary>
     public bool Send(string nodeId, ReadOnlyMemory<byte> payload) => FindPeer(nodeId)?.TrySend(payload) ?? false;
@@ -543,6 +543,22 @@ public sealed class PeerManager : BackgroundService
     }
 
     private static IPAddress Unmap(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    // What a refusal covers: an IPv4 address, or a whole IPv6 /64 (one subscriber's usual allocation, which an
+    // attacker could otherwise walk through one address at a time).
+    private static IPAddress RefusalKey(IPAddress address)
+    {
+        var unmapped = Unmap(address);
+        if (unmapped.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return unmapped;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        unmapped.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
+    }
 
     private static IPEndPoint Normalize(EndPoint? endPoint)
     {

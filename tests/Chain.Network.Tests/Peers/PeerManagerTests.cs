@@ -244,6 +244,24 @@ public sealed class PeerManagerTests
     }
 
     [Fact]
+    public async Task Refuse_IPv6Address_CoversItsSlash64Only()
+    {
+        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        try
+        {
+            m.Refuse(IPAddress.Parse("2001:db8:1:2:aaaa::1"), DateTimeOffset.UtcNow.AddMinutes(10));
+
+            Assert.True(m.IsRefused(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:ffff")));
+            Assert.False(m.IsRefused(IPAddress.Parse("2001:db8:1:3::1")));
+            Assert.False(m.IsRefused(IPAddress.Parse("192.0.2.1")));
+        }
+        finally
+        {
+            await m.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Listener_SilentConnection_DroppedAtHandshakeTimeoutAndSlotFreed()
     {
         var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
