@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Chain.Network.Peers;
 using Chain.Node.Tests.EndToEnd;
@@ -32,18 +31,12 @@ public class NamespacePartitionTests
         // A holds wallet W; C holds the same key (imported), so each half can spend W's coins.
         await using var a = await StartAsync(network, 0, "A", folder.Combine("a"));
         var keyFile = folder.Combine("w.pem");
-        await File.WriteAllTextAsync(keyFile, PrivateKeyPem(folder.Combine("a", "wallet.json")));
+        await File.WriteAllTextAsync(keyFile, PartitionScenario.PrivateKeyPem(folder.Combine("a", "wallet.json")));
         await using var b = await StartAsync(network, 1, "B", folder.Combine("b"), "--peers", a.Endpoint);
         await using var c = await StartAsync(network, 2, "C", folder.Combine("c"), "--peers", b.Endpoint, "--import-key", keyFile);
         await using var d = await StartAsync(network, 3, "D", folder.Combine("d"), "--peers", c.Endpoint);
         NodeProcess[] all = [a, b, c, d];
         Assert.Equal(NamespaceNetwork.Address(2), c.Host);
-        var w = await a.AskAsync("address");
-        Assert.Equal(w, await c.AskAsync("address"));
-        var x = new string('8', 40);
-        var y = new string('9', 40);
-        var z = new string('7', 40);
-
         await a.CommandAsync("mine 3");
         await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("height") == "3", "B to sync A's blocks", a, b);
         await b.CommandAsync("mine 1");
@@ -58,56 +51,15 @@ public class NamespacePartitionTests
         await c.WaitForLogAsync(new Regex($@"\({Regex.Escape(b.Endpoint)}\) disconnected: {PeerConnection.IdleReason}"));
         await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "1" && await c.StatusAsync("peers") == "1", "B and C to count one neighbour each", all);
 
-        // The double spend: nonce 0 of W pays X on one side and Y on the other.
-        var toX = await a.AskAsync($"send {x} 10");
-        var toY = await c.AskAsync($"send {y} 20");
-        Assert.NotEqual(toX, toY);
-
-        // A plain transfer from B's own wallet, confirmed only on the losing side.
-        var plain = await b.AskAsync($"send {z} 1.5");
-        await NodeProcess.WaitUntilAsync(async () => await a.StatusAsync("mempool") == "2", "A to hold both transfers", a, b);
-        await a.CommandAsync("mine 1");
-
-        // The other side mines more blocks (4 against 1), so it wins.
-        await NodeProcess.WaitUntilAsync(async () => await d.StatusAsync("mempool") == "1", "D to learn of the spend to Y", c, d);
-        await c.CommandAsync("mine 4");
-        var winner = await c.StatusAsync("tip");
-        await NodeProcess.WaitUntilAsync(async () => await d.StatusAsync("tip") == winner, "D to sync C's blocks inside its half", c, d);
+        var spends = await PartitionScenario.SpendApartAsync(a, b, c, d);
         Assert.Equal("5", await a.StatusAsync("height"));
 
         // Heal the network: C, still redialling B, gets through.
         network.Heal();
         await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "2", "C to reconnect to B", all);
-        foreach (var node in all)
-        {
-            await NodeProcess.WaitUntilAsync(async () => await node.StatusAsync("tip") == winner, $"{node.Name} to reach the winning tip", all);
-        }
-
-        foreach (var node in all)
-        {
-            Assert.Equal("0", await node.AskAsync($"balance {x}"));
-            Assert.Equal("20", await node.AskAsync($"balance {y}"));
-            Assert.StartsWith("error:", await node.AskAsync($"tx {toX}"));
-        }
-
-        // The plain transfer went back to the mempool and reaches a block on the winning chain.
-        await NodeProcess.WaitUntilAsync(async () => (await c.CommandAsync($"tx {plain}")).Any(l => l.StartsWith("status=", StringComparison.Ordinal)), "C to know the plain transfer", all);
-        await c.CommandAsync("mine 1");
-        var final = await c.StatusAsync("tip");
-        foreach (var node in all)
-        {
-            await NodeProcess.WaitUntilAsync(async () => await node.StatusAsync("tip") == final, $"{node.Name} to reach the final tip", all);
-            Assert.Equal("1.5", await node.AskAsync($"balance {z}"));
-            Assert.Equal(await c.AskAsync($"balance {w}"), await node.AskAsync($"balance {w}"));
-        }
+        await PartitionScenario.AssertHealedAsync(spends, c, all);
     }
 
     private static Task<NodeProcess> StartAsync(NamespaceNetwork network, int host, string name, string dataDir, params string[] args) =>
         NodeProcess.StartAsync(name, dataDir, ["--bind", NamespaceNetwork.Address(host), .. args], QuickPeers, network.Launcher(host));
-
-    private static string PrivateKeyPem(string walletJson)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(walletJson));
-        return document.RootElement.GetProperty("privateKey").GetString()!;
-    }
 }
