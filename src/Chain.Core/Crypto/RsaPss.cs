@@ -73,41 +73,33 @@ public static class RsaPss
     }
 
     /// <summary>
-    /// The validity rule for sender keys, the same on every platform and verification path: strict DER
-    /// SubjectPublicKeyInfo (rsaEncryption) read by .NET's own managed parser with nothing after it, an odd modulus
-    /// of exactly <see cref="KeySizeBits"/> bits, and the public exponent <see cref="PublicExponent"/>. The parse
-    /// touches no native library (OpenSSL's decoder, which the platform's import uses, is slower, serialised across
-    /// threads, and more lenient about integer encodings).
+    /// The validity rule for sender keys, the same on every platform and verification path: the key must be byte for
+    /// byte the one DER SubjectPublicKeyInfo (rsaEncryption) of an odd modulus of exactly <see cref="KeySizeBits"/>
+    /// bits and the public exponent <see cref="PublicExponent"/> (ENCODING.md gives the bytes). Checked against that
+    /// layout directly: no parser (.NET's managed one tolerates some non-DER forms, OpenSSL's decoder is slow,
+    /// serialised across threads and more lenient still) decides what is valid.
     /// </summary>
     public static bool TryParsePublicKey(ReadOnlySpan<byte> subjectPublicKeyInfo, out RSAParameters parameters)
     {
-        using var capture = new RsaParameterCapture();
-        try
+        const int modulusSize = KeySizeBits / 8;
+        parameters = default;
+        if (subjectPublicKeyInfo.Length != CanonicalPrefix.Length + modulusSize + CanonicalSuffix.Length
+            || !subjectPublicKeyInfo.StartsWith(CanonicalPrefix)
+            || !subjectPublicKeyInfo.EndsWith(CanonicalSuffix))
         {
-            capture.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
-            parameters = capture.Parameters;
-            return read == subjectPublicKeyInfo.Length
-                && capture.KeySize == KeySizeBits
-                && (parameters.Modulus![^1] & 1) == 1
-                && parameters.Exponent.AsSpan().SequenceEqual(PublicExponentBytes)
-                && IsCanonical(subjectPublicKeyInfo, parameters.Modulus);
-        }
-        catch (CryptographicException)
-        {
-            parameters = default;
             return false;
         }
-    }
 
-    // The managed parser tolerates some non-DER forms inside the key (indefinite or long-form lengths, bytes after the
-    // RSAPublicKey, a modulus written as a negative integer): a key must be byte for byte the one DER encoding of
-    // its numbers, so the rule is exactly what ENCODING.md says and does not move with the parser.
-    private static bool IsCanonical(ReadOnlySpan<byte> subjectPublicKeyInfo, byte[] modulus) =>
-        modulus.Length == KeySizeBits / 8
-        && subjectPublicKeyInfo.Length == CanonicalPrefix.Length + modulus.Length + CanonicalSuffix.Length
-        && subjectPublicKeyInfo.StartsWith(CanonicalPrefix)
-        && subjectPublicKeyInfo.Slice(CanonicalPrefix.Length, modulus.Length).SequenceEqual(modulus)
-        && subjectPublicKeyInfo.EndsWith(CanonicalSuffix);
+        // Top bit set: exactly 2048 bits (and the prefix's 00 byte is then the minimal DER sign byte); odd.
+        var modulus = subjectPublicKeyInfo.Slice(CanonicalPrefix.Length, modulusSize);
+        if (modulus[0] < 0x80 || (modulus[^1] & 1) == 0)
+        {
+            return false;
+        }
+
+        parameters = new RSAParameters { Modulus = modulus.ToArray(), Exponent = PublicExponentBytes.ToArray() };
+        return true;
+    }
 
     // SEQUENCE { SEQUENCE { rsaEncryption, NULL }, BIT STRING { SEQUENCE { INTEGER n (257 bytes, 00 first) ...
     private static ReadOnlySpan<byte> CanonicalPrefix =>

@@ -407,28 +407,11 @@ public sealed class Blockchain
         }
     }
 
-    // The report itself must not throw into the submitter either: a failing HandlerFailed subscriber is ignored.
-    private void ReportHandlerFailure(Exception failure)
-    {
-        if (HandlerFailed is not { } reporters)
-        {
-            return;
-        }
+    // Each handler on its own: one that throws neither skips the others nor fails the submission that raised it; its
+    // exception goes to HandlerFailed, whose own subscribers' exceptions are dropped (nothing is left to report to).
+    private void Raise<T>(Action<T>? handlers, T argument) => InvokeEach(handlers, argument, report: true);
 
-        foreach (var reporter in Delegate.EnumerateInvocationList(reporters))
-        {
-            try
-            {
-                reporter(failure);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-            }
-        }
-    }
-
-    // Each handler on its own: one that throws neither skips the others nor fails the submission that raised it.
-    private void Raise<T>(Action<T>? handlers, T argument)
+    private void InvokeEach<T>(Action<T>? handlers, T argument, bool report)
     {
         if (handlers is null)
         {
@@ -443,7 +426,10 @@ public sealed class Blockchain
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                ReportHandlerFailure(e);
+                if (report)
+                {
+                    InvokeEach(HandlerFailed, e, report: false);
+                }
             }
         }
     }

@@ -81,15 +81,7 @@ public sealed class TransactionPool
             Remove(victim);
         }
 
-        var entry = new MempoolEntry(tx, now, _sequence++);
-        _byId[tx.Id] = entry;
-        if (!_bySender.TryGetValue(tx.Sender, out var queue))
-        {
-            queue = new SenderQueue();
-            _bySender[tx.Sender] = queue;
-        }
-
-        queue.Add(entry);
+        Insert(new MempoolEntry(tx, now, _sequence++));
         return TxResult.Ok;
     }
 
@@ -157,14 +149,7 @@ public sealed class TransactionPool
             var tx = entry.Tx;
             if (TransactionRules.CheckAgainst(tx, PendingState(tx.Sender, confirmed(tx.Sender))).IsValid)
             {
-                _byId[tx.Id] = entry;
-                if (!_bySender.TryGetValue(tx.Sender, out var queue))
-                {
-                    queue = new SenderQueue();
-                    _bySender[tx.Sender] = queue;
-                }
-
-                queue.Add(entry);
+                Insert(entry);
             }
         }
     }
@@ -259,6 +244,18 @@ public sealed class TransactionPool
         }
 
         return victim;
+    }
+
+    private void Insert(MempoolEntry entry)
+    {
+        _byId[entry.Tx.Id] = entry;
+        if (!_bySender.TryGetValue(entry.Tx.Sender, out var queue))
+        {
+            queue = new SenderQueue();
+            _bySender[entry.Tx.Sender] = queue;
+        }
+
+        queue.Add(entry);
     }
 
     private void Remove(MempoolEntry entry)

@@ -131,12 +131,12 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
         var txs = Enumerable.Range(0, 4).Select(n => TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: (ulong)n)).ToList();
-        byte[] Base64(int n) => txs[n].Encode();
+        byte[] Encoded(int n) => txs[n].Encode();
 
         // Nonces 3, then 1 and 2 (all refused NonceTooHigh, none punished), then 0: all four end in the mempool.
-        peer.Send(new TxMessage([Base64(3)]));
-        peer.Send(new TxMessage([Base64(2), Base64(1)]));
-        peer.Send(new TxMessage([Base64(0)]));
+        peer.Send(new TxMessage([Encoded(3)]));
+        peer.Send(new TxMessage([Encoded(2), Encoded(1)]));
+        peer.Send(new TxMessage([Encoded(0)]));
 
         await node.WaitUntilAsync(() => node.Chain.MempoolCount == 4, "all four nonces in the mempool");
         Assert.Equal(4UL, node.Chain.GetPendingAccount(TestBlocks.AddressOf(payer)).Nonce);

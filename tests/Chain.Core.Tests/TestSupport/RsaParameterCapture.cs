@@ -1,11 +1,11 @@
 using System.Numerics;
 using System.Security.Cryptography;
 
-namespace Chain.Core.Crypto;
+namespace Chain.Core.Tests.TestSupport;
 
 /// <summary>
 /// An <see cref="RSA"/> that only records the parameters the base class's managed SubjectPublicKeyInfo parser hands
-/// to <see cref="ImportParameters"/>: a key is parsed without creating any native key.
+/// to <see cref="ImportParameters"/>: shows what .NET's parser alone would accept, beside the sender-key rule.
 /// </summary>
 internal sealed class RsaParameterCapture : RSA
 {
