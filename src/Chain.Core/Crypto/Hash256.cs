@@ -29,6 +29,14 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         _d = BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]);
     }
 
+    private Hash256(ulong a, ulong b, ulong c, ulong d)
+    {
+        _a = a;
+        _b = b;
+        _c = c;
+        _d = d;
+    }
+
     /// <summary>The all-zero hash (the genesis block's parent).</summary>
     public static Hash256 Zero => default;
 
@@ -38,6 +46,23 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         Span<byte> digest = stackalloc byte[Size];
         SHA256.HashData(data, digest);
         return new Hash256(digest);
+    }
+
+    /// <summary>The digest from its eight SHA-256 state words (word i is big-endian bytes 4i..4i+3).</summary>
+    internal static Hash256 FromWords(uint w0, uint w1, uint w2, uint w3, uint w4, uint w5, uint w6, uint w7) =>
+        new(((ulong)w0 << 32) | w1, ((ulong)w2 << 32) | w3, ((ulong)w4 << 32) | w5, ((ulong)w6 << 32) | w7);
+
+    /// <summary>Writes the eight big-endian words of the digest (the SHA-256 message words it makes) to <paramref name="words"/>, one every <paramref name="stride"/>.</summary>
+    internal void WriteWords(Span<uint> words, int stride)
+    {
+        words[0] = (uint)(_a >> 32);
+        words[stride] = (uint)_a;
+        words[2 * stride] = (uint)(_b >> 32);
+        words[3 * stride] = (uint)_b;
+        words[4 * stride] = (uint)(_c >> 32);
+        words[5 * stride] = (uint)_c;
+        words[6 * stride] = (uint)(_d >> 32);
+        words[7 * stride] = (uint)_d;
     }
 
     /// <summary>Writes the 32 bytes into <paramref name="destination"/>.</summary>

@@ -29,7 +29,7 @@ public sealed partial class ChainState
             return (BlockError.InsufficientWork, $"hash {block.Hash} does not meet target 0x{header.Bits:x8}");
         }
 
-        if (MerkleTree.ComputeRoot(txs, ValidationThreads) != header.MerkleRoot)
+        if (MerkleTree.ComputeRoot(txs) != header.MerkleRoot)
         {
             return (BlockError.BadMerkleRoot, "the Merkle root does not match the transactions");
         }

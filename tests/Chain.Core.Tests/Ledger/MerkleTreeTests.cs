@@ -1,5 +1,6 @@
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Core.Mining;
 using CsCheck;
 
 namespace Chain.Core.Tests.Ledger;
@@ -33,17 +34,50 @@ public class MerkleTreeTests
     }
 
     [Fact]
-    public void ComputeRoot_Parallel_SameAsPlainReference()
+    public void ComputeRoot_AnySize_SameAsPlainReference()
     {
-        // Sizes around the parallel threshold and odd counts at every level; the reference is the definition itself.
-        Gen.OneOf(Gen.Int[0, 40], Gen.Int[(2 * MerkleTree.ParallelPairsThreshold) - 3, (2 * MerkleTree.ParallelPairsThreshold) + 3], Gen.Int[1, 5_000])
+        // Odd counts at every level and sizes around multiples of the widest batch (16 pairs); the reference is the
+        // definition itself, hashing each pair through the platform's SHA-256.
+        Gen.OneOf(Gen.Int[0, 70], Gen.Int[1, 5_000])
             .Select(n => Enumerable.Range(0, n).Select(i => Hash256.Compute(BitConverter.GetBytes(i * 7919))).ToArray())
-            .Sample(ids =>
+            .Sample(ids => Assert.Equal(Reference(ids), MerkleTree.ComputeRoot(ids)), iter: 80);
+    }
+
+    public static TheoryData<HeaderHashPath> Paths => [HeaderHashPath.Scalar, HeaderHashPath.Vector256, HeaderHashPath.Vector512];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void HashPairs_EveryPathAndBatchSize_MatchesPlatformSha256(HeaderHashPath path)
+    {
+        // Every lane of full and short batches, against SHA-256 of the 64 bytes; random hashes reach every bit.
+        Gen.Int[0, 40].SelectMany(pairs => Gen.Byte.Array[64 * pairs]).Sample(bytes =>
+        {
+            var pairs = bytes.Length / 64;
+            var input = Enumerable.Range(0, 2 * pairs).Select(i => new Hash256(bytes.AsSpan(32 * i, 32))).ToArray();
+            var output = new Hash256[pairs];
+
+            MerkleTree.HashPairs(input, output, path);
+
+            for (var p = 0; p < pairs; p++)
             {
-                var expected = Reference(ids);
-                Assert.Equal(expected, MerkleTree.ComputeRoot(ids));
-                Assert.Equal(expected, MerkleTree.ComputeRoot(ids, maxParallelism: 4));
-            }, iter: 60);
+                Assert.Equal(Hash256.Compute(bytes.AsSpan(64 * p, 64)), output[p]);
+            }
+        }, iter: 60);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void HashPairs_OutputOverInput_SameAsSeparateBuffers(HeaderHashPath path)
+    {
+        // ComputeRoot writes each level over the front of the one below.
+        var input = Enumerable.Range(0, 70).Select(i => Hash256.Compute(BitConverter.GetBytes(i))).ToArray();
+        var separate = new Hash256[35];
+        MerkleTree.HashPairs(input, separate, path);
+
+        var shared = (Hash256[])input.Clone();
+        MerkleTree.HashPairs(shared, shared.AsSpan(0, 35), path);
+
+        Assert.Equal(separate, shared[..35]);
     }
 
     private static Hash256 Reference(IReadOnlyList<Hash256> ids)
