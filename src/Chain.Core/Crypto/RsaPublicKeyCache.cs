@@ -59,36 +59,6 @@ public sealed class RsaPublicKeyCache
         return entry is not null && entry.Verify(subjectPublicKeyInfo, digest, signature);
     }
 
-    /// <summary>
-    /// Imports, once each and on up to <paramref name="maxParallelism"/> threads, the keys among
-    /// <paramref name="subjectPublicKeyInfos"/> not held yet: threads verifying a block in parallel would otherwise
-    /// each import every new sender key themselves. Keys <see cref="RsaPss.TryParsePublicKey"/> refuses are skipped (and never cached).
-    /// </summary>
-    public void ImportMissing(IEnumerable<byte[]> subjectPublicKeyInfos, int maxParallelism)
-    {
-        ArgumentNullException.ThrowIfNull(subjectPublicKeyInfos);
-        var missing = new HashSet<byte[]>(ByteArrayComparer.Instance);
-        foreach (var key in subjectPublicKeyInfos)
-        {
-            if (!_lookup.ContainsKey(key))
-            {
-                missing.Add(key);
-            }
-        }
-
-        if (missing.Count > 1 && maxParallelism > 1)
-        {
-            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism }, key => GetOrImport(key));
-        }
-        else
-        {
-            foreach (var key in missing)
-            {
-                GetOrImport(key);
-            }
-        }
-    }
-
     // The key's entry, importing it first when new; null when RsaPss.TryParsePublicKey refuses it (the rule on both paths).
     private Entry? GetOrImport(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {

@@ -6,8 +6,9 @@ public sealed partial class ChainState
 {
     // Makes newTip the best chain's tip. On a block that fails state validation, marks it and its
     // descendants invalid, restores the previous best chain and, if the valid part of the new branch still
-    // has more work, moves to that. Returns the failure, or null when newTip was connected.
-    private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip)
+    // has more work, moves to that. Returns the failure, or null when newTip was connected. prepared, when
+    // given, is newTip's state changes computed against the current tip, its parent.
+    private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip, StateChanges? prepared = null)
     {
         var oldTip = Tip;
         var fork = FindCommonAncestor(oldTip, newTip);
@@ -21,7 +22,7 @@ public sealed partial class ChainState
 
         foreach (var entry in newPath)
         {
-            var (error, message) = ConnectTip(entry);
+            var (error, message) = ConnectTip(entry, prepared is { } p && p.Block == entry.Block && entry.Parent == Tip ? p : null);
             if (error == BlockError.None)
             {
                 continue;
@@ -64,9 +65,9 @@ public sealed partial class ChainState
         return path;
     }
 
-    private (BlockError, string) ConnectTip(BlockIndex entry)
+    private (BlockError, string) ConnectTip(BlockIndex entry, StateChanges? prepared = null)
     {
-        var (error, message, changes) = ComputeStateChanges(entry.Block);
+        var (_, error, message, changes) = prepared ?? ComputeStateChanges(entry.Block);
         if (error != BlockError.None)
         {
             return (error, message);

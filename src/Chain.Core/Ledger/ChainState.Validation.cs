@@ -4,8 +4,16 @@ namespace Chain.Core.Ledger;
 
 public sealed partial class ChainState
 {
-    // Checks that need nothing but the block: cheap ones first, signatures last (see CheckSignatures).
+    // Checks that need nothing but the block, signatures aside (see CheckSignatures).
     private (BlockError, string) CheckStateless(Block block)
+    {
+        var result = CheckHeader(block);
+        return result.Item1 == BlockError.None ? CheckTransfers(block) : result;
+    }
+
+    // The header, size, proof of work, Merkle root and coinbase: cheap, so a block is refused on them before any
+    // transaction is checked.
+    private (BlockError, string) CheckHeader(Block block)
     {
         var header = block.Header;
         if (header.Version != BlockHeader.CurrentVersion)
@@ -46,8 +54,16 @@ public sealed partial class ChainState
             return (BlockError.BadCoinbase, "the coinbase must name this network, pay no fee, carry no signature, use the height as nonce and a valid amount");
         }
 
+        return (BlockError.None, string.Empty);
+    }
+
+    // Each transfer on its own (no duplicates, fields in range), signatures aside. Senders' nonces are checked with
+    // the state changes (ComputeStateChanges): a sender address is a hash of the key, and both run beside the
+    // signature checks on a block that extends the tip, where that hashing costs no time of its own.
+    private (BlockError, string) CheckTransfers(Block block)
+    {
+        var txs = block.Transactions;
         var ids = new HashSet<Hash256>(txs.Count);
-        var senderNonces = new HashSet<(Address, ulong)>(txs.Count);
         for (var i = 0; i < txs.Count; i++)
         {
             var tx = txs[i];
@@ -65,11 +81,6 @@ public sealed partial class ChainState
             if (!result.IsValid)
             {
                 return (tx.IsCoinbase ? BlockError.BadCoinbase : BlockError.BadTransaction, $"transaction {tx.Id}: {result}");
-            }
-
-            if (!senderNonces.Add((tx.Sender, tx.Nonce)))
-            {
-                return (BlockError.DuplicateNonce, $"sender {tx.Sender} uses nonce {tx.Nonce} twice");
             }
         }
 
@@ -106,31 +117,50 @@ public sealed partial class ChainState
         return (BlockError.None, string.Empty);
     }
 
-    // Verifies every transfer's signature, in parallel; verified ones are cached (mempool hits skip RSA).
-    private (BlockError, string) CheckSignatures(Block block)
+    // Verifies every transfer's signature, in parallel; verified ones are cached (mempool hits skip RSA). With
+    // several threads, alongside runs on this thread while the others start verifying, then this thread verifies
+    // too; alongside returning false stops the verification early (the caller then ignores its result).
+    private (BlockError, string) CheckSignatures(Block block, Func<bool>? alongside)
     {
         var txs = block.Transactions;
         var bad = -1;
-        if (txs.Count <= 2)
+        if (txs.Count <= 2 || ValidationThreads == 1)
         {
-            for (var i = 1; i < txs.Count && bad < 0; i++)
+            if (alongside is null || alongside())
             {
-                bad = _signatures.Verify(txs[i]) ? -1 : i;
+                for (var i = 1; i < txs.Count && bad < 0; i++)
+                {
+                    bad = _signatures.Verify(txs[i]) ? -1 : i;
+                }
             }
         }
         else
         {
-            // New sender keys first, each imported once (two threads meeting one new key would both import it; the
-            // import, ~115 us, does not scale over threads here), then every signature in parallel.
-            _signatures.PrepareKeys(txs, ValidationThreads);
-            Parallel.For(1, txs.Count, new ParallelOptions { MaxDegreeOfParallelism = ValidationThreads }, (i, state) =>
+            var run = new SignatureRun(txs, _signatures);
+            var helpers = new Task[ValidationThreads - 1];
+            for (var t = 0; t < helpers.Length; t++)
             {
-                if (!_signatures.Verify(txs[i]))
+                helpers[t] = Task.Factory.StartNew(run.Verify, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
+            }
+
+            try
+            {
+                if (alongside is null || alongside())
                 {
-                    Interlocked.CompareExchange(ref bad, i, -1);
-                    state.Stop();
+                    run.Verify();
                 }
-            });
+                else
+                {
+                    run.Stop();
+                }
+            }
+            finally
+            {
+                // A helper not yet started runs here instead (Wait inlines it), so this never waits on a busy pool.
+                Task.WaitAll(helpers);
+            }
+
+            bad = run.FailedIndex;
         }
 
         return bad < 0
@@ -138,23 +168,30 @@ public sealed partial class ChainState
             : (BlockError.BadTransaction, $"transaction {txs[bad].Id}: {TxError.BadSignature}: the signature does not verify");
     }
 
-    // Applies the block's transfers and coinbase to a copy of the touched accounts; null error when valid.
-    private (BlockError Error, string Message, Dictionary<Address, AccountState> Changes) ComputeStateChanges(Block block)
+    // Applies the block's transfers and coinbase to a copy of the touched accounts; no error when valid. Reads the
+    // accounts at the tip and writes nothing, so it may run while other threads verify the block's signatures.
+    private StateChanges ComputeStateChanges(Block block)
     {
         var changes = new Dictionary<Address, AccountState>();
         AccountState Get(Address a) => changes.TryGetValue(a, out var s) ? s : _accounts.GetValueOrDefault(a);
 
         var txs = block.Transactions;
+        var senderNonces = new HashSet<(Address, ulong)>(txs.Count);
         long fees = 0;
         for (var i = 1; i < txs.Count; i++)
         {
             var tx = txs[i];
+            if (!senderNonces.Add((tx.Sender, tx.Nonce)))
+            {
+                return new(block, BlockError.DuplicateNonce, $"sender {tx.Sender} uses nonce {tx.Nonce} twice", changes);
+            }
+
             var sender = Get(tx.Sender);
             var result = TransactionRules.CheckAgainst(tx, sender);
             if (!result.IsValid)
             {
                 var error = result.Error == TxError.InsufficientBalance ? BlockError.InsufficientBalance : BlockError.BadTransaction;
-                return (error, $"transaction {tx.Id}: {result}", changes);
+                return new(block, error, $"transaction {tx.Id}: {result}", changes);
             }
 
             changes[tx.Sender] = TransactionRules.Debit(sender, tx);
@@ -166,7 +203,7 @@ public sealed partial class ChainState
         var allowed = checked(_network.BlockReward(block.Height) + fees);
         if (coinbase.Amount > allowed)
         {
-            return (BlockError.BadCoinbase, $"the coinbase claims {Money.Format(coinbase.Amount)}, more than reward plus fees {Money.Format(allowed)}", changes);
+            return new(block, BlockError.BadCoinbase, $"the coinbase claims {Money.Format(coinbase.Amount)}, more than reward plus fees {Money.Format(allowed)}", changes);
         }
 
         if (coinbase.Amount > 0)
@@ -174,6 +211,9 @@ public sealed partial class ChainState
             changes[coinbase.Recipient] = TransactionRules.Credit(Get(coinbase.Recipient), coinbase.Amount);
         }
 
-        return (BlockError.None, string.Empty, changes);
+        return new(block, BlockError.None, string.Empty, changes);
     }
+
+    // A block's effect on the accounts it touches, with the error that made it invalid (None when valid).
+    private sealed record StateChanges(Block Block, BlockError Error, string Message, Dictionary<Address, AccountState> Changes);
 }

@@ -186,7 +186,7 @@ public sealed partial class ChainState
             return new BlockResult(BlockStatus.Duplicate, BlockError.None, "already held as an orphan");
         }
 
-        var (error, message) = CheckStateless(block);
+        var (error, message) = CheckHeader(block);
         if (error != BlockError.None)
         {
             return BlockResult.Invalid(error, message);
@@ -194,12 +194,18 @@ public sealed partial class ChainState
 
         if (!_index.TryGetValue(block.Header.PreviousHash, out var parent))
         {
+            (error, message) = CheckTransfers(block);
+            if (error != BlockError.None)
+            {
+                return BlockResult.Invalid(error, message);
+            }
+
             _orphans.Add(block, source);
             return new BlockResult(BlockStatus.Orphan, BlockError.None, $"parent {block.Header.PreviousHash} unknown");
         }
 
         var oldTip = Tip;
-        var result = AcceptWithParent(block, parent);
+        var result = AcceptWithParent(block, parent, transfersChecked: false);
         if (result.Accepted)
         {
             AdoptOrphans(hash);
@@ -223,7 +229,7 @@ public sealed partial class ChainState
         {
             foreach (var child in _orphans.TakeChildren(next))
             {
-                if (AcceptWithParent(child, _index[next]).Accepted)
+                if (AcceptWithParent(child, _index[next], transfersChecked: true).Accepted)
                 {
                     pending.Enqueue(child.Hash);
                 }
@@ -231,7 +237,10 @@ public sealed partial class ChainState
         }
     }
 
-    private BlockResult AcceptWithParent(Block block, BlockIndex parent)
+    // Validates a block whose parent is in the tree (its header already checked; its transfers too when
+    // transfersChecked, as for an orphan) and stores it, connecting it when its branch has the most work. Errors are
+    // reported in one order however the work is split over threads: context, transfers, signatures, state.
+    private BlockResult AcceptWithParent(Block block, BlockIndex parent, bool transfersChecked)
     {
         if (parent.IsInvalid)
         {
@@ -239,9 +248,29 @@ public sealed partial class ChainState
         }
 
         var (error, message) = CheckContext(block, parent);
+        StateChanges? prepared = null;
         if (error == BlockError.None)
         {
-            (error, message) = CheckSignatures(block);
+            // On a block that extends the tip (the usual case) this thread checks the transfers and works out the
+            // state changes while the other threads verify the signatures, so that work costs no time of its own;
+            // the state changes are applied only once the signatures verify.
+            var transfers = (Error: BlockError.None, Message: string.Empty);
+            var extendsTip = parent == Tip;
+            var signatures = CheckSignatures(block, () =>
+            {
+                if (!transfersChecked)
+                {
+                    transfers = CheckTransfers(block);
+                }
+
+                if (transfers.Error == BlockError.None && extendsTip)
+                {
+                    prepared = ComputeStateChanges(block);
+                }
+
+                return transfers.Error == BlockError.None;
+            });
+            (error, message) = transfers.Error != BlockError.None ? transfers : signatures;
         }
 
         if (error != BlockError.None)
@@ -257,7 +286,7 @@ public sealed partial class ChainState
             return new BlockResult(BlockStatus.SideChain, BlockError.None, "stored on a branch with no more work than the best chain");
         }
 
-        var failure = Reorganize(entry);
+        var failure = Reorganize(entry, prepared);
         if (failure is null)
         {
             return new BlockResult(BlockStatus.Connected, BlockError.None, "connected");

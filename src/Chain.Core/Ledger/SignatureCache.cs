@@ -57,16 +57,6 @@ public sealed class SignatureCache
         return true;
     }
 
-    /// <summary>
-    /// Imports, once each and in parallel, the sender keys of the transfers in <paramref name="txs"/> whose signatures
-    /// are not cached yet, so the threads that verify them next do not each import the same new keys.
-    /// </summary>
-    public void PrepareKeys(IReadOnlyList<Transaction> txs, int maxParallelism)
-    {
-        ArgumentNullException.ThrowIfNull(txs);
-        _keys.ImportMissing(txs.Where(tx => !tx.IsCoinbase && !IsCached(tx)).Select(tx => tx.SenderPublicKey), maxParallelism);
-    }
-
     private bool IsCached(Transaction tx) =>
         _verified.TryGetValue(tx.Id, out var signature) && signature.AsSpan().SequenceEqual(tx.Signature);
 

@@ -164,28 +164,6 @@ public class RsaPublicKeyCacheTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Paths))]
-    public void ImportMissing_NewValidAndMalformedKeys_ValidOnesHeldOnceAndVerifyTheSame(bool useOpenSsl)
-    {
-        var keys = Enumerable.Range(0, 4).Select(TestChain.Key).ToArray();
-        var spkis = keys.Select(k => k.ExportSubjectPublicKeyInfo()).ToList();
-        var cache = new RsaPublicKeyCache(RsaPublicKeyCache.DefaultCapacity, useOpenSsl);
-        var digest = SHA256.HashData("prepared"u8);
-
-        // Each key twice (as a block lists a sender many times), plus a malformed one.
-        cache.ImportMissing([.. spkis, .. spkis.Select(k => (byte[])k.Clone()), spkis[0][..^1]], maxParallelism: 4);
-
-        Assert.Equal(4, cache.Count);
-        for (var k = 0; k < keys.Length; k++)
-        {
-            Assert.True(cache.VerifyHash(spkis[k], digest, RsaPss.SignHash(keys[k], digest)));
-            Assert.False(cache.VerifyHash(spkis[k], digest, RsaPss.SignHash(keys[(k + 1) % 4], digest)));
-        }
-
-        Assert.Equal(4, cache.Count);
-    }
-
     [Fact]
     public void TransactionVerifySignature_CachedAndPlain_Agree()
     {

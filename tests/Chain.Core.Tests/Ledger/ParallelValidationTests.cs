@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Tests.TestSupport;
+using CsCheck;
+
+namespace Chain.Core.Tests.Ledger;
+
+/// <summary>
+/// A block checked on several threads (transfers and state changes on one, signatures on the others) gets the
+/// verdict, error, message and resulting state of the same block checked in order on one thread.
+/// </summary>
+public class ParallelValidationTests
+{
+    private const long Coin = Money.UnitsPerCoin;
+    private const int NoncesPerSender = 12;
+
+    private static readonly RSA Alice = TestChain.Key(0);
+    private static readonly RSA Bob = TestChain.Key(1);
+    private static readonly Address Carol = TestChain.AddressOf(TestChain.Key(2));
+    private static readonly Address Miner = TestChain.AddressOf(TestChain.Key(3));
+
+    // Honest transfers of both senders, and for each of Alice's nonces a second transfer with that nonce and one
+    // spending more than she has: all signed once, since RSA signing is the slow part of building a case.
+    private static readonly Lazy<Transfers> Signed = new(() => new Transfers(
+        [.. Enumerable.Range(0, NoncesPerSender).Select(n => TestChain.Transfer(Alice, Carol, Coin, (ulong)n))],
+        [.. Enumerable.Range(0, NoncesPerSender).Select(n => TestChain.Transfer(Bob, Carol, Coin, (ulong)n))],
+        [.. Enumerable.Range(0, NoncesPerSender).Select(n => TestChain.Transfer(Alice, Carol, 2 * Coin, (ulong)n))],
+        [.. Enumerable.Range(0, NoncesPerSender).Select(n => TestChain.Transfer(Alice, Carol, 1_000 * Coin, (ulong)n))],
+        TestChain.Transfer(Bob, Carol, Coin, NoncesPerSender, network: NetworkParameters.Main)));
+
+    [Fact]
+    public void SubmitBlock_AnyMixOfFaults_SameResultOnOneThreadAndMany()
+    {
+        // -1 leaves a fault out (half the time, a third for the faults that are found before any signature);
+        // otherwise it picks the transaction it applies to.
+        static Gen<int> Sometimes(int last, int outOf) => Gen.Frequency((outOf - 1, Gen.Const(-1)), (1, Gen.Int[0, last]));
+        var faults = Gen.Select(Sometimes((2 * NoncesPerSender) - 1, 2), Sometimes((2 * NoncesPerSender) - 1, 3), Sometimes(NoncesPerSender - 1, 2), Sometimes(NoncesPerSender - 1, 2), Sometimes(2 * NoncesPerSender, 3), Gen.Bool);
+        faults.Sample((forged, duplicated, secondNonce, overspent, foreignAt, prefixOnly) =>
+        {
+            var signed = Signed.Value;
+            var txs = new List<Transaction>();
+            for (var n = 0; n < NoncesPerSender; n++)
+            {
+                txs.Add(n == overspent ? signed.Overspending[n] : signed.Alice[n]);
+                txs.Add(signed.Bob[n]);
+            }
+
+            if (prefixOnly)
+            {
+                txs.RemoveRange(6, txs.Count - 6);
+            }
+
+            if (forged >= 0 && forged < txs.Count)
+            {
+                var tx = txs[forged];
+                var signature = (byte[])tx.Signature.Clone();
+                signature[^1] ^= 0x01;
+                txs[forged] = Transaction.FromParts(tx.Network, tx.SenderPublicKey, tx.Recipient, tx.Amount, tx.Fee, tx.Nonce, signature);
+            }
+
+            if (duplicated >= 0 && duplicated < txs.Count)
+            {
+                txs.Add(txs[duplicated]);
+            }
+
+            if (secondNonce >= 0)
+            {
+                txs.Add(signed.SecondWithNonce[secondNonce]);
+            }
+
+            if (foreignAt >= 0)
+            {
+                txs.Insert(Math.Min(foreignAt, txs.Count), signed.ForeignNetwork);
+            }
+
+            var one = Funded(threads: 1);
+            var many = Funded(threads: 4);
+            var block = TestChain.Build(one.Tip, Miner, txs);
+
+            var expected = one.SubmitBlock(block);
+            var actual = many.SubmitBlock(block);
+
+            Assert.Equal(expected.Status, actual.Status);
+            Assert.Equal(expected.Error, actual.Error);
+            Assert.Equal(expected.Message, actual.Message);
+            Assert.Equal(one.Tip.Hash, many.Tip.Hash);
+            foreach (var address in new[] { TestChain.AddressOf(Alice), TestChain.AddressOf(Bob), Carol, Miner })
+            {
+                Assert.Equal(one.GetAccount(address), many.GetAccount(address));
+            }
+        }, iter: 150);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void SubmitBlock_SeveralFaults_ReportedInRuleOrder(int threads)
+    {
+        // Transfers before signatures before state, however the checks are spread over threads.
+        var signed = Signed.Value;
+        var forgedSignature = (byte[])signed.Bob[3].Signature.Clone();
+        forgedSignature[0] ^= 0x01;
+        var tx = signed.Bob[3];
+        var forged = Transaction.FromParts(tx.Network, tx.SenderPublicKey, tx.Recipient, tx.Amount, tx.Fee, tx.Nonce, forgedSignature);
+        List<Transaction> honest = [.. signed.Alice.Take(4), .. signed.Bob.Take(3)];
+
+        var chain = Funded(threads);
+        var duplicateAndForged = chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [.. honest, forged, honest[0]]));
+        var foreignAndForged = chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [.. honest, forged, signed.ForeignNetwork]));
+        var forgedAndOverspent = chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [signed.Overspending[0], .. signed.Bob.Take(3), forged]));
+        var overspentAndSecondNonce = chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [signed.Overspending[0], signed.SecondWithNonce[0]]));
+
+        Assert.Equal(BlockError.DuplicateTransaction, duplicateAndForged.Error);
+        Assert.Equal(BlockError.BadTransaction, foreignAndForged.Error);
+        Assert.Contains(nameof(TxError.WrongNetwork), foreignAndForged.Message, StringComparison.Ordinal);
+        Assert.Equal(BlockError.BadTransaction, forgedAndOverspent.Error);
+        Assert.Contains(nameof(TxError.BadSignature), forgedAndOverspent.Message, StringComparison.Ordinal);
+        Assert.Equal(BlockError.InsufficientBalance, overspentAndSecondNonce.Error);
+        Assert.Equal(2u, chain.Tip.Height);
+    }
+
+    [Fact]
+    public void SubmitBlock_OnSideBranchThenReorganised_SameStateOnOneThreadAndMany()
+    {
+        // A block off the tip gets no prepared state changes: they are worked out when its branch takes over.
+        var results = new[] { 1, 4 }.Select(threads =>
+        {
+            var chain = Funded(threads);
+            var fork = chain.Tip;
+            TestChain.Extend(chain, Miner, 1);
+            var signed = Signed.Value;
+            var side = TestChain.Build(fork, Miner, [.. signed.Alice.Take(5), .. signed.Bob.Take(5)]);
+            Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(side).Status);
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.GetBlock(side.Hash)!, Miner)).Status);
+            return (chain.Tip.Hash, chain.GetAccount(TestChain.AddressOf(Alice)), chain.GetAccount(Carol));
+        }).ToList();
+
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(new AccountState(10 * Coin, 0), results[0].Item3);
+    }
+
+    private static Blockchain Funded(int threads)
+    {
+        var chain = TestChain.NewChain();
+        chain.ValidationThreads = threads;
+        TestChain.Extend(chain, TestChain.AddressOf(Alice), 1);
+        TestChain.Extend(chain, TestChain.AddressOf(Bob), 1);
+        return chain;
+    }
+
+    private sealed record Transfers(
+        Transaction[] Alice,
+        Transaction[] Bob,
+        Transaction[] SecondWithNonce,
+        Transaction[] Overspending,
+        Transaction ForeignNetwork);
+}
