@@ -84,7 +84,6 @@ public sealed partial class ChainState
         foreach (var tx in entry.Block.Transactions)
         {
             _txIndex[tx.Id] = entry;
-            _signatures.Remove(tx.Id);
         }
 
         _active.Add(entry);

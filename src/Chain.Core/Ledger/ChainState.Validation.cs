@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Chain.Core.Crypto;
 
 namespace Chain.Core.Ledger;
@@ -117,9 +118,10 @@ public sealed partial class ChainState
         return (BlockError.None, string.Empty);
     }
 
-    // Verifies every transfer's signature, in parallel; verified ones are cached (mempool hits skip RSA). With
-    // several threads, alongside runs on this thread while the others start verifying, then this thread verifies
-    // too; alongside returning false stops the verification early (the caller then ignores its result).
+    // Verifies every transfer's signature, in parallel; one verified when it entered the mempool is a cache hit and
+    // skips RSA (SignatureCache.VerifyInBlock). With several threads, alongside runs on this thread while the others
+    // start verifying, then this thread verifies too; alongside returning false stops the verification early (the
+    // caller then ignores its result).
     private (BlockError, string) CheckSignatures(Block block, Func<bool>? alongside)
     {
         var txs = block.Transactions;
@@ -130,7 +132,7 @@ public sealed partial class ChainState
             {
                 for (var i = 1; i < txs.Count && bad < 0; i++)
                 {
-                    bad = _signatures.Verify(txs[i]) ? -1 : i;
+                    bad = _signatures.VerifyInBlock(txs[i]) ? -1 : i;
                 }
             }
         }
@@ -172,30 +174,44 @@ public sealed partial class ChainState
     // accounts at the tip and writes nothing, so it may run while other threads verify the block's signatures.
     private StateChanges ComputeStateChanges(Block block)
     {
-        var changes = new Dictionary<Address, AccountState>();
-        AccountState Get(Address a) => changes.TryGetValue(a, out var s) ? s : _accounts.GetValueOrDefault(a);
-
         var txs = block.Transactions;
-        var senderNonces = new HashSet<(Address, ulong)>(txs.Count);
+        var changes = new Dictionary<Address, AccountState>(txs.Count + 1);
         long fees = 0;
         for (var i = 1; i < txs.Count; i++)
         {
             var tx = txs[i];
-            if (!senderNonces.Add((tx.Sender, tx.Nonce)))
+
+            // One lookup per account: the entry is filled from the tip's state the first time the block touches it.
+            // (A reference into the dictionary is dropped before the next one is taken: adding may move entries.)
+            ref var sender = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, tx.Sender, out var seen);
+            if (!seen)
             {
-                return new(block, BlockError.DuplicateNonce, $"sender {tx.Sender} uses nonce {tx.Nonce} twice", changes);
+                sender = _accounts.GetValueOrDefault(tx.Sender);
             }
 
-            var sender = Get(tx.Sender);
             var result = TransactionRules.CheckAgainst(tx, sender);
             if (!result.IsValid)
             {
-                var error = result.Error == TxError.InsufficientBalance ? BlockError.InsufficientBalance : BlockError.BadTransaction;
-                return new(block, error, $"transaction {tx.Id}: {result}", changes);
+                // The earlier transfers of this sender in the block passed, so they used the nonces from its state at
+                // the tip up to the one expected now: a lower nonce not below the tip's was used in this block already.
+                var error = result.Error switch
+                {
+                    TxError.InsufficientBalance => BlockError.InsufficientBalance,
+                    TxError.NonceTooLow when tx.Nonce >= _accounts.GetValueOrDefault(tx.Sender).Nonce => BlockError.DuplicateNonce,
+                    _ => BlockError.BadTransaction,
+                };
+                var message = error == BlockError.DuplicateNonce ? $"sender {tx.Sender} uses nonce {tx.Nonce} twice" : $"transaction {tx.Id}: {result}";
+                return new(block, error, message, changes);
             }
 
-            changes[tx.Sender] = TransactionRules.Debit(sender, tx);
-            changes[tx.Recipient] = TransactionRules.Credit(Get(tx.Recipient), tx.Amount);
+            sender = TransactionRules.Debit(sender, tx);
+            ref var recipient = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, tx.Recipient, out seen);
+            if (!seen)
+            {
+                recipient = _accounts.GetValueOrDefault(tx.Recipient);
+            }
+
+            recipient = TransactionRules.Credit(recipient, tx.Amount);
             fees = checked(fees + tx.Fee);
         }
 
@@ -208,7 +224,13 @@ public sealed partial class ChainState
 
         if (coinbase.Amount > 0)
         {
-            changes[coinbase.Recipient] = TransactionRules.Credit(Get(coinbase.Recipient), coinbase.Amount);
+            ref var miner = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, coinbase.Recipient, out var seen);
+            if (!seen)
+            {
+                miner = _accounts.GetValueOrDefault(coinbase.Recipient);
+            }
+
+            miner = TransactionRules.Credit(miner, coinbase.Amount);
         }
 
         return new(block, BlockError.None, string.Empty, changes);

@@ -57,6 +57,22 @@ public sealed class SignatureCache
         return true;
     }
 
+    /// <summary>
+    /// Verifies the signature of a transaction in a block, as Bitcoin Core does with its cache: a hit is taken out
+    /// (the transaction is being mined, so it will not be checked again), and a miss is verified without being
+    /// stored (a block's own transactions would only crowd out the mempool's).
+    /// </summary>
+    public bool VerifyInBlock(Transaction tx)
+    {
+        if (IsCached(tx))
+        {
+            Remove(tx.Id);
+            return true;
+        }
+
+        return tx.VerifySignature(_keys);
+    }
+
     private bool IsCached(Transaction tx) =>
         _verified.TryGetValue(tx.Id, out var signature) && signature.AsSpan().SequenceEqual(tx.Signature);
 

@@ -43,7 +43,7 @@ internal sealed class SignatureRun
             var end = Math.Min(start + Chunk, _txs.Count);
             for (var i = start; i < end && !_stopped; i++)
             {
-                if (!_signatures.Verify(_txs[i]))
+                if (!_signatures.VerifyInBlock(_txs[i]))
                 {
                     Interlocked.CompareExchange(ref _bad, i, -1);
                     return;

@@ -241,6 +241,25 @@ public class TransactionRulesTests
         Assert.Equal(1, cache.Count);
     }
 
+    [Fact]
+    public void VerifyInBlock_HitTakenOutMissNotStored_SameVerdictsAsVerify()
+    {
+        var cached = TestChain.Transfer(Alice, Bob, Coin, nonce: 0);
+        var fresh = TestChain.Transfer(Alice, Bob, Coin, nonce: 1);
+        var signature = (byte[])fresh.Signature.Clone();
+        signature[5] ^= 0x10;
+        var forged = Transaction.FromParts(fresh.Network, fresh.SenderPublicKey, fresh.Recipient, fresh.Amount, fresh.Fee, fresh.Nonce, signature);
+        var cache = new SignatureCache();
+        Assert.True(cache.Verify(cached));
+
+        Assert.True(cache.VerifyInBlock(fresh));
+        Assert.False(cache.VerifyInBlock(forged));
+        Assert.Equal(1, cache.Count);
+        Assert.True(cache.VerifyInBlock(cached));
+        Assert.Equal(0, cache.Count);
+        Assert.True(cache.VerifyInBlock(cached));
+    }
+
     private static Block MineTemplate(Blockchain chain)
     {
         var template = chain.CreateTemplate(Bob);
