@@ -23,6 +23,10 @@ public sealed class TransactionPool
     private readonly int _capacity;
     private long _sequence;
 
+    // No entry was added before this (entries removed since may have been older): while it is younger than
+    // Expiry nothing can expire, so Expire, run on every block, skips its walk over the whole pool.
+    private DateTimeOffset _oldestAdded = DateTimeOffset.MaxValue;
+
     /// <summary>Creates an empty pool holding at most <paramref name="capacity"/> transactions.</summary>
     public TransactionPool(int capacity = DefaultCapacity)
     {
@@ -41,6 +45,9 @@ public sealed class TransactionPool
 
     /// <summary>All held transactions, by sender and nonce.</summary>
     public IEnumerable<Transaction> All => _bySender.Values.SelectMany(queue => queue.Entries.Values).Select(e => e.Tx);
+
+    /// <summary>When a held transaction entered the pool (or came back to it).</summary>
+    internal DateTimeOffset AddedAt(Hash256 id) => _byId[id].Added;
 
     /// <summary>The sender's state once every pending transaction of theirs is applied.</summary>
     public AccountState PendingState(Address sender, AccountState confirmed)
@@ -211,6 +218,11 @@ public sealed class TransactionPool
     /// <summary>Drops transactions older than <see cref="Expiry"/> (and the later nonces of their senders); returns how many.</summary>
     public int Expire(DateTimeOffset now)
     {
+        if (now - _oldestAdded <= Expiry)
+        {
+            return 0;
+        }
+
         var removed = 0;
         foreach (var queue in _bySender.Values.ToList())
         {
@@ -219,6 +231,12 @@ public sealed class TransactionPool
             {
                 removed += RemoveFrom(first);
             }
+        }
+
+        _oldestAdded = DateTimeOffset.MaxValue;
+        foreach (var entry in _byId.Values)
+        {
+            _oldestAdded = entry.Added < _oldestAdded ? entry.Added : _oldestAdded;
         }
 
         return removed;
@@ -249,6 +267,7 @@ public sealed class TransactionPool
     private void Insert(MempoolEntry entry)
     {
         _byId[entry.Tx.Id] = entry;
+        _oldestAdded = entry.Added < _oldestAdded ? entry.Added : _oldestAdded;
         if (!_bySender.TryGetValue(entry.Tx.Sender, out var queue))
         {
             queue = new SenderQueue();

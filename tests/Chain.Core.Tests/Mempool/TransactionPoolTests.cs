@@ -169,6 +169,44 @@ public class TransactionPoolTests
     }
 
     [Fact]
+    public void Expire_AtRandomTimesAfterAddsAndReconciles_DropsExactlyTheOldAndTheirLaterNonces()
+    {
+        // Expire skips its walk while the oldest entry ever added since the last walk is young; whatever it skips,
+        // what it keeps must be what the rule keeps: for each sender, the nonces below its oldest expired one.
+        var random = new Random(11);
+        var pool = new TransactionPool(capacity: 60);
+        var time = Now;
+        for (var round = 0; round < 400; round++)
+        {
+            var sender = (byte)random.Next(1, 6);
+            var next = pool.PendingState(Tx(sender, 0, 0).Sender, Rich).Nonce;
+            pool.Add(Tx(sender, next, random.Next(1, 5_000), random.Next(1, 1_000)), Rich, time);
+            time += TimeSpan.FromMinutes(random.Next(0, 240));
+            if (round % 41 == 0)
+            {
+                // Entries come back with a fresh time, as transactions of a block that left the chain.
+                pool.Reconcile(_ => Rich, [], _ => false, time);
+            }
+
+            if (round % 3 == 0)
+            {
+                var before = pool.All.ToList();
+                var now = time + TimeSpan.FromHours(random.Next(0, 30));
+                var cutoff = before
+                    .Where(t => now - pool.AddedAt(t.Id) > TransactionPool.Expiry)
+                    .GroupBy(t => t.Sender)
+                    .ToDictionary(g => g.Key, g => g.Min(t => t.Nonce));
+                var kept = before.Where(t => !cutoff.TryGetValue(t.Sender, out var first) || t.Nonce < first).Select(t => t.Id).ToHashSet();
+
+                var removed = pool.Expire(now);
+
+                Assert.Equal(kept, pool.All.Select(t => t.Id).ToHashSet());
+                Assert.Equal(before.Count - kept.Count, removed);
+            }
+        }
+    }
+
+    [Fact]
     public void PendingState_AfterAddsEvictionsReconcileAndExpiry_EqualsStepByStepWalk()
     {
         var random = new Random(5);
