@@ -183,9 +183,9 @@ public sealed class TransactionPool
                 }
 
                 spenders.Add(tx.Sender);
-                if (_byId.TryGetValue(tx.Id, out var entry))
+                if (_byId.Remove(tx.Id, out var entry))
                 {
-                    Remove(entry);
+                    RemoveFromSender(entry);
                 }
             }
         }
@@ -280,6 +280,11 @@ public sealed class TransactionPool
     private void Remove(MempoolEntry entry)
     {
         _byId.Remove(entry.Tx.Id);
+        RemoveFromSender(entry);
+    }
+
+    private void RemoveFromSender(MempoolEntry entry)
+    {
         var queue = _bySender[entry.Tx.Sender];
         queue.Remove(entry);
         if (queue.Entries.Count == 0)
