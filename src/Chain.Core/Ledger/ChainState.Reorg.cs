@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Chain.Core.Crypto;
 
 namespace Chain.Core.Ledger;
@@ -76,8 +77,9 @@ public sealed partial class ChainState
         var undo = new List<(Address, AccountState?)>(changes.Count);
         foreach (var (address, state) in changes)
         {
-            undo.Add((address, _accounts.TryGetValue(address, out var before) ? before : null));
-            _accounts[address] = state;
+            ref var account = ref CollectionsMarshal.GetValueRefOrAddDefault(_accounts, address, out var existed);
+            undo.Add((address, existed ? account : null));
+            account = state;
         }
 
         _undo[entry.Hash] = new UndoRecord(undo);
