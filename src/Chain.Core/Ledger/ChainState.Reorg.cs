@@ -8,7 +8,7 @@ public sealed partial class ChainState
     // Makes newTip the best chain's tip. On a block that fails state validation, marks it and its
     // descendants invalid, restores the previous best chain and, if the valid part of the new branch still
     // has more work, moves to that. Returns the failure, or null when newTip was connected. prepared, when
-    // given, is newTip's state changes computed against the current tip, its parent.
+    // given, is newTip's state changes, used only if the tip is still the one they were computed against.
     private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip, StateChanges? prepared = null)
     {
         var oldTip = Tip;
@@ -23,7 +23,7 @@ public sealed partial class ChainState
 
         foreach (var entry in newPath)
         {
-            var (error, message) = ConnectTip(entry, prepared is { } p && p.Block == entry.Block && entry.Parent == Tip ? p : null);
+            var (error, message) = ConnectTip(entry, prepared is { } p && p.Block == entry.Block && p.Base == Tip ? p : null);
             if (error == BlockError.None)
             {
                 continue;
@@ -68,7 +68,7 @@ public sealed partial class ChainState
 
     private (BlockError, string) ConnectTip(BlockIndex entry, StateChanges? prepared = null)
     {
-        var (_, error, message, changes) = prepared ?? ComputeStateChanges(entry.Block);
+        var (_, _, error, message, changes) = prepared ?? ComputeStateChanges(entry.Block);
         if (error != BlockError.None)
         {
             return (error, message);
@@ -86,6 +86,7 @@ public sealed partial class ChainState
         foreach (var tx in entry.Block.Transactions)
         {
             _txIndex[tx.Id] = entry;
+            _signatures.Remove(tx.Id);
         }
 
         _active.Add(entry);

@@ -5,13 +5,6 @@ namespace Chain.Core.Ledger;
 
 public sealed partial class ChainState
 {
-    // Checks that need nothing but the block, signatures aside (see CheckSignatures).
-    private (BlockError, string) CheckStateless(Block block)
-    {
-        var result = CheckHeader(block);
-        return result.Item1 == BlockError.None ? CheckTransfers(block) : result;
-    }
-
     // The header, size, proof of work, Merkle root and coinbase: cheap, so a block is refused on them before any
     // transaction is checked.
     private (BlockError, string) CheckHeader(Block block)
@@ -139,12 +132,7 @@ public sealed partial class ChainState
         else
         {
             var run = new SignatureRun(txs, _signatures);
-            var helpers = new Task[ValidationThreads - 1];
-            for (var t = 0; t < helpers.Length; t++)
-            {
-                helpers[t] = Task.Factory.StartNew(run.Verify, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
-            }
-
+            run.StartHelpers(ValidationThreads - 1);
             try
             {
                 if (alongside is null || alongside())
@@ -156,10 +144,14 @@ public sealed partial class ChainState
                     run.Stop();
                 }
             }
+            catch
+            {
+                run.Stop();
+                throw;
+            }
             finally
             {
-                // A helper not yet started runs here instead (Wait inlines it), so this never waits on a busy pool.
-                Task.WaitAll(helpers);
+                run.WaitForChunksTaken();
             }
 
             bad = run.FailedIndex;
@@ -201,7 +193,7 @@ public sealed partial class ChainState
                     _ => BlockError.BadTransaction,
                 };
                 var message = error == BlockError.DuplicateNonce ? $"sender {tx.Sender} uses nonce {tx.Nonce} twice" : $"transaction {tx.Id}: {result}";
-                return new(block, error, message, changes);
+                return new(block, Tip, error, message, changes);
             }
 
             sender = TransactionRules.Debit(sender, tx);
@@ -219,7 +211,7 @@ public sealed partial class ChainState
         var allowed = checked(_network.BlockReward(block.Height) + fees);
         if (coinbase.Amount > allowed)
         {
-            return new(block, BlockError.BadCoinbase, $"the coinbase claims {Money.Format(coinbase.Amount)}, more than reward plus fees {Money.Format(allowed)}", changes);
+            return new(block, Tip, BlockError.BadCoinbase, $"the coinbase claims {Money.Format(coinbase.Amount)}, more than reward plus fees {Money.Format(allowed)}", changes);
         }
 
         if (coinbase.Amount > 0)
@@ -233,9 +225,10 @@ public sealed partial class ChainState
             miner = TransactionRules.Credit(miner, coinbase.Amount);
         }
 
-        return new(block, BlockError.None, string.Empty, changes);
+        return new(block, Tip, BlockError.None, string.Empty, changes);
     }
 
-    // A block's effect on the accounts it touches, with the error that made it invalid (None when valid).
-    private sealed record StateChanges(Block Block, BlockError Error, string Message, Dictionary<Address, AccountState> Changes);
+    // A block's effect on the accounts it touches, against the tip Base it was computed on, with the error that made
+    // it invalid (None when valid).
+    private sealed record StateChanges(Block Block, BlockIndex Base, BlockError Error, string Message, Dictionary<Address, AccountState> Changes);
 }

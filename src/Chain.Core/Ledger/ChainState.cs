@@ -205,7 +205,7 @@ public sealed partial class ChainState
         }
 
         var oldTip = Tip;
-        var result = AcceptWithParent(block, parent, transfersChecked: false);
+        var result = AcceptWithParent(block, parent);
         if (result.Accepted)
         {
             AdoptOrphans(hash);
@@ -229,7 +229,7 @@ public sealed partial class ChainState
         {
             foreach (var child in _orphans.TakeChildren(next))
             {
-                if (AcceptWithParent(child, _index[next], transfersChecked: true).Accepted)
+                if (AcceptWithParent(child, _index[next]).Accepted)
                 {
                     pending.Enqueue(child.Hash);
                 }
@@ -237,10 +237,10 @@ public sealed partial class ChainState
         }
     }
 
-    // Validates a block whose parent is in the tree (its header already checked; its transfers too when
-    // transfersChecked, as for an orphan) and stores it, connecting it when its branch has the most work. Errors are
-    // reported in one order however the work is split over threads: context, transfers, signatures, state.
-    private BlockResult AcceptWithParent(Block block, BlockIndex parent, bool transfersChecked)
+    // Validates a block whose parent is in the tree (its header already checked) and stores it, connecting it when
+    // its branch has the most work. Errors are reported in one order however the work is split over threads:
+    // context, transfers, signatures (the lowest-indexed bad one), then state in block order.
+    private BlockResult AcceptWithParent(Block block, BlockIndex parent)
     {
         if (parent.IsInvalid)
         {
@@ -258,11 +258,9 @@ public sealed partial class ChainState
             var extendsTip = parent == Tip;
             var signatures = CheckSignatures(block, () =>
             {
-                if (!transfersChecked)
-                {
-                    transfers = CheckTransfers(block);
-                }
-
+                // An adopted orphan had its transfers checked before it was held; checking again costs little and
+                // keeps this the one place that guards every block that can connect.
+                transfers = CheckTransfers(block);
                 if (transfers.Error == BlockError.None && extendsTip)
                 {
                     prepared = ComputeStateChanges(block);

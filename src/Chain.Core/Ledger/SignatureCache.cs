@@ -58,20 +58,12 @@ public sealed class SignatureCache
     }
 
     /// <summary>
-    /// Verifies the signature of a transaction in a block, as Bitcoin Core does with its cache: a hit is taken out
-    /// (the transaction is being mined, so it will not be checked again), and a miss is verified without being
-    /// stored (a block's own transactions would only crowd out the mempool's).
+    /// Verifies the signature of a transaction in a block without changing the cache: a hit (verified when it entered
+    /// the mempool) skips RSA, and a miss is verified but not stored, since a block's own transactions would only
+    /// crowd out the mempool's. Hits leave the cache when their block is connected (<see cref="Remove"/>), not here,
+    /// so a block that is refused or lands on a side branch evicts nothing.
     /// </summary>
-    public bool VerifyInBlock(Transaction tx)
-    {
-        if (IsCached(tx))
-        {
-            Remove(tx.Id);
-            return true;
-        }
-
-        return tx.VerifySignature(_keys);
-    }
+    public bool VerifyInBlock(Transaction tx) => IsCached(tx) || tx.VerifySignature(_keys);
 
     private bool IsCached(Transaction tx) =>
         _verified.TryGetValue(tx.Id, out var signature) && signature.AsSpan().SequenceEqual(tx.Signature);

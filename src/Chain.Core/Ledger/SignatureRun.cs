@@ -1,9 +1,11 @@
 namespace Chain.Core.Ledger;
 
 /// <summary>
-/// The signature checks of one block's transfers, shared by the threads that verify them: each thread that calls
-/// <see cref="Verify"/> takes the next few unchecked transactions until none are left or one has failed. Threads
-/// join whenever they are free, so one that had other work first (the block's state changes) still takes its share.
+/// The signature checks of one block's transfers, shared by the threads that verify them: each thread in
+/// <see cref="Verify"/> takes the next few unchecked transactions until none are left. Threads join whenever they
+/// are free, so one that had other work first (the block's state changes) still takes its share, and one that the
+/// thread pool starts late finds nothing left. The failure reported is the lowest-indexed bad signature, as a
+/// check in block order would report, however the chunks fell to threads.
 /// </summary>
 internal sealed class SignatureRun
 {
@@ -13,7 +15,8 @@ internal sealed class SignatureRun
     private readonly IReadOnlyList<Transaction> _txs;
     private readonly SignatureCache _signatures;
     private int _next = 1; // the coinbase carries no signature
-    private int _bad = -1;
+    private int _bad = int.MaxValue;
+    private int _busy; // threads inside Verify between their check of the flags and the end of their chunk
     private volatile bool _stopped;
 
     /// <summary>A run over <paramref name="txs"/> (coinbase first), verifying through <paramref name="signatures"/>.</summary>
@@ -23,32 +26,90 @@ internal sealed class SignatureRun
         _signatures = signatures;
     }
 
-    /// <summary>Index of a transaction whose signature failed, or -1 while none has (or the run was stopped first).</summary>
-    public int FailedIndex => Volatile.Read(ref _bad);
+    /// <summary>Chunks in the run: more threads than this would find nothing to do.</summary>
+    public int Chunks => (_txs.Count - 1 + Chunk - 1) / Chunk;
 
-    /// <summary>Makes every thread in <see cref="Verify"/> return after its current transaction: the result is no longer wanted.</summary>
+    /// <summary>Lowest index of a transaction whose signature failed, or -1 (also when <see cref="Stop"/> came first).</summary>
+    public int FailedIndex => Volatile.Read(ref _bad) is var bad && bad != int.MaxValue && !_stopped ? bad : -1;
+
+    /// <summary>Makes the threads in <see cref="Verify"/> return after their current transaction: the result is not wanted.</summary>
     public void Stop() => _stopped = true;
 
-    /// <summary>Verifies chunks of transactions until every one is taken, one has failed, or <see cref="Stop"/> was called.</summary>
+    /// <summary>
+    /// Starts <paramref name="helpers"/> thread-pool work items that take part in <see cref="Verify"/>; none is
+    /// waited for as such (see <see cref="WaitForChunksTaken"/>), so a busy pool delays nothing.
+    /// </summary>
+    public void StartHelpers(int helpers)
+    {
+        for (var i = 0; i < Math.Min(helpers, Chunks - 1); i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static run => run.Verify(), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Verifies chunks of transactions until every one is taken, a bad signature is found, or <see cref="Stop"/> was called.</summary>
     public void Verify()
     {
-        while (Volatile.Read(ref _bad) < 0 && !_stopped)
+        while (true)
         {
-            var start = Interlocked.Add(ref _next, Chunk) - Chunk;
-            if (start >= _txs.Count)
+            // Counted as busy before the flags are read, so WaitForChunksTaken cannot miss a chunk taken after them.
+            Interlocked.Increment(ref _busy);
+            try
+            {
+                // Once a failure is known no new chunk is taken: unclaimed chunks all lie after it, and the chunks
+                // before it (claimed earlier) run to the end, so the lowest bad index is always found.
+                if (_stopped || Volatile.Read(ref _bad) != int.MaxValue)
+                {
+                    return;
+                }
+
+                var start = Interlocked.Add(ref _next, Chunk) - Chunk;
+                if (start >= _txs.Count)
+                {
+                    return;
+                }
+
+                var end = Math.Min(start + Chunk, _txs.Count);
+                for (var i = start; i < end && !_stopped && i < Volatile.Read(ref _bad); i++)
+                {
+                    if (!_signatures.VerifyInBlock(_txs[i]))
+                    {
+                        Lower(i);
+                    }
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busy);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After this thread's own <see cref="Verify"/> returned: waits until no other thread is inside a chunk, so the
+    /// result is final and no verification of this block runs on afterwards.
+    /// </summary>
+    public void WaitForChunksTaken()
+    {
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _busy) != 0)
+        {
+            spin.SpinOnce();
+        }
+    }
+
+    private void Lower(int index)
+    {
+        var seen = Volatile.Read(ref _bad);
+        while (index < seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _bad, index, seen);
+            if (previous == seen)
             {
                 return;
             }
 
-            var end = Math.Min(start + Chunk, _txs.Count);
-            for (var i = start; i < end && !_stopped; i++)
-            {
-                if (!_signatures.VerifyInBlock(_txs[i]))
-                {
-                    Interlocked.CompareExchange(ref _bad, i, -1);
-                    return;
-                }
-            }
+            seen = previous;
         }
     }
 }

@@ -120,6 +120,129 @@ public class ParallelValidationTests
         Assert.Equal(2u, chain.Tip.Height);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void SubmitBlock_TwoForgedSignatures_LowestIndexNamedEveryTime(int threads)
+    {
+        // A check in block order names the first bad signature; threads finishing in any order must name the same.
+        var signed = Signed.Value;
+        var txs = new List<Transaction>();
+        for (var n = 0; n < NoncesPerSender; n++)
+        {
+            txs.Add(signed.Alice[n]);
+            txs.Add(signed.Bob[n]);
+        }
+
+        txs[8] = Forged(txs[8]);
+        txs[9] = Forged(txs[9]);
+        var block = TestChain.Build(Funded(threads).Tip, Miner, txs);
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var result = Funded(threads).SubmitBlock(block);
+
+            Assert.Equal(BlockError.BadTransaction, result.Error);
+            Assert.Contains(txs[8].Id.ToString(), result.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void SignatureRun_LaterChunkFailsFirst_StillReportsTheLowerIndex()
+    {
+        // Two threads start together: one takes transactions 1-8 (bad at 8, its last), the other 9-16 (bad at 9, its
+        // first), so 9 is usually found first in time; the run must still report 8.
+        var signed = Signed.Value;
+        var txs = new List<Transaction> { TestChain.Build(Funded(1).Tip, Miner).Transactions[0] };
+        for (var n = 0; n < NoncesPerSender; n++)
+        {
+            txs.Add(signed.Alice[n]);
+            txs.Add(signed.Bob[n]);
+        }
+
+        txs[8] = Forged(txs[8]);
+        txs[9] = Forged(txs[9]);
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var run = new SignatureRun(txs, new SignatureCache());
+            using var start = new Barrier(2);
+            var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+            {
+                start.SignalAndWait();
+                run.Verify();
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            Assert.Equal(8, run.FailedIndex);
+        }
+    }
+
+    [Fact]
+    public void SubmitBlock_OrphanWithBadTransfer_RefusedAndNeverConnected()
+    {
+        var chain = Funded(threads: 4);
+        var signed = Signed.Value;
+        var parent = TestChain.Build(chain.Tip, Miner);
+        var child = TestChain.Build(chain.GetBlock(chain.Tip.Hash)!, Miner, [signed.Alice[0], signed.ForeignNetwork], height: parent.Height + 1);
+        var orphan = new Block(TestChain.Solve(new BlockHeader(child.Header.Version, child.Header.Height, parent.Hash, child.Header.MerkleRoot, parent.Header.Timestamp + 1, child.Header.Bits, 0)), child.Transactions);
+
+        var refused = chain.SubmitBlock(orphan);
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(parent).Status);
+
+        Assert.Equal(BlockStatus.Invalid, refused.Status);
+        Assert.Equal(BlockError.BadTransaction, refused.Error);
+        Assert.Contains(nameof(TxError.WrongNetwork), refused.Message, StringComparison.Ordinal);
+        Assert.Equal(parent.Hash, chain.Tip.Hash);
+    }
+
+    [Fact]
+    public void Add_RefusedOrSideBranchBlock_LeavesTheSignatureCacheAlone()
+    {
+        // Cache hits leave only when their block connects: a block that fails or waits on a side branch must not
+        // make the next real block verify the mempool's transactions again.
+        var signed = Signed.Value;
+        var cache = new SignatureCache();
+        var state = new ChainState(TestChain.Dev, TestChain.Clock(), cache) { ValidationThreads = 4 };
+        foreach (var funding in new[] { Alice, Bob })
+        {
+            Assert.Equal(BlockStatus.Connected, state.Add(TestChain.Build(state.Tip, TestChain.AddressOf(funding))).Status);
+        }
+
+        var pending = signed.Alice.Take(6).Concat(signed.Bob.Take(6)).ToList();
+        Assert.All(pending, tx => Assert.True(cache.Verify(tx)));
+        var fork = state.Tip;
+        Assert.Equal(BlockStatus.Connected, state.Add(TestChain.Build(state.Tip, Miner)).Status);
+
+        var overspending = TestChain.Build(state.Tip, Miner, [signed.Overspending[0], .. pending.Skip(1)]);
+        var duplicate = TestChain.Build(state.Tip, Miner, [.. pending, pending[0]]);
+        var side = TestChain.Build(fork, Miner, pending);
+        Assert.Equal(BlockError.InsufficientBalance, state.Add(overspending).Error);
+        Assert.Equal(BlockError.DuplicateTransaction, state.Add(duplicate).Error);
+        Assert.Equal(BlockStatus.SideChain, state.Add(side).Status);
+        Assert.Equal(pending.Count, cache.Count);
+
+        Assert.Equal(BlockStatus.Connected, state.Add(TestChain.Build(state.GetEntry(side.Hash)!, Miner)).Status);
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void SubmitBlock_NonceBelowTheTipsReplayed_BadTransactionNotDuplicateNonce(int threads)
+    {
+        // A second use of a nonce inside the block is DuplicateNonce; a nonce the chain already used is NonceTooLow.
+        var signed = Signed.Value;
+        var chain = Funded(threads);
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [signed.Alice[0]])).Status);
+
+        var replay = chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [signed.SecondWithNonce[0]]));
+        var twice = chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [signed.Alice[1], signed.SecondWithNonce[1]]));
+
+        Assert.Equal(BlockError.BadTransaction, replay.Error);
+        Assert.Contains(nameof(TxError.NonceTooLow), replay.Message, StringComparison.Ordinal);
+        Assert.Equal(BlockError.DuplicateNonce, twice.Error);
+    }
+
     [Fact]
     public void SubmitBlock_OnSideBranchThenReorganised_SameStateOnOneThreadAndMany()
     {
@@ -133,11 +256,19 @@ public class ParallelValidationTests
             var side = TestChain.Build(fork, Miner, [.. signed.Alice.Take(5), .. signed.Bob.Take(5)]);
             Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(side).Status);
             Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.GetBlock(side.Hash)!, Miner)).Status);
-            return (chain.Tip.Hash, chain.GetAccount(TestChain.AddressOf(Alice)), chain.GetAccount(Carol));
+            return (chain.Tip.Hash, chain.GetAccount(TestChain.AddressOf(Alice)), chain.GetAccount(Carol), chain.GetAccount(Miner));
         }).ToList();
 
         Assert.Equal(results[0], results[1]);
         Assert.Equal(new AccountState(10 * Coin, 0), results[0].Item3);
+        Assert.Equal((2 * NetworkParameters.Dev.BlockReward(1)) + (10 * 1_000), results[0].Item4.Balance);
+    }
+
+    private static Transaction Forged(Transaction tx)
+    {
+        var signature = (byte[])tx.Signature.Clone();
+        signature[^1] ^= 0x01;
+        return Transaction.FromParts(tx.Network, tx.SenderPublicKey, tx.Recipient, tx.Amount, tx.Fee, tx.Nonce, signature);
     }
 
     private static Blockchain Funded(int threads)
