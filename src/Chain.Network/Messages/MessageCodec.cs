@@ -15,12 +15,19 @@ public static class MessageCodec
     public const int MaxJsonDepth = 8;
 
     /// <summary>The UTF-8 JSON encoding of <paramref name="message"/>.</summary>
-    public static byte[] Encode(Message message) =>
-        JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message);
+    public static byte[] Encode(Message message) => message is BlockMessage { Block: { } block }
+        ? BlockMessageCodec.Encode(block)
+        : JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message);
 
     /// <summary>Decodes a message; null with <paramref name="error"/> set when the input is not a valid message.</summary>
     public static Message? TryDecode(ReadOnlySpan<byte> utf8Json, out string error)
     {
+        if (BlockMessageCodec.TryDecode(utf8Json) is { } block)
+        {
+            error = string.Empty;
+            return new BlockMessage(block);
+        }
+
         Message? message;
         try
         {

@@ -1,0 +1,37 @@
+using System.Text;
+
+namespace Chain.Network.Messages;
+
+/// <summary>
+/// A fast path of <see cref="MessageCodec"/> for <see cref="BlockMessage"/>, the largest message: writes the same
+/// bytes as the JSON serializer (<c>{"type":"block","block":"&lt;base64&gt;"}</c>) straight into one array, and reads
+/// exactly that form without the JSON reader. Anything else (other spacing, field order, escapes, extra fields,
+/// non-canonical base64) is left to the serializer, so what is accepted, and as what, does not change.
+/// </summary>
+internal static class BlockMessageCodec
+{
+    private static readonly byte[] Prefix = Encoding.UTF8.GetBytes("{\"type\":\"block\",\"block\":\"");
+    private static readonly byte[] Suffix = Encoding.UTF8.GetBytes("\"}");
+
+    /// <summary>The UTF-8 JSON of a <c>block</c> message carrying <paramref name="block"/>.</summary>
+    public static byte[] Encode(ReadOnlySpan<byte> block)
+    {
+        var textLength = Base64Utf8.EncodedLength(block.Length);
+        var payload = new byte[Prefix.Length + textLength + Suffix.Length];
+        Prefix.CopyTo(payload, 0);
+        Base64Utf8.Encode(block, payload.AsSpan(Prefix.Length, textLength));
+        Suffix.CopyTo(payload, Prefix.Length + textLength);
+        return payload;
+    }
+
+    /// <summary>The block bytes of a payload in exactly the form <see cref="Encode"/> writes; null for any other payload.</summary>
+    public static byte[]? TryDecode(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < Prefix.Length + Suffix.Length || !payload.StartsWith(Prefix) || !payload.EndsWith(Suffix))
+        {
+            return null;
+        }
+
+        return Base64Utf8.TryDecodeCanonical(payload[Prefix.Length..^Suffix.Length]);
+    }
+}
