@@ -24,7 +24,10 @@ internal static class BlockMessageCodec
         return payload;
     }
 
-    /// <summary>The block bytes of a payload in exactly the form <see cref="Encode"/> writes; null for any other payload.</summary>
+    /// <summary>
+    /// The block bytes of a payload in exactly the form <see cref="Encode"/> writes (so the payload is
+    /// <c>Encode(block)</c> byte for byte); null for any other payload.
+    /// </summary>
     public static byte[]? TryDecode(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < Prefix.Length + Suffix.Length || !payload.StartsWith(Prefix) || !payload.EndsWith(Suffix))

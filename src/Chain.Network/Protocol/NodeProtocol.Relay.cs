@@ -510,14 +510,23 @@ public sealed partial class NodeProtocol
         }
     }
 
-    private void OnBlock(PeerState state, BlockMessage message)
+    // canonicalPayload: the message as received when it is exactly BlockMessageCodec.Encode(message.Block), else null.
+    private void OnBlock(PeerState state, BlockMessage message, ReadOnlyMemory<byte>? canonicalPayload)
     {
-        var block = TryDecode(state, message.Block, Block.MaxEncodedSize, Block.Decode, "block");
+        // The parallel decode needs the array itself, not a span of it.
+        var block = TryDecode(state, message.Block, Block.MaxEncodedSize, _ => Block.DecodeParallel(message.Block), "block");
         if (block is not null)
         {
             lock (state.Gate)
             {
                 state.RequestedBlocks.Remove(block.Hash);
+            }
+
+            if (canonicalPayload is { } payload)
+            {
+                // Kept so that, once validated and connected, the block goes on to peers lacking its transactions as
+                // these very bytes, without encoding it again.
+                Volatile.Write(ref _receivedBlockPayload, new ReceivedBlockPayload(block.Hash, payload));
             }
 
             SubmitPeerBlock(state, block, requestMissing: true);

@@ -170,6 +170,13 @@ public sealed partial class NodeProtocol : BackgroundService
 
     private void OnPayload(PeerState state, ReadOnlyMemory<byte> payload)
     {
+        if (BlockMessageCodec.TryDecode(payload.Span) is { } canonicalBlock)
+        {
+            // What MessageCodec.TryDecode would give, and the payload is the block's own encoding: it can be sent on.
+            OnBlock(state, new BlockMessage(canonicalBlock), payload);
+            return;
+        }
+
         var message = MessageCodec.TryDecode(payload.Span, out var error);
         if (message is null)
         {
@@ -189,7 +196,7 @@ public sealed partial class NodeProtocol : BackgroundService
                 OnTransactions(state, tx);
                 break;
             case BlockMessage block:
-                OnBlock(state, block);
+                OnBlock(state, block, canonicalPayload: null);
                 break;
             case GetBlocksMessage getBlocks:
                 OnGetBlocks(state, getBlocks);
