@@ -19,8 +19,12 @@ public static class MessageCodec
     {
         BlockMessage { Block: { } block } => BlockMessageCodec.Encode(block),
         TxMessage { Txs: { } txs } when !HasNull(txs) => TxMessageCodec.Encode(txs),
-        _ => JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message),
+        InvMessage { Txs: { } txs, Blocks: { } blocks } => IdListMessageCodec.TryEncode("inv", txs, blocks) ?? Serialize(message),
+        GetDataMessage { Txs: { } txs, Blocks: { } blocks } => IdListMessageCodec.TryEncode("getdata", txs, blocks) ?? Serialize(message),
+        _ => Serialize(message),
     };
+
+    private static byte[] Serialize(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message);
 
     /// <summary>Decodes a message; null with <paramref name="error"/> set when the input is not a valid message.</summary>
     public static Message? TryDecode(ReadOnlySpan<byte> utf8Json, out string error)
