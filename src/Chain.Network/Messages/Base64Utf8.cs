@@ -55,21 +55,54 @@ internal static class Base64Utf8
     /// Decodes canonical padded base64: a multiple of four alphabet characters, '=' only as the last one or two,
     /// unused bits zero. Null for anything else (including whitespace, which some decoders skip).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte[]? TryDecodeCanonical(ReadOnlySpan<byte> text)
     {
-        if (text.Length % 4 != 0)
+        var length = DecodedLength(text);
+        if (length < 0)
         {
             return null;
         }
 
+        var output = length == 0 ? [] : new byte[length];
+        return TryDecodeCanonical(text, output) ? output : null;
+    }
+
+    /// <summary>The length canonical <paramref name="text"/> decodes to; -1 when its length or padding rules that out.</summary>
+    public static int DecodedLength(ReadOnlySpan<byte> text)
+    {
+        if (text.Length % 4 != 0)
+        {
+            return -1;
+        }
+
         if (text.Length == 0)
         {
-            return [];
+            return 0;
         }
 
         var padding = text[^1] != '=' ? 0 : text[^2] != '=' ? 1 : 2;
-        var output = new byte[(text.Length / 4 * 3) - padding];
+        return (text.Length / 4 * 3) - padding;
+    }
+
+    /// <summary>
+    /// As <see cref="TryDecodeCanonical(ReadOnlySpan{byte})"/>, into <paramref name="output"/>, which holds exactly
+    /// <see cref="DecodedLength"/> bytes; false (with <paramref name="output"/> partly written) when not canonical.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryDecodeCanonical(ReadOnlySpan<byte> text, Span<byte> output)
+    {
+        var length = DecodedLength(text);
+        if (length < 0 || output.Length != length)
+        {
+            return false;
+        }
+
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        var padding = (text.Length / 4 * 3) - length;
         var digits = Digits;
         var fullQuads = (text.Length / 4) - (padding > 0 ? 1 : 0);
         var o = 0;
@@ -88,7 +121,7 @@ internal static class Base64Utf8
 
         if (bad < 0)
         {
-            return null;
+            return false;
         }
 
         if (padding > 0)
@@ -98,14 +131,14 @@ internal static class Base64Utf8
             int c = padding == 1 ? digits[text[i + 2]] : 0;
             if ((a | b | c) < 0)
             {
-                return null;
+                return false;
             }
 
             var group = (a << 18) | (b << 12) | (c << 6);
             // Canonical: the bits below the last whole byte are zero.
             if ((padding == 2 && (group & 0xFFFF) != 0) || (padding == 1 && (group & 0xFF) != 0))
             {
-                return null;
+                return false;
             }
 
             output[o] = (byte)(group >> 16);
@@ -115,7 +148,7 @@ internal static class Base64Utf8
             }
         }
 
-        return output;
+        return true;
     }
 
     private static sbyte[] BuildDigits()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Chain.Network.Messages;
@@ -36,5 +37,37 @@ internal static class BlockMessageCodec
         }
 
         return Base64Utf8.TryDecodeCanonical(payload[Prefix.Length..^Suffix.Length]);
+    }
+
+    /// <summary>
+    /// As <see cref="TryDecode"/>, into <c>rented[..length]</c>, an array from <see cref="ArrayPool{T}.Shared"/> that
+    /// the caller returns: a large block then lands in memory already in use rather than in fresh pages.
+    /// </summary>
+    public static bool TryDecodeRented(ReadOnlySpan<byte> payload, out byte[] rented, out int length)
+    {
+        rented = [];
+        length = 0;
+        if (payload.Length < Prefix.Length + Suffix.Length || !payload.StartsWith(Prefix) || !payload.EndsWith(Suffix))
+        {
+            return false;
+        }
+
+        var text = payload[Prefix.Length..^Suffix.Length];
+        var decodedLength = Base64Utf8.DecodedLength(text);
+        if (decodedLength < 0)
+        {
+            return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(decodedLength);
+        if (!Base64Utf8.TryDecodeCanonical(text, buffer.AsSpan(0, decodedLength)))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return false;
+        }
+
+        rented = buffer;
+        length = decodedLength;
+        return true;
     }
 }

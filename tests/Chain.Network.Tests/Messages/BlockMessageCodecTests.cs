@@ -90,4 +90,27 @@ public class BlockMessageCodecTests
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void TryDecodeRented_SerializerOutput_SameBlockAsTryDecode(int length)
+    {
+        var payload = Serialize(new BlockMessage(RandomBytes(length, seed: length + 2)));
+
+        Assert.True(BlockMessageCodec.TryDecodeRented(payload, out var rented, out var decoded));
+
+        Assert.Equal(BlockMessageCodec.TryDecode(payload), rented.AsSpan(0, decoded).ToArray());
+        System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+    }
+
+    [Theory]
+    [InlineData("{\"block\":\"AQID\",\"type\":\"block\"}")]
+    [InlineData("{\"type\":\"block\",\"block\":\"AR==\"}")]
+    [InlineData("{\"type\":\"block\",\"block\":\"AQI\"}")]
+    [InlineData("{\"type\":\"block\",\"block\":\"AQ*D\"}")]
+    [InlineData("{\"type\":\"block\",\"block\":\"AQID\"}garbage\"}")]
+    public void TryDecodeRented_AnyOtherForm_False(string json)
+    {
+        Assert.False(BlockMessageCodec.TryDecodeRented(Encoding.UTF8.GetBytes(json), out _, out _));
+    }
 }
