@@ -15,12 +15,32 @@ public static class MessageCodec
     public const int MaxJsonDepth = 8;
 
     /// <summary>The UTF-8 JSON encoding of <paramref name="message"/>.</summary>
-    public static byte[] Encode(Message message) =>
-        JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message);
+    public static byte[] Encode(Message message) => message switch
+    {
+        BlockMessage { Block: { } block } => BlockMessageCodec.Encode(block),
+        TxMessage { Txs: { } txs } when !HasNull(txs) => TxMessageCodec.Encode(txs),
+        InvMessage { Txs: { } txs, Blocks: { } blocks } => IdListMessageCodec.TryEncode("inv", txs, blocks) ?? Serialize(message),
+        GetDataMessage { Txs: { } txs, Blocks: { } blocks } => IdListMessageCodec.TryEncode("getdata", txs, blocks) ?? Serialize(message),
+        _ => Serialize(message),
+    };
+
+    private static byte[] Serialize(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message);
 
     /// <summary>Decodes a message; null with <paramref name="error"/> set when the input is not a valid message.</summary>
     public static Message? TryDecode(ReadOnlySpan<byte> utf8Json, out string error)
     {
+        if (BlockMessageCodec.TryDecode(utf8Json) is { } block)
+        {
+            error = string.Empty;
+            return new BlockMessage(block);
+        }
+
+        if (TxMessageCodec.TryDecode(utf8Json) is { } txs)
+        {
+            error = string.Empty;
+            return new TxMessage(txs);
+        }
+
         Message? message;
         try
         {

@@ -28,6 +28,15 @@ public sealed class PeerManager : BackgroundService
 
     private const int ListenBacklog = 128;
 
+    /// <summary>
+    /// Size of the buffers a connection reads its socket into (the pipe's default is 4 KiB, which took some 200
+    /// reads, each a pass of the read loop, for one 800 KB block message).
+    /// </summary>
+    public const int ReadBufferSize = 64 * 1024;
+
+    // The least free space a read is started with, so a read rarely fetches only a few bytes.
+    private const int MinimumReadSize = 16 * 1024;
+
     /// <summary>Most refused addresses remembered; beyond it, expired ones are dropped, then the soonest to expire.</summary>
     public const int MaxRefusedAddresses = 10_000;
 
@@ -413,7 +422,7 @@ public sealed class PeerManager : BackgroundService
     {
         socket.NoDelay = true;
         var stream = new NetworkStream(socket, ownsSocket: true);
-        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var nonce = RandomNumberGenerator.GetBytes(PeerHandshake.NonceSize);
         var nonceKey = Convert.ToHexString(nonce);

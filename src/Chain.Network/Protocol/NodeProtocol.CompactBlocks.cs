@@ -14,6 +14,9 @@ public sealed partial class NodeProtocol
     private readonly Channel<Block> _blockPushes = Channel.CreateBounded<Block>(
         new BoundedChannelOptions(MaxQueuedBlockPushes) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    // The last block message received in canonical form (BlockMessageCodec), for PushBlock to send on unchanged.
+    private ReceivedBlockPayload? _receivedBlockPayload;
+
     // Pushes each new best-chain block, as soon as it connects, to every peer not known to have it: no announce
     // timer and no inv/getdata round trip, and a peer holding the transactions needs nothing more.
     private async Task BlockPushLoopAsync(CancellationToken stoppingToken)
@@ -33,12 +36,13 @@ public sealed partial class NodeProtocol
     /// <summary>
     /// Sends <paramref name="block"/> to each peer not known to have it: as a <c>cmpctblock</c>, or whole as a
     /// <c>block</c> to a peer known to lack more than half of its transactions (which would otherwise have to ask
-    /// for them with <c>getblocktxn</c>, a round trip per hop for a block of new transactions).
+    /// for them with <c>getblocktxn</c>, a round trip per hop for a block of new transactions). A block that arrived
+    /// as a canonical <c>block</c> message goes on as the bytes received.
     /// </summary>
     internal void PushBlock(Block block)
     {
         byte[]? compact = null;
-        byte[]? full = null;
+        ReadOnlyMemory<byte>? full = null;
         foreach (var state in _states.Values)
         {
             bool isNew;
@@ -66,8 +70,8 @@ public sealed partial class NodeProtocol
 
             if (whole)
             {
-                full ??= MessageCodec.Encode(new BlockMessage(block.Encode()));
-                state.Connection.TrySend(full);
+                full ??= TakeReceivedPayload(block.Hash) ?? MessageCodec.Encode(new BlockMessage(block.Encode()));
+                state.Connection.TrySend(full.Value);
             }
             else
             {
@@ -75,6 +79,19 @@ public sealed partial class NodeProtocol
                 state.Connection.TrySend(compact);
             }
         }
+    }
+
+    // The block message this block arrived in, if it was canonical; each is used for one push and then let go.
+    private ReadOnlyMemory<byte>? TakeReceivedPayload(Hash256 hash)
+    {
+        var received = Volatile.Read(ref _receivedBlockPayload);
+        if (received is null || received.Hash != hash)
+        {
+            return null;
+        }
+
+        Interlocked.CompareExchange(ref _receivedBlockPayload, null, received);
+        return received.Payload;
     }
 
     // Under state.Gate.
@@ -235,6 +252,8 @@ public sealed partial class NodeProtocol
             state.PendingCompactBlock = null;
         }
     }
+
+    private sealed record ReceivedBlockPayload(Hash256 Hash, ReadOnlyMemory<byte> Payload);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Compact block {Hash} rebuilt from the mempool ({Count} transactions) from {Peer}")]
     private static partial void LogCompactBlockRebuilt(ILogger logger, string hash, int count, string peer);

@@ -510,18 +510,40 @@ public sealed partial class NodeProtocol
         }
     }
 
-    private void OnBlock(PeerState state, BlockMessage message)
+    // encoded: the block's bytes, not kept beyond this call. canonicalPayload: the message as received when it is
+    // exactly BlockMessageCodec.Encode(encoded), else null.
+    private void OnBlock(PeerState state, ReadOnlyMemory<byte> encoded, ReadOnlyMemory<byte>? canonicalPayload)
     {
-        var block = TryDecode(state, message.Block, Block.MaxEncodedSize, Block.Decode, "block");
-        if (block is not null)
+        if (encoded.Length > Block.MaxEncodedSize)
         {
-            lock (state.Gate)
-            {
-                state.RequestedBlocks.Remove(block.Hash);
-            }
-
-            SubmitPeerBlock(state, block, requestMissing: true);
+            Misbehaved(state, $"block missing or larger than {Block.MaxEncodedSize} bytes");
+            return;
         }
+
+        Block block;
+        try
+        {
+            block = Block.DecodeParallel(encoded);
+        }
+        catch (FormatException e)
+        {
+            Misbehaved(state, $"malformed block: {e.Message}");
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            state.RequestedBlocks.Remove(block.Hash);
+        }
+
+        if (canonicalPayload is { } payload)
+        {
+            // Kept so that, once validated and connected, the block goes on to peers lacking its transactions as
+            // these very bytes, without encoding it again.
+            Volatile.Write(ref _receivedBlockPayload, new ReceivedBlockPayload(block.Hash, payload));
+        }
+
+        SubmitPeerBlock(state, block, requestMissing: true);
     }
 
     // Submits a block from a peer. An orphan (new, or already held) means we lack its ancestors: ask this

@@ -84,7 +84,7 @@ public sealed partial class NodeProtocol
         var blocks = new List<Block>(message.Blocks.Count);
         foreach (var bytes in message.Blocks)
         {
-            var block = TryDecode(state, bytes, Block.MaxEncodedSize, Block.Decode, "block");
+            var block = TryDecode(state, bytes, Block.MaxEncodedSize, _ => Block.DecodeParallel(bytes), "block");
             if (block is null)
             {
                 return;

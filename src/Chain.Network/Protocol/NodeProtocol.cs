@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
@@ -170,6 +171,22 @@ public sealed partial class NodeProtocol : BackgroundService
 
     private void OnPayload(PeerState state, ReadOnlyMemory<byte> payload)
     {
+        if (BlockMessageCodec.TryDecodeRented(payload.Span, out var rented, out var length))
+        {
+            // What MessageCodec.TryDecode would give, and the payload is the block's own encoding: it can be sent on.
+            // The block keeps copies of what it needs, so the rented bytes go back to the pool straight after.
+            try
+            {
+                OnBlock(state, rented.AsMemory(0, length), payload);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            return;
+        }
+
         var message = MessageCodec.TryDecode(payload.Span, out var error);
         if (message is null)
         {
@@ -189,7 +206,7 @@ public sealed partial class NodeProtocol : BackgroundService
                 OnTransactions(state, tx);
                 break;
             case BlockMessage block:
-                OnBlock(state, block);
+                OnBlock(state, block.Block, canonicalPayload: null);
                 break;
             case GetBlocksMessage getBlocks:
                 OnGetBlocks(state, getBlocks);

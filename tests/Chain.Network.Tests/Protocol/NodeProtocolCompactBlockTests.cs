@@ -143,4 +143,27 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         Assert.DoesNotContain(peer.ReceivedOf<CompactBlockMessage>(), c => HashOf(c) == block.Hash);
         await receiver.WaitUntilAsync(() => receiver.Chain.Tip.Hash == block.Hash, "the pushed block as the receiver's tip");
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OnBlock_BlockOfNewTransactions_ForwardedWholeToAPeerLackingThem(bool canonicalForm)
+    {
+        var (node, tx, next) = await StartFundedAsync();
+        await using var __ = node;
+        await using var sender = await ProtocolPeer.StartAsync();
+        await using var listener = await ProtocolPeer.StartAsync();
+        await sender.ConnectAsync(node);
+        await listener.ConnectAsync(node);
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx, next]);
+
+        // The canonical form is sent on as received; any other form the serializer reads is encoded afresh.
+        var base64 = Convert.ToBase64String(block.Encode());
+        sender.SendJson(canonicalForm ? $"{{\"type\":\"block\",\"block\":\"{base64}\"}}" : $"{{\"block\":\"{base64}\", \"type\":\"block\"}}");
+
+        var pushed = await listener.WaitForAsync<BlockMessage>(m => Block.Decode(m.Block).Hash == block.Hash);
+        Assert.Equal(block.Encode(), pushed.Block);
+        Assert.Equal(block.Hash, node.Chain.Tip.Hash);
+        Assert.DoesNotContain(sender.ReceivedOf<BlockMessage>(), m => Block.Decode(m.Block).Hash == block.Hash);
+    }
 }
