@@ -73,12 +73,15 @@ internal static class BlockValidationFigures
     }
 
     // The setup's garbage (a ledger, 2,000 admissions) is collected before the clock starts, as BenchmarkDotNet does
-    // between iterations: the figure is the validation, not a collection that happens to land inside it.
+    // between iterations: the figure is the validation, not a collection that happens to land inside it. The
+    // runtime goes on working for some tens of milliseconds after a full collection of the workload's heap; see
+    // QuickRun.AfterCollection.
     private static void Settle()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        Thread.Sleep(QuickRun.AfterCollection);
     }
 
     private static double Median(List<double> values)
