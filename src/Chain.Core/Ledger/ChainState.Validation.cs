@@ -154,6 +154,7 @@ public sealed partial class ChainState
                 run.WaitForChunksTaken();
             }
 
+            run.ThrowIfHelperFailed();
             bad = run.FailedIndex;
         }
 

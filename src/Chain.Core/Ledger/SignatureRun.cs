@@ -18,6 +18,7 @@ internal sealed class SignatureRun
     private int _bad = int.MaxValue;
     private int _busy; // threads inside Verify between their check of the flags and the end of their chunk
     private volatile bool _stopped;
+    private Exception? _helperFailure;
 
     /// <summary>A run over <paramref name="txs"/> (coinbase first), verifying through <paramref name="signatures"/>.</summary>
     public SignatureRun(IReadOnlyList<Transaction> txs, SignatureCache signatures)
@@ -43,7 +44,19 @@ internal sealed class SignatureRun
     {
         for (var i = 0; i < Math.Min(helpers, Chunks - 1); i++)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static run => run.Verify(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static run => run.VerifyOnHelper(), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// Rethrows, on the calling thread, an exception a helper met: the run stopped there, so <see cref="FailedIndex"/>
+    /// says nothing about the transactions left unchecked. Call after <see cref="WaitForChunksTaken"/>.
+    /// </summary>
+    public void ThrowIfHelperFailed()
+    {
+        if (Volatile.Read(ref _helperFailure) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 
@@ -95,6 +108,20 @@ internal sealed class SignatureRun
         while (Volatile.Read(ref _busy) != 0)
         {
             spin.SpinOnce();
+        }
+    }
+
+    // A work item's exception would end the process: it is kept for the calling thread, and the run stops.
+    private void VerifyOnHelper()
+    {
+        try
+        {
+            Verify();
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _helperFailure, e, null);
+            _stopped = true;
         }
     }
 

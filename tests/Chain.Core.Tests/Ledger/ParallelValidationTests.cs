@@ -178,6 +178,35 @@ public class ParallelValidationTests
     }
 
     [Fact]
+    public void SignatureRun_HelperMeetsAnException_CallingThreadRethrowsIt()
+    {
+        // Whichever thread meets the failing transaction, the caller must not take the unfinished run as "no bad
+        // signature": the exception reaches it, from its own Verify or from ThrowIfHelperFailed.
+        var signed = Signed.Value;
+        var txs = new ThrowingAt(20, [TestChain.Build(Funded(1).Tip, Miner).Transactions[0], .. signed.Alice, .. signed.Bob]);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var run = new SignatureRun(txs, new SignatureCache());
+            run.StartHelpers(1);
+            Exception? seen = null;
+            try
+            {
+                run.Verify();
+            }
+            catch (InvalidOperationException e)
+            {
+                seen = e;
+                run.Stop();
+            }
+
+            run.WaitForChunksTaken();
+            seen ??= Record.Exception(run.ThrowIfHelperFailed);
+
+            Assert.IsType<InvalidOperationException>(seen);
+        }
+    }
+
+    [Fact]
     public void SubmitBlock_OrphanWithBadTransfer_RefusedAndNeverConnected()
     {
         var chain = Funded(threads: 4);
@@ -278,6 +307,18 @@ public class ParallelValidationTests
         TestChain.Extend(chain, TestChain.AddressOf(Alice), 1);
         TestChain.Extend(chain, TestChain.AddressOf(Bob), 1);
         return chain;
+    }
+
+    // A block's transactions where reading one index fails, as an unexpected fault inside verification would.
+    private sealed class ThrowingAt(int index, List<Transaction> txs) : IReadOnlyList<Transaction>
+    {
+        public int Count => txs.Count;
+
+        public Transaction this[int i] => i == index ? throw new InvalidOperationException("injected") : txs[i];
+
+        public IEnumerator<Transaction> GetEnumerator() => txs.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private sealed record Transfers(
