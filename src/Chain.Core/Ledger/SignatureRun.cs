@@ -9,7 +9,10 @@ namespace Chain.Core.Ledger;
 /// </summary>
 internal sealed class SignatureRun
 {
-    /// <summary>Transactions a thread takes at a time: few enough to share the end of the block out evenly.</summary>
+    /// <summary>
+    /// Transactions a thread takes at a time: few enough to share the end of the block out evenly (a thread that runs
+    /// out waits for at most one chunk of the others', about 8 x 19 us), while taking a chunk costs one atomic add.
+    /// </summary>
     public const int Chunk = 8;
 
     private readonly IReadOnlyList<Transaction> _txs;
@@ -100,14 +103,16 @@ internal sealed class SignatureRun
 
     /// <summary>
     /// After this thread's own <see cref="Verify"/> returned: waits until no other thread is inside a chunk, so the
-    /// result is final and no verification of this block runs on afterwards.
+    /// result is final and no verification of this block runs on afterwards. The wait is at most one chunk, so it
+    /// spins and yields but never sleeps: SpinWait's default sleeps 1 ms after about 20 turns, which made a 2-core
+    /// block of 2,000 transactions 1.1-1.3 ms slower in 4 of 6 blocks (measured on the wait itself).
     /// </summary>
     public void WaitForChunksTaken()
     {
         var spin = new SpinWait();
         while (Volatile.Read(ref _busy) != 0)
         {
-            spin.SpinOnce();
+            spin.SpinOnce(sleep1Threshold: -1);
         }
     }
 
