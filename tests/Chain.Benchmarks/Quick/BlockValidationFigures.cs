@@ -15,7 +15,7 @@ internal static class BlockValidationFigures
     public const int TransactionsPerBlock = 2_000;
 
     /// <summary>Repetitions of each measurement, alternating one thread and all threads; medians are reported.</summary>
-    private const int Repetitions = 5;
+    private const int Repetitions = 9;
 
     public static void Run(Report report, Workload workload)
     {
@@ -51,7 +51,9 @@ internal static class BlockValidationFigures
 
             var template = chain.CreateTemplate(Address.Zero, maxTransactions: count);
             var block = new Block(DevBlocks.Solve(template.Header), template.Transactions);
-            Settle();
+            // The setup's garbage (a ledger, 2,000 admissions) is collected before the clock starts, as
+            // BenchmarkDotNet does between iterations.
+            QuickRun.Settle();
             var watch = Stopwatch.StartNew();
             Expect(chain.SubmitBlock(block).Status == BlockStatus.Connected, "block from the mempool");
             mempool.Add(watch.Elapsed.TotalMilliseconds);
@@ -66,22 +68,10 @@ internal static class BlockValidationFigures
         chain.ValidationThreads = threads;
         // Decoded afresh, as a block arrives from a peer: nothing a transaction caches (its sender address) is reused.
         var block = Block.Decode(DevBlocks.Build(chain.Tip.Header, Address.Zero, txs).Encode());
-        Settle();
+        QuickRun.Settle();
         var watch = Stopwatch.StartNew();
         Expect(chain.SubmitBlock(block).Status == BlockStatus.Connected, "block of new transactions");
         return watch.Elapsed.TotalMilliseconds;
-    }
-
-    // The setup's garbage (a ledger, 2,000 admissions) is collected before the clock starts, as BenchmarkDotNet does
-    // between iterations: the figure is the validation, not a collection that happens to land inside it. The
-    // runtime goes on working for some tens of milliseconds after a full collection of the workload's heap; see
-    // QuickRun.AfterCollection.
-    private static void Settle()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        Thread.Sleep(QuickRun.AfterCollection);
     }
 
     private static double Median(List<double> values)

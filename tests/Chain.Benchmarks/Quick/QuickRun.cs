@@ -143,6 +143,12 @@ internal static class QuickRun
         // A step's garbage is collected, and its finalizers run, before the next step starts, as BenchmarkDotNet
         // does between benchmarks: the cold-key figure alone leaves 10,000 key caches whose OpenSSL contexts were
         // otherwise freed by the finalizer thread during the relay and sync measurements.
+        Settle();
+    }
+
+    /// <summary>Collects everything collectable, runs finalizers, and waits <see cref="AfterCollection"/>.</summary>
+    public static void Settle()
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
