@@ -56,7 +56,21 @@ public sealed class Block
     public byte[] Encode()
     {
         var bytes = new byte[EncodedSize];
-        var writer = new SpanWriter(bytes);
+        Encode(bytes);
+        return bytes;
+    }
+
+    /// <summary>Writes the canonical encoding to the start of <paramref name="destination"/> and returns its length (<see cref="EncodedSize"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="EncodedSize"/>.</exception>
+    public int Encode(Span<byte> destination)
+    {
+        var size = EncodedSize;
+        if (destination.Length < size)
+        {
+            throw new ArgumentException($"A block of {size} bytes does not fit in {destination.Length}.", nameof(destination));
+        }
+
+        var writer = new SpanWriter(destination[..size]);
         Header.Encode(writer.Take(BlockHeader.Size));
         writer.WriteUInt32((uint)Transactions.Count);
         foreach (var tx in Transactions)
@@ -65,7 +79,7 @@ public sealed class Block
             tx.Encode(writer.Take(tx.EncodedSize));
         }
 
-        return bytes;
+        return size;
     }
 
     /// <summary>Decodes a block; throws <see cref="FormatException"/> on malformed or oversized input.</summary>

@@ -139,6 +139,28 @@ public sealed class PeerConnection
         return Enqueue(FrameKind.Data, payload);
     }
 
+    /// <summary>
+    /// Queues <c>rented[..length]</c>, an array from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, for sending, and
+    /// takes it over: it goes back to the pool once sealed into the output, or at once when refused. (Left in the queue
+    /// when the connection closes, it is simply collected.) As <see cref="TrySend"/> otherwise.
+    /// </summary>
+    internal bool TrySendPooled(byte[] rented, int length)
+    {
+        if (length > FrameCipher.MaxPayloadSize)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            throw new ArgumentException($"A payload of {length} bytes exceeds the maximum of {FrameCipher.MaxPayloadSize}.", nameof(length));
+        }
+
+        if (!Enqueue(FrameKind.Data, rented.AsMemory(0, length), rented))
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Sends a disconnect frame with <paramref name="reason"/> (after what is queued, within the close timeout) and closes.</summary>
     public Task DisconnectAsync(string reason)
     {
@@ -197,14 +219,14 @@ public sealed class PeerConnection
         _queue.Writer.TryComplete();
     }
 
-    private bool Enqueue(FrameKind kind, ReadOnlyMemory<byte> body)
+    private bool Enqueue(FrameKind kind, ReadOnlyMemory<byte> body, byte[]? pooled = null)
     {
         if (!IsConnected)
         {
             return false;
         }
 
-        if (Interlocked.Add(ref _queuedBytes, body.Length) > _options.MaxQueuedBytes || !_queue.Writer.TryWrite(new Outgoing(kind, body)))
+        if (Interlocked.Add(ref _queuedBytes, body.Length) > _options.MaxQueuedBytes || !_queue.Writer.TryWrite(new Outgoing(kind, body, pooled)))
         {
             Interlocked.Add(ref _queuedBytes, -body.Length);
             if (IsConnected)
@@ -338,6 +360,10 @@ public sealed class PeerConnection
                     Interlocked.Add(ref _queuedBytes, -item.Body.Length);
                     var span = _output.GetSpan(FrameCipher.SealedLength(item.Body.Length));
                     _output.Advance(_session.Sender.Seal(item.Kind, item.Body.Span, span));
+                    if (item.Pooled is { } pooled)
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+                    }
                 }
 
                 var flush = await _output.FlushAsync(token);
@@ -390,5 +416,6 @@ public sealed class PeerConnection
         }
     }
 
-    private readonly record struct Outgoing(FrameKind Kind, ReadOnlyMemory<byte> Body);
+    // Pooled: the array behind Body, returned to ArrayPool<byte>.Shared once sealed (see TrySendPooled).
+    private readonly record struct Outgoing(FrameKind Kind, ReadOnlyMemory<byte> Body, byte[]? Pooled = null);
 }

@@ -187,6 +187,13 @@ public sealed partial class NodeProtocol : BackgroundService
             return;
         }
 
+        if (BlocksMessageCodec.TryDecode(payload.Span, out var batch, out var more))
+        {
+            // What MessageCodec.TryDecode and OnBlocks' own decoding would give, without a fresh array per block.
+            OnBlocks(state, batch, more);
+            return;
+        }
+
         var message = MessageCodec.TryDecode(payload.Span, out var error);
         if (message is null)
         {

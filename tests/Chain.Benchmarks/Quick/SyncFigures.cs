@@ -44,6 +44,7 @@ internal static class SyncFigures
         var collections = GC.CollectionCount(0);
         var fullCollections = GC.CollectionCount(2);
         var pause = GC.GetTotalPauseDuration().TotalMilliseconds;
+        var faults = QuickRun.PageFaults();
         var watch = Stopwatch.StartNew();
         await fresh.ConnectAsync(source, Timeout);
         await InProcessNode.WaitUntilAsync(() => fresh.Chain.Tip.Hash == target, Timeout, "the fresh node to sync");
@@ -57,5 +58,9 @@ internal static class SyncFigures
         report.Add(prefix + "collections", GC.CollectionCount(0) - collections, "collections");
         report.Add(prefix + "full_collections", GC.CollectionCount(2) - fullCollections, "collections");
         report.Add(prefix + "gc_pause_ms", GC.GetTotalPauseDuration().TotalMilliseconds - pause, "ms");
+        if (QuickRun.PageFaults() - faults is { } newPages)
+        {
+            report.Add(prefix + "page_faults_per_tx", newPages / (double)transactions, "faults");
+        }
     }
 }

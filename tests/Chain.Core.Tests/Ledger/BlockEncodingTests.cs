@@ -31,6 +31,24 @@ public class BlockEncodingTests
     }
 
     [Fact]
+    public void EncodeIntoSpan_RandomBlock_SameBytesAsEncodeAndNothingPastThem()
+    {
+        AnyBlock.Sample(block =>
+        {
+            var expected = block.Encode();
+            var destination = new byte[expected.Length + 5];
+            destination.AsSpan().Fill(0xA5);
+
+            var written = block.Encode(destination);
+
+            Assert.Equal(expected.Length, written);
+            Assert.Equal(expected, destination[..written]);
+            Assert.All(destination[written..], b => Assert.Equal(0xA5, b));
+            Assert.Throws<ArgumentException>(() => block.Encode(new byte[expected.Length - 1]));
+        });
+    }
+
+    [Fact]
     public void DecodeHeader_EncodedRandomHeader_SameFieldsAndHash()
     {
         AnyHeader.Sample(header =>

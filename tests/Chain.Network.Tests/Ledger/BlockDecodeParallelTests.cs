@@ -98,7 +98,7 @@ public class BlockDecodeParallelTests
     }
 
     // Transfers with random keys, signatures and fields (decoding checks no signature), after a coinbase.
-    private static Block RandomBlock(int transfers, int seed)
+    internal static Block RandomBlock(int transfers, int seed)
     {
         var random = new Random(seed);
         byte[] Bytes(int length)
