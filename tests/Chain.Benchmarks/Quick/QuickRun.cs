@@ -27,11 +27,14 @@ internal static class QuickRun
     public const int FilteredNoncesPerSender = 1_000;
 
     /// <summary>
-    /// Runs every step, or with <paramref name="only"/> (e.g. <c>relay hop gossip</c>) only the named steps plus the
-    /// verification figures the targets are ratios of, over a smaller workload.
+    /// Runs every step, or with <paramref name="steps"/> (e.g. <c>relay hop gossip</c>) only the named steps plus the
+    /// verification figures the targets are ratios of, over a smaller workload unless <c>full</c> is among them.
     /// </summary>
-    public static async Task<int> RunAsync(IReadOnlyCollection<string> only)
+    public static async Task<int> RunAsync(IReadOnlyCollection<string> steps)
     {
+        // "full" keeps the full workload when only some steps run (e.g. to profile sync at its real size).
+        var full = steps.Contains("full");
+        var only = steps.Where(s => s != "full").ToList();
         bool Runs(string step) => only.Count == 0 || only.Contains(step);
         var report = new Report();
         var total = Stopwatch.StartNew();
@@ -49,7 +52,7 @@ internal static class QuickRun
         }
 
         var setup = Stopwatch.StartNew();
-        using var workload = Workload.Create(Senders, only.Count == 0 ? NoncesPerSender : FilteredNoncesPerSender);
+        using var workload = Workload.Create(Senders, only.Count == 0 || full ? NoncesPerSender : FilteredNoncesPerSender);
         report.Add("setup.sign_per_sec_all_threads", workload.Count / setup.Elapsed.TotalSeconds, "tx/s");
 
         Step(report, "verify", () => VerifyFigures.Run(report, workload));
