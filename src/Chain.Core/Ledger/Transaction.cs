@@ -31,7 +31,12 @@ public sealed class Transaction
 
     private const int FixedSigningSize = 1 + 4 + 2 + Address.Size + 8 + 8 + 8;
 
-    private Address? _sender;
+    // The sender address, derived on first use. A transaction is read from several threads (block validation, the
+    // network's parallel decode), and a 20-byte struct is not written atomically: the flag is set only after the
+    // value, with release semantics, so a reader that sees it set sees the whole address. Two threads deriving it at
+    // once write the same bytes.
+    private Address _sender;
+    private bool _senderKnown;
 
     private Transaction(uint network, byte[] senderPublicKey, Address recipient, long amount, long fee, ulong nonce, byte[] signature)
     {
@@ -73,7 +78,21 @@ public sealed class Transaction
     public bool IsCoinbase => SenderPublicKey.Length == 0;
 
     /// <summary>The sender's address (derived from the key); <see cref="Address.Zero"/> for a coinbase.</summary>
-    public Address Sender => _sender ??= IsCoinbase ? Address.Zero : Address.FromPublicKey(SenderPublicKey);
+    public Address Sender
+    {
+        get
+        {
+            if (Volatile.Read(ref _senderKnown))
+            {
+                return _sender;
+            }
+
+            var sender = IsCoinbase ? Address.Zero : Address.FromPublicKey(SenderPublicKey);
+            _sender = sender;
+            Volatile.Write(ref _senderKnown, true);
+            return sender;
+        }
+    }
 
     /// <summary>Length of <see cref="GetSigningBytes"/>.</summary>
     public int SigningSize => FixedSigningSize + SenderPublicKey.Length;

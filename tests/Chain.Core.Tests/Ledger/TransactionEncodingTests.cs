@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Core.Tests.TestSupport;
@@ -184,6 +185,32 @@ public class TransactionEncodingTests
         }
         catch (FormatException)
         {
+        }
+    }
+
+    [Fact]
+    public void Sender_ReadByManyThreadsAtOnce_EveryReadIsTheKeysAddress()
+    {
+        // Fresh decodes, so every thread races to derive the address first; none may see a partly written one.
+        var keys = Enumerable.Range(0, 64).Select(i => RandomNumberGenerator.GetBytes(100 + i)).ToList();
+        var encoded = keys.ConvertAll(key => Transaction.FromParts(1, key, Address.Zero, 1, 1, 1, [1]).Encode());
+        for (var round = 0; round < 50; round++)
+        {
+            var txs = encoded.ConvertAll(bytes => Transaction.Decode(bytes));
+            using var start = new Barrier(4);
+            var seen = new Address[4][];
+            var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+            {
+                start.SignalAndWait();
+                seen[t] = txs.ConvertAll(tx => tx.Sender).ToArray();
+            })).ToList();
+            threads.ForEach(thread => thread.Start());
+            threads.ForEach(thread => thread.Join());
+
+            for (var t = 0; t < 4; t++)
+            {
+                Assert.Equal(keys.ConvertAll(key => Address.FromPublicKey(key)), seen[t]);
+            }
         }
     }
 }
