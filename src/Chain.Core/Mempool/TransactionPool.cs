@@ -20,6 +20,10 @@ public sealed class TransactionPool
 
     private readonly Dictionary<Hash256, MempoolEntry> _byId = [];
     private readonly Dictionary<Address, SenderQueue> _bySender = [];
+
+    // Each sender's last pending transaction (the only ones eviction may take), cheapest first: a full pool finds
+    // its victim in O(log n) instead of walking every sender on every admission.
+    private readonly SortedSet<MempoolEntry> _tails = new(EvictionOrder.Instance);
     private readonly int _capacity;
     private long _sequence;
 
@@ -145,6 +149,7 @@ public sealed class TransactionPool
 
         _byId.Clear();
         _bySender.Clear();
+        _tails.Clear();
         candidates.Sort((a, b) => a.Tx.Nonce.CompareTo(b.Tx.Nonce));
         foreach (var entry in candidates)
         {
@@ -242,26 +247,38 @@ public sealed class TransactionPool
         return removed;
     }
 
-    // The cheapest transaction that is its sender's last (removing it strands no later nonce), among the
-    // senders other than except.
+    // The cheapest transaction that is its sender's last (removing it strands no later nonce), among the senders other
+    // than except; of equal fees, the newest. At most one tail belongs to except, so this looks at two entries at most.
     private MempoolEntry? LowestFeeEvictable(Address except)
+    {
+        foreach (var tail in _tails)
+        {
+            if (tail.Tx.Sender != except)
+            {
+                return tail;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The transaction a full pool would evict for a newcomer from <paramref name="except"/> (tests).</summary>
+    internal Transaction? EvictionCandidate(Address except) => LowestFeeEvictable(except)?.Tx;
+
+    /// <summary>As <see cref="EvictionCandidate"/>, by walking every sender: the plain definition, for tests.</summary>
+    internal Transaction? EvictionCandidateByScan(Address except)
     {
         MempoolEntry? victim = null;
         foreach (var (sender, queue) in _bySender)
         {
-            if (sender == except)
-            {
-                continue;
-            }
-
             var last = queue.Entries.Values[^1];
-            if (victim is null || last.Tx.Fee < victim.Tx.Fee || (last.Tx.Fee == victim.Tx.Fee && last.Sequence > victim.Sequence))
+            if (sender != except && (victim is null || EvictionOrder.Instance.Compare(last, victim) < 0))
             {
                 victim = last;
             }
         }
 
-        return victim;
+        return victim?.Tx;
     }
 
     private void Insert(MempoolEntry entry)
@@ -274,7 +291,28 @@ public sealed class TransactionPool
             _bySender[entry.Tx.Sender] = queue;
         }
 
+        var tail = queue.Entries.Count > 0 ? queue.Entries.Values[^1] : null;
         queue.Add(entry);
+        ReplaceTail(tail, queue.Entries.Values[^1]);
+    }
+
+    // Keeps _tails holding exactly each sender's last entry after its queue changed from before to after.
+    private void ReplaceTail(MempoolEntry? before, MempoolEntry? after)
+    {
+        if (ReferenceEquals(before, after))
+        {
+            return;
+        }
+
+        if (before is not null)
+        {
+            _tails.Remove(before);
+        }
+
+        if (after is not null)
+        {
+            _tails.Add(after);
+        }
     }
 
     private void Remove(MempoolEntry entry)
@@ -286,7 +324,9 @@ public sealed class TransactionPool
     private void RemoveFromSender(MempoolEntry entry)
     {
         var queue = _bySender[entry.Tx.Sender];
+        var tail = queue.Entries.Values[^1];
         queue.Remove(entry);
+        ReplaceTail(tail, queue.Entries.Count > 0 ? queue.Entries.Values[^1] : null);
         if (queue.Entries.Count == 0)
         {
             _bySender.Remove(entry.Tx.Sender);
@@ -307,6 +347,29 @@ public sealed class TransactionPool
     }
 
     private sealed record MempoolEntry(Transaction Tx, DateTimeOffset Added, long Sequence);
+
+    // Eviction preference: lowest fee first; of equal fees the newest (highest sequence). Sequences are unique, so
+    // this is a total order on entries.
+    private sealed class EvictionOrder : IComparer<MempoolEntry>
+    {
+        public static readonly EvictionOrder Instance = new();
+
+        public int Compare(MempoolEntry? x, MempoolEntry? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            if (x is null || y is null)
+            {
+                return x is null ? -1 : 1;
+            }
+
+            var byFee = x.Tx.Fee.CompareTo(y.Tx.Fee);
+            return byFee != 0 ? byFee : y.Sequence.CompareTo(x.Sequence);
+        }
+    }
 
     // One sender's pending transactions by nonce, with what they spend in total (amounts plus fees, wrapping as the
     // step-by-step subtraction it replaces did).

@@ -207,6 +207,47 @@ public class TransactionPoolTests
     }
 
     [Fact]
+    public void EvictionCandidate_AfterAddsEvictionsReconcilesAndExpiry_EqualsScanOfEverySender()
+    {
+        // The pool keeps its senders' last transactions ordered for eviction; the plain definition walks them all.
+        var random = new Random(23);
+        var pool = new TransactionPool(capacity: 50);
+        var senders = Enumerable.Range(1, 12).Select(i => Tx((byte)i, 0, 0).Sender).Append(Address.Zero).ToArray();
+        var time = Now;
+        var evictions = 0;
+        var confirmed = senders.ToDictionary(a => a, _ => Rich);
+        for (var round = 0; round < 1_500; round++)
+        {
+            var sender = (byte)random.Next(1, 13);
+            var state = confirmed[Tx(sender, 0, 0).Sender];
+            var next = pool.PendingState(Tx(sender, 0, 0).Sender, state).Nonce;
+            var full = pool.Count == 50;
+            var result = pool.Add(Tx(sender, next, random.Next(1, 40) * 100, random.Next(1, 1_000)), state, time);
+            evictions += full && result.IsValid ? 1 : 0;
+            time += TimeSpan.FromMinutes(random.Next(0, 30));
+            if (round % 97 == 0)
+            {
+                // One sender's next two nonces confirmed elsewhere: its pending ones below them leave the pool.
+                var confirmedSender = Tx((byte)random.Next(1, 13), 0, 0).Sender;
+                confirmed[confirmedSender] = confirmed[confirmedSender] with { Nonce = confirmed[confirmedSender].Nonce + 2 };
+                pool.Reconcile(a => confirmed[a], [], _ => false, time);
+            }
+
+            if (round % 61 == 0)
+            {
+                pool.Expire(time + TimeSpan.FromHours(random.Next(20, 26)));
+            }
+
+            foreach (var except in senders)
+            {
+                Assert.Equal(pool.EvictionCandidateByScan(except)?.Id, pool.EvictionCandidate(except)?.Id);
+            }
+        }
+
+        Assert.True(evictions > 100, $"only {evictions} evictions exercised");
+    }
+
+    [Fact]
     public void PendingState_AfterAddsEvictionsReconcileAndExpiry_EqualsStepByStepWalk()
     {
         var random = new Random(5);
