@@ -31,6 +31,9 @@ public sealed class Transaction
 
     private const int FixedSigningSize = 1 + 4 + 2 + Address.Size + 8 + 8 + 8;
 
+    // Signing bytes of any key the decoder accepts fit on the stack; larger keys made by FromParts use the heap.
+    private const int StackSigningLimit = FixedSigningSize + MaxPublicKeySize;
+
     // The sender address, derived on first use. A transaction is read from several threads (block validation, the
     // network's parallel decode), and a 20-byte struct is not written atomically: the flag is set only after the
     // value, with release semantics, so a reader that sees it set sees the whole address. Two threads deriving it at
@@ -47,7 +50,14 @@ public sealed class Transaction
         Fee = fee;
         Nonce = nonce;
         Signature = signature;
-        Id = Hash256.Compute(GetSigningBytes());
+
+        // Hashed from the stack: every transaction decoded (relay, sync) computes its id here, and a fresh array
+        // per transaction was about 350 bytes of garbage each.
+        var size = SigningSize;
+        Span<byte> signing = size <= StackSigningLimit ? stackalloc byte[StackSigningLimit] : new byte[size];
+        var writer = new SpanWriter(signing[..size]);
+        WriteSigningBytes(ref writer);
+        Id = Hash256.Compute(signing[..size]);
     }
 
     /// <summary>The network magic this transaction is valid on.</summary>

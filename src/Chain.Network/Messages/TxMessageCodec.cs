@@ -1,4 +1,5 @@
 using System.Text;
+using Chain.Core.Ledger;
 
 namespace Chain.Network.Messages;
 
@@ -44,7 +45,45 @@ internal static class TxMessageCodec
         return payload;
     }
 
-    /// <summary>The transactions of a payload in exactly the form <see cref="Encode"/> writes; null for any other payload.</summary>
+    /// <summary>
+    /// As <see cref="Encode(IReadOnlyList{byte[]})"/> for the encodings of <paramref name="txs"/>, written straight from
+    /// the transactions: no array per transaction.
+    /// </summary>
+    public static byte[] Encode(IReadOnlyList<Transaction> txs)
+    {
+        var length = Prefix.Length + Suffix.Length + Math.Max(0, txs.Count - 1);
+        var largest = 0;
+        foreach (var tx in txs)
+        {
+            var size = tx.EncodedSize;
+            largest = Math.Max(largest, size);
+            length += 2 + Base64Utf8.EncodedLength(size);
+        }
+
+        var payload = new byte[length];
+        Span<byte> scratch = largest <= Transaction.MaxEncodedSize ? stackalloc byte[Transaction.MaxEncodedSize] : new byte[largest];
+        Prefix.CopyTo(payload, 0);
+        var position = Prefix.Length;
+        for (var i = 0; i < txs.Count; i++)
+        {
+            if (i > 0)
+            {
+                payload[position++] = (byte)',';
+            }
+
+            payload[position++] = (byte)'"';
+            var size = txs[i].Encode(scratch);
+            var textLength = Base64Utf8.EncodedLength(size);
+            Base64Utf8.Encode(scratch[..size], payload.AsSpan(position, textLength));
+            position += textLength;
+            payload[position++] = (byte)'"';
+        }
+
+        Suffix.CopyTo(payload, position);
+        return payload;
+    }
+
+    /// <summary>The transactions of a payload in exactly the form <see cref="Encode(IReadOnlyList{byte[]})"/> writes; null for any other payload.</summary>
     public static List<byte[]>? TryDecode(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < Prefix.Length + Suffix.Length || !payload.StartsWith(Prefix) || !payload.EndsWith(Suffix))

@@ -392,28 +392,30 @@ public sealed partial class NodeProtocol
             }
         }
 
-        var batch = new List<byte[]>();
+        // Batches are written straight from the transactions (TxMessageCodec), the same bytes as a TxMessage of
+        // their encodings.
+        var batch = new List<Transaction>();
         var batchChars = 0;
         foreach (var id in txIds)
         {
             var tx = _chain.GetMempoolTransaction(id) ?? _chain.FindTransaction(id)?.Tx;
-            var encoded = tx?.Encode();
-            if (encoded is null || replyChars + Base64Length(encoded) > MaxGetDataReplyChars)
+            var chars = tx is null ? 0 : Base64Length(tx.EncodedSize);
+            if (tx is null || replyChars + chars > MaxGetDataReplyChars)
             {
                 missingTxs.Add(id.ToString());
                 continue;
             }
 
-            if (batch.Count == TxMessage.MaxTransactions || batchChars + Base64Length(encoded) > MaxTxMessageChars)
+            if (batch.Count == TxMessage.MaxTransactions || batchChars + chars > MaxTxMessageChars)
             {
-                Send(state, new TxMessage(batch));
+                state.Connection.TrySend(TxMessageCodec.Encode(batch));
                 batch = [];
                 batchChars = 0;
             }
 
-            batch.Add(encoded);
-            batchChars += Base64Length(encoded);
-            replyChars += Base64Length(encoded);
+            batch.Add(tx);
+            batchChars += chars;
+            replyChars += chars;
             lock (state.Gate)
             {
                 state.KnownTxs.Add(id);
@@ -422,7 +424,7 @@ public sealed partial class NodeProtocol
 
         if (batch.Count > 0)
         {
-            Send(state, new TxMessage(batch));
+            state.Connection.TrySend(TxMessageCodec.Encode(batch));
         }
 
         if (missingTxs.Count > 0 || missingBlocks.Count > 0)
@@ -634,7 +636,9 @@ public sealed partial class NodeProtocol
     }
 
     // Characters of the base64 form of an encoding (what the reply limits count).
-    private static int Base64Length(byte[] encoded) => (encoded.Length + 2) / 3 * 4;
+    private static int Base64Length(byte[] encoded) => Base64Length(encoded.Length);
+
+    private static int Base64Length(int bytes) => (bytes + 2) / 3 * 4;
 
     // The JSON layer already turned the base64 into bytes (a string that is not base64 fails the whole message).
     private T? TryDecode<T>(PeerState state, byte[]? bytes, int maxBytes, Func<ReadOnlySpan<byte>, T> decode, string what)

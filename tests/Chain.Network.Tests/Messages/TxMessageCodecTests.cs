@@ -22,6 +22,18 @@ public class TxMessageCodecTests
 
     [Theory]
     [MemberData(nameof(Counts))]
+    public void EncodeTransactions_RandomTransactions_SameBytesAsSerializerOfTheirEncodings(int count)
+    {
+        // Real transactions (the transfers of a random block), written straight from the objects.
+        var txs = Chain.Network.Tests.Ledger.BlockDecodeParallelTests.RandomBlock(count, seed: count + 7).Transactions.Skip(1).ToList();
+
+        var fast = TxMessageCodec.Encode(txs);
+
+        Assert.Equal(Serialize(new TxMessage(txs.ConvertAll(tx => tx.Encode()))), fast);
+    }
+
+    [Theory]
+    [MemberData(nameof(Counts))]
     public void TryDecode_SerializerOutput_SameTransactionsAsSerializer(int count)
     {
         var txs = RandomItems(count, seed: count + 1);
