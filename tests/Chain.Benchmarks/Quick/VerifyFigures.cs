@@ -17,17 +17,31 @@ internal static class VerifyFigures
         Measure(warm, 1, perTransactionCache: false);
         Measure(warm, Environment.ProcessorCount, perTransactionCache: false);
 
-        var single = Math.Min(all.Count, 40_000);
-        report.Add("tx.verify_per_sec_1_thread", Measure(all.Take(single).ToList(), 1, perTransactionCache: false), "tx/s");
-        var cpu = Environment.CpuUsage.TotalTime;
-        report.Add("tx.verify_per_sec_all_threads", Measure(all, Environment.ProcessorCount, perTransactionCache: false), "tx/s");
-        report.Add("tx.verify_cpu_us_per_tx", (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / all.Count, "us");
+        // Three alternating measurements each, medians reported: these rates are the denominators of several targets,
+        // and one dip from the virtual machine's neighbours moved all of those ratios together.
+        var single = all.Take(Math.Min(all.Count, 20_000)).ToList();
+        var oneThread = new List<double>();
+        var allThreads = new List<double>();
+        var cpu = TimeSpan.Zero;
+        for (var i = 0; i < 3; i++)
+        {
+            oneThread.Add(Measure(single, 1, perTransactionCache: false));
+            var before = Environment.CpuUsage.TotalTime;
+            allThreads.Add(Measure(all, Environment.ProcessorCount, perTransactionCache: false));
+            cpu += Environment.CpuUsage.TotalTime - before;
+        }
+
+        report.Add("tx.verify_per_sec_1_thread", Median(oneThread), "tx/s");
+        report.Add("tx.verify_per_sec_all_threads", Median(allThreads), "tx/s");
+        report.Add("tx.verify_cpu_us_per_tx", cpu.TotalMicroseconds / (3.0 * all.Count), "us");
 
         // The worst case: a cache that has never seen the sender's key either (one fresh cache per transaction).
         var cold = all.Take(10_000).ToList();
         report.Add("tx.verify_per_sec_1_thread_cold_key", Measure(cold, 1, perTransactionCache: true), "tx/s");
         report.Add("tx.verify_per_sec_all_threads_cold_key", Measure(cold, Environment.ProcessorCount, perTransactionCache: true), "tx/s");
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>Validates every transaction once, split over <paramref name="threads"/> dedicated threads; returns transactions per second.</summary>
     public static double Measure(IReadOnlyList<Transaction> txs, int threads, bool perTransactionCache)
