@@ -265,6 +265,10 @@ public sealed class TransactionPool
     /// <summary>The transaction a full pool would evict for a newcomer from <paramref name="except"/> (tests).</summary>
     internal Transaction? EvictionCandidate(Address except) => LowestFeeEvictable(except)?.Tx;
 
+    /// <summary>Whether the eviction order holds exactly each sender's last transaction (tests).</summary>
+    internal bool EvictionOrderIsConsistent() =>
+        _tails.Count == _bySender.Count && _bySender.Values.All(queue => _tails.Contains(queue.Entries.Values[^1]));
+
     /// <summary>As <see cref="EvictionCandidate"/>, by walking every sender: the plain definition, for tests.</summary>
     internal Transaction? EvictionCandidateByScan(Address except)
     {

@@ -191,7 +191,9 @@ public class TransactionEncodingTests
     [Fact]
     public void Sender_ReadByManyThreadsAtOnce_EveryReadIsTheKeysAddress()
     {
-        // Fresh decodes, so every thread races to derive the address first; none may see a partly written one.
+        // Fresh decodes, so every thread races to derive the address first; none may see a partly written one. A smoke
+        // test: x64's strong store order would hide the old unordered write too; the guarantee (value first, then the
+        // flag with release semantics, read with acquire) is by construction.
         var keys = Enumerable.Range(0, 64).Select(i => RandomNumberGenerator.GetBytes(100 + i)).ToList();
         var encoded = keys.ConvertAll(key => Transaction.FromParts(1, key, Address.Zero, 1, 1, 1, [1]).Encode());
         for (var round = 0; round < 50; round++)

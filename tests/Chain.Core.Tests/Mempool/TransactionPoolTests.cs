@@ -207,7 +207,7 @@ public class TransactionPoolTests
     }
 
     [Fact]
-    public void EvictionCandidate_AfterAddsEvictionsReconcilesAndExpiry_EqualsScanOfEverySender()
+    public void EvictionCandidate_AfterAddsEvictionsConfirmsReconcilesAndExpiry_EqualsScanOfEverySender()
     {
         // The pool keeps its senders' last transactions ordered for eviction; the plain definition walks them all.
         var random = new Random(23);
@@ -216,7 +216,7 @@ public class TransactionPoolTests
         var time = Now;
         var evictions = 0;
         var confirmed = senders.ToDictionary(a => a, _ => Rich);
-        for (var round = 0; round < 1_500; round++)
+        for (var round = 0; round < 2_500; round++)
         {
             var sender = (byte)random.Next(1, 13);
             var state = confirmed[Tx(sender, 0, 0).Sender];
@@ -238,6 +238,19 @@ public class TransactionPoolTests
                 pool.Expire(time + TimeSpan.FromHours(random.Next(20, 26)));
             }
 
+            if (round % 13 == 0 && pool.Count > 0)
+            {
+                // A block confirms one sender's first one or two pending transactions (Confirm's removal path).
+                var pending = pool.All.ToList();
+                var first = pending[random.Next(pending.Count)];
+                var mined = pending.Where(t => t.Sender == first.Sender).OrderBy(t => t.Nonce).Take(random.Next(1, 3)).ToList();
+                confirmed[first.Sender] = confirmed[first.Sender] with { Nonce = mined[^1].Nonce + 1 };
+                var coinbase = Transaction.CreateCoinbase(NetworkParameters.Dev.Magic, Recipient, 1, (uint)round);
+                var header = new BlockHeader(BlockHeader.CurrentVersion, (uint)round, default, default, 0, 0, 0);
+                pool.Confirm([new Block(header, [coinbase, .. mined])], a => confirmed[a], time);
+            }
+
+            Assert.True(pool.EvictionOrderIsConsistent());
             foreach (var except in senders)
             {
                 Assert.Equal(pool.EvictionCandidateByScan(except)?.Id, pool.EvictionCandidate(except)?.Id);
