@@ -18,6 +18,19 @@ internal static class Base64Utf8
     /// <summary>Characters of the padded encoding of <paramref name="length"/> bytes.</summary>
     public static int EncodedLength(int length) => checked((length + 2) / 3 * 4);
 
+    /// <summary>Bytes of the padded encoding of <paramref name="length"/> bytes as a JSON string (quotes included).</summary>
+    public static int QuotedLength(int length) => 2 + EncodedLength(length);
+
+    /// <summary>Writes <paramref name="data"/> as a quoted JSON string of its padded encoding to the start of <paramref name="destination"/>; returns <see cref="QuotedLength"/>.</summary>
+    public static int WriteQuoted(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        var text = EncodedLength(data.Length);
+        destination[0] = (byte)'"';
+        Encode(data, destination.Slice(1, text));
+        destination[text + 1] = (byte)'"';
+        return text + 2;
+    }
+
     /// <summary>Writes the padded encoding of <paramref name="data"/> to <paramref name="destination"/>, which holds exactly <see cref="EncodedLength"/> bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode(ReadOnlySpan<byte> data, Span<byte> destination)

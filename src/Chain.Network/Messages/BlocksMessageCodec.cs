@@ -34,7 +34,7 @@ internal static class BlocksMessageCodec
         {
             sizes[i] = blocks[i].EncodedSize;
             largest = Math.Max(largest, sizes[i]);
-            length += 2 + Base64Utf8.EncodedLength(sizes[i]);
+            length += Base64Utf8.QuotedLength(sizes[i]);
         }
 
         var payload = ArrayPool<byte>.Shared.Rent(checked((int)length));
@@ -51,12 +51,8 @@ internal static class BlocksMessageCodec
                     output[o++] = (byte)',';
                 }
 
-                output[o++] = (byte)'"';
                 var encoded = blocks[i].Encode(scratch);
-                var text = Base64Utf8.EncodedLength(encoded);
-                Base64Utf8.Encode(scratch.AsSpan(0, encoded), output.Slice(o, text));
-                o += text;
-                output[o++] = (byte)'"';
+                o += Base64Utf8.WriteQuoted(scratch.AsSpan(0, encoded), output[o..]);
             }
 
             suffix.CopyTo(output[o..]);

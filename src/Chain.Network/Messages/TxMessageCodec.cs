@@ -21,7 +21,7 @@ internal static class TxMessageCodec
         var length = Prefix.Length + Suffix.Length + Math.Max(0, txs.Count - 1);
         foreach (var tx in txs)
         {
-            length += 2 + Base64Utf8.EncodedLength(tx.Length);
+            length += Base64Utf8.QuotedLength(tx.Length);
         }
 
         var payload = new byte[length];
@@ -34,11 +34,7 @@ internal static class TxMessageCodec
                 payload[position++] = (byte)',';
             }
 
-            payload[position++] = (byte)'"';
-            var textLength = Base64Utf8.EncodedLength(txs[i].Length);
-            Base64Utf8.Encode(txs[i], payload.AsSpan(position, textLength));
-            position += textLength;
-            payload[position++] = (byte)'"';
+            position += Base64Utf8.WriteQuoted(txs[i], payload.AsSpan(position));
         }
 
         Suffix.CopyTo(payload, position);
@@ -57,7 +53,7 @@ internal static class TxMessageCodec
         {
             var size = tx.EncodedSize;
             largest = Math.Max(largest, size);
-            length += 2 + Base64Utf8.EncodedLength(size);
+            length += Base64Utf8.QuotedLength(size);
         }
 
         var payload = new byte[length];
@@ -71,12 +67,8 @@ internal static class TxMessageCodec
                 payload[position++] = (byte)',';
             }
 
-            payload[position++] = (byte)'"';
             var size = txs[i].Encode(scratch);
-            var textLength = Base64Utf8.EncodedLength(size);
-            Base64Utf8.Encode(scratch[..size], payload.AsSpan(position, textLength));
-            position += textLength;
-            payload[position++] = (byte)'"';
+            position += Base64Utf8.WriteQuoted(scratch[..size], payload.AsSpan(position));
         }
 
         Suffix.CopyTo(payload, position);

@@ -22,6 +22,24 @@ public class Base64Utf8Tests
     }
 
     [Fact]
+    public void WriteQuoted_EveryLengthUpTo300_QuotedConvertAndNothingPastIt()
+    {
+        var random = new Random(7);
+        for (var length = 0; length <= 300; length++)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var destination = new byte[Base64Utf8.QuotedLength(length) + 3];
+            destination.AsSpan().Fill((byte)'#');
+
+            var written = Base64Utf8.WriteQuoted(data, destination);
+
+            Assert.Equal(Base64Utf8.QuotedLength(length), written);
+            Assert.Equal($"\"{Convert.ToBase64String(data)}\"###", Encoding.ASCII.GetString(destination));
+        }
+    }
+
+    [Fact]
     public void TryDecodeCanonical_EveryLengthUpTo300_RoundTrips()
     {
         var random = new Random(6);
