@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
 using Chain.Network.Tests.Ledger;
@@ -139,5 +138,5 @@ public class BlocksMessageCodecTests
     private static List<Block> Blocks(int[] transfers) =>
         transfers.Select((count, i) => BlockDecodeParallelTests.RandomBlock(count, seed: (i * 7919) + count)).ToList();
 
-    private static byte[] Serialize(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message);
+    private static byte[] Serialize(Message message) => SerializerReference.Serialize(message);
 }

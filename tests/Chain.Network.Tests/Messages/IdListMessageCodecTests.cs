@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Chain.Network.Messages;
 
 namespace Chain.Network.Tests.Messages;
@@ -42,7 +41,7 @@ public class IdListMessageCodecTests
         }
     }
 
-    private static byte[] Serialize(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.Message);
+    private static byte[] Serialize(Message message) => SerializerReference.Serialize(message);
 
     private static List<string> Ids(int count) =>
         [.. Enumerable.Range(0, count).Select(i => Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i))))];
