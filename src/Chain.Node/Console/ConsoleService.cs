@@ -6,10 +6,16 @@ namespace Chain.Node.Console;
 /// <summary>
 /// Reads commands from standard input on a dedicated thread (a blocking read does not belong on the
 /// thread pool) and answers on standard output. End of input leaves the node running as a daemon.
+/// When standard input is not a terminal, every line read is answered and then ended by one empty line
+/// (<see cref="AnswerEnd"/>), so a script can tell where a multi-line answer stops; a person at a terminal
+/// sees the prompt instead.
 /// </summary>
 public sealed partial class ConsoleService(CommandProcessor processor, ILogger<ConsoleService> logger) : BackgroundService
 {
     private const string Prompt = "> ";
+
+    /// <summary>What follows every answer when input is not a terminal: an empty line (no answer contains one).</summary>
+    public const string AnswerEnd = "";
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -78,6 +84,11 @@ public sealed partial class ConsoleService(CommandProcessor processor, ILogger<C
                 // A command that fails unexpectedly must not take the node down with it.
                 output.WriteLine($"error: {e.Message}");
                 LogCommandFailed(logger, e);
+            }
+
+            if (!interactive)
+            {
+                output.WriteLine(AnswerEnd);
             }
 
             output.Flush();

@@ -140,6 +140,35 @@ public sealed class ConsoleTests(ConsoleNodeFixture fixture) : IClassFixture<Con
     }
 
     [Fact]
+    public async Task PipedInput_EveryLineRead_AnsweredThenOneEmptyLine()
+    {
+        // Several lines at once, as a script writes them: each answer (none for a blank line) ends with one empty line.
+        await Node.SendAsync("help\n\nwallet\nfrobnicate\npeers\nstatus");
+        var answers = new List<List<string>>();
+        while (answers.Count < 6)
+        {
+            var answer = new List<string>();
+            while (await Node.ReadOutputLineAsync() is { Length: > 0 } line)
+            {
+                answer.Add(line);
+            }
+
+            answers.Add(answer);
+        }
+
+        Assert.True(answers[0].Count > 10, string.Join(" | ", answers[0]));
+        Assert.All(answers[0], line => Assert.DoesNotContain("error", line, StringComparison.Ordinal));
+        Assert.StartsWith("help ", answers[0][0], StringComparison.Ordinal);
+        Assert.Contains(answers[0], line => line.StartsWith("quit ", StringComparison.Ordinal));
+        Assert.Empty(answers[1]);
+        Assert.Equal(fixture.Address, answers[2][0]);
+        Assert.Equal("-----END PUBLIC KEY-----", answers[2][^1]);
+        Assert.StartsWith("error: unknown command 'frobnicate'", Assert.Single(answers[3]), StringComparison.Ordinal);
+        Assert.Empty(answers[4]);
+        Assert.Matches(StatusPattern, Assert.Single(answers[5]));
+    }
+
+    [Fact]
     public async Task SendToSelf_ShowsInMempoolAndTx()
     {
         var id = await Node.AskAsync($"send {fixture.Address} 1.5 0.001");

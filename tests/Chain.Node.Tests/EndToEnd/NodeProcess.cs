@@ -17,7 +17,6 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     private static readonly Lazy<string> NodeDll = new(LocateNodeDll);
     private static readonly Lazy<string> DotnetHost = new(LocateDotnetHost);
-    private static int _sentinels;
 
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -158,14 +157,12 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends one console command and returns its answer lines. A sentinel (an unknown command) follows the
-    /// command; the console answers lines in order, so everything before the sentinel's error is the answer.
+    /// Sends one console command and returns its answer lines: everything up to the empty line that ends
+    /// every answer when the console's input is not a terminal (README "Console commands").
     /// </summary>
     public async Task<IReadOnlyList<string>> CommandAsync(string command, TimeSpan? timeout = null)
     {
-        var sentinel = "end-of-answer-" + Interlocked.Increment(ref _sentinels).ToString(CultureInfo.InvariantCulture);
         await _process.StandardInput.WriteLineAsync(command);
-        await _process.StandardInput.WriteLineAsync(sentinel);
         var answer = new List<string>();
         using var cancel = new CancellationTokenSource(timeout ?? Timeout);
         try
@@ -173,7 +170,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             while (true)
             {
                 var line = await _stdout.Reader.ReadAsync(cancel.Token);
-                if (line.Contains($"'{sentinel}'", StringComparison.Ordinal))
+                if (line.Length == 0)
                 {
                     return answer;
                 }
@@ -184,6 +181,20 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
             throw new TimeoutException($"{Name}: no answer to '{command}' (got: {string.Join(" | ", answer)}; exited: {_process.HasExited}).\nLog:\n{Log}", e);
+        }
+    }
+
+    /// <summary>The next line of standard output as written (an empty line included), for tests of the console's framing.</summary>
+    public async Task<string> ReadOutputLineAsync()
+    {
+        using var cancel = new CancellationTokenSource(Timeout);
+        try
+        {
+            return await _stdout.Reader.ReadAsync(cancel.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            throw new TimeoutException($"{Name}: no more output (exited: {_process.HasExited}).\nLog:\n{Log}", e);
         }
     }
 
