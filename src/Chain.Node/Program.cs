@@ -9,6 +9,7 @@ using Chain.Network.Protocol;
 using Chain.Node;
 using Chain.Node.Configuration;
 using Chain.Node.Console;
+using Chain.Node.Operations;
 using Chain.Node.Services;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +91,8 @@ services.AddSingleton<IChainStatusProvider, LedgerStatusProvider>();
 services.AddSingleton<PeerManager>();
 services.AddSingleton<NodeProtocol>();
 services.AddSingleton<IPeerDirectory, PeerDirectory>();
-services.AddSingleton<CommandProcessor>();
+services.AddSingleton<NodeOperations>();
+services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<NodeOperations>()));
 
 services.AddHostedService(sp => sp.GetRequiredService<PeerManager>());
 services.AddHostedService(sp => sp.GetRequiredService<NodeProtocol>());

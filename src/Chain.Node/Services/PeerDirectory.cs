@@ -10,6 +10,12 @@ public sealed class PeerDirectory(PeerManager peers) : IPeerDirectory
         [.. peers.Peers.Select(p => new PeerSummary(p.RemoteEndPoint.ToString(), p.NodeId, p.IsInbound))];
 
     /// <inheritdoc />
+    public string NodeId => peers.NodeId;
+
+    /// <inheritdoc />
+    public string? ListenEndpoint => peers.LocalEndPoint?.ToString();
+
+    /// <inheritdoc />
     public async Task<string?> ConnectAsync(string endpoint, CancellationToken cancellationToken)
     {
         if (!PeerAddress.TryParse(endpoint, out var address, out var error))

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Chain.Node.Operations.Results;
+
+namespace Chain.Node.Console;
+
+/// <summary>
+/// Writes an operation's typed result as the console's answer: stable text that scripts parse (README "Console
+/// commands"). The command-line client prints answers through this too, so they are the console's to the byte.
+/// </summary>
+public static class ConsoleFormatter
+{
+    /// <summary>Writes <paramref name="result"/> to <paramref name="output"/>.</summary>
+    public static void Write(object result, TextWriter output)
+    {
+        switch (result)
+        {
+            case HelpListing help:
+                foreach (var entry in help.Commands)
+                {
+                    output.WriteLine($"{entry.Usage,-52} {entry.Help}");
+                }
+
+                break;
+            case AddressInfo address:
+                output.WriteLine(address.Address);
+                break;
+            case WalletInfo wallet:
+                output.WriteLine(wallet.Address);
+                output.Write(wallet.PublicKey + "\n");
+                break;
+            case SignatureInfo signature:
+                output.WriteLine(signature.Signature);
+                break;
+            case VerifyInfo verify:
+                output.WriteLine(verify.Valid ? "valid" : "invalid");
+                break;
+            case BalanceInfo balance:
+                output.WriteLine(balance.Balance);
+                break;
+            case SendInfo send:
+                output.WriteLine(send.Id);
+                break;
+            case MinedBlocks mined:
+                foreach (var block in mined.Blocks)
+                {
+                    output.WriteLine($"{block.Height} {block.Hash}");
+                }
+
+                break;
+            case MiningInfo mining:
+                output.WriteLine(mining.Mining ? "mining=on" : "mining=off");
+                break;
+            case StatusInfo s:
+                output.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"height={s.Height} tip={s.Tip} peers={s.Peers} mempool={s.Mempool} difficulty={s.Difficulty:0.######} hashrate={s.Hashrate:F0} mining={(s.Mining ? "on" : "off")}"));
+                break;
+            case PeerList peers:
+                foreach (var peer in peers.Peers)
+                {
+                    output.WriteLine($"{peer.Endpoint} {peer.NodeId} {peer.Direction}");
+                }
+
+                break;
+            case ConnectInfo connect:
+                output.WriteLine($"connected {connect.Connected}");
+                break;
+            case ChainListing chain:
+                foreach (var entry in chain.Blocks)
+                {
+                    output.WriteLine($"{entry.Height} {entry.Hash} {entry.Time} txs={entry.Txs}");
+                }
+
+                break;
+            case HeaderInfo header:
+                WriteHeader(header, output);
+                break;
+            case BlockInfo block:
+                WriteBlock(block, output);
+                break;
+            case TransactionLookup lookup:
+                output.WriteLine(Describe(lookup.Transaction));
+                output.WriteLine(lookup.Block is null ? "status=pending" : $"status=confirmed height={lookup.Height} block={lookup.Block}");
+                break;
+            case MempoolListing mempool:
+                foreach (var tx in mempool.Transactions)
+                {
+                    output.WriteLine(Describe(tx));
+                }
+
+                break;
+            case HistoryListing history:
+                foreach (var entry in history.Entries)
+                {
+                    output.WriteLine($"{entry.Height} {entry.Id} {entry.Change} {entry.Counterparty}");
+                }
+
+                break;
+            case RawData raw:
+                output.WriteLine(raw.Hex);
+                break;
+            case DecodedData decoded:
+                output.WriteLine(decoded.Kind);
+                if (decoded.Transaction is not null)
+                {
+                    output.WriteLine(Describe(decoded.Transaction));
+                }
+
+                if (decoded.Block is not null)
+                {
+                    WriteBlock(decoded.Block, output);
+                }
+
+                break;
+            case NetworkInfo n:
+                output.WriteLine($"network={n.Network} magic={n.Magic} node={n.NodeId} listen={n.Listen ?? "-"} inbound={n.Inbound} outbound={n.Outbound} minfee={n.MinFee}");
+                break;
+            case AddressValidation v:
+                output.WriteLine(v.Valid ? $"valid address={v.Address} mine={(v.Mine ? "yes" : "no")}" : $"invalid: {v.Reason}");
+                break;
+            case FeeEstimate fee:
+                output.WriteLine($"fee={fee.Fee} minfee={fee.MinFee} mempool={fee.Mempool} median={fee.MedianFee}");
+                break;
+            case StopInfo:
+                output.WriteLine("stopping");
+                break;
+            default:
+                throw new ArgumentException($"no console form for {result.GetType().Name}", nameof(result));
+        }
+    }
+
+    /// <summary>A transaction on one line, as <c>mempool</c>, <c>block</c> and <c>tx</c> show it.</summary>
+    public static string Describe(TransactionInfo tx) => tx.Coinbase
+        ? $"{tx.Id} coinbase -> {tx.Recipient} {tx.Amount} height={tx.Nonce}"
+        : $"{tx.Id} {tx.Sender} -> {tx.Recipient} {tx.Amount} fee={tx.Fee} nonce={tx.Nonce}";
+
+    private static void WriteHeader(HeaderInfo h, TextWriter output)
+    {
+        output.WriteLine($"hash={h.Hash}");
+        output.WriteLine($"height={h.Height} previous={h.Previous} merkle={h.Merkle}");
+        output.WriteLine(h.Work is null ? $"time={h.Time} bits={h.Bits} nonce={h.Nonce}" : $"time={h.Time} bits={h.Bits} nonce={h.Nonce} work={h.Work}");
+    }
+
+    private static void WriteBlock(BlockInfo block, TextWriter output)
+    {
+        WriteHeader(block.Header, output);
+        output.WriteLine($"transactions={block.Transactions.Count}");
+        foreach (var tx in block.Transactions)
+        {
+            output.WriteLine("  " + Describe(tx));
+        }
+    }
+}

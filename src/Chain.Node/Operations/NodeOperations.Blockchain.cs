@@ -1,0 +1,140 @@
+using System.Globalization;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Node.Operations.Results;
+
+namespace Chain.Node.Operations;
+
+/// <summary>The ledger's operations: blocks, headers, transactions, the mempool, raw forms and fees.</summary>
+public sealed partial class NodeOperations
+{
+    /// <summary>
+    /// Transactions a block template takes (<see cref="Blockchain.CreateTemplate"/>'s default): with fewer waiting,
+    /// the next block has room for any fee at the minimum.
+    /// </summary>
+    public const int FeeEstimateBlockTransactions = 5_000;
+
+    /// <summary>The last <paramref name="count"/> blocks of the best chain, tip first.</summary>
+    public ChainListing ChainTail(int count)
+    {
+        var entries = new List<ChainEntry>();
+        for (var entry = chain.Tip; entry is not null && count-- > 0; entry = entry.Parent)
+        {
+            entries.Add(new ChainEntry(entry.Height, entry.Hash.ToString(), Time(entry.Header.Timestamp), entry.Block.Transactions.Count));
+        }
+
+        return new ChainListing(entries);
+    }
+
+    /// <summary>A block of the best chain by height, or any known block by hash.</summary>
+    public BlockInfo Block(string heightOrHash)
+    {
+        var entry = FindBlock(heightOrHash);
+        return Describe(entry.Block, entry.CumulativeWork);
+    }
+
+    /// <summary>A block's header, found as by <see cref="Block"/>.</summary>
+    public HeaderInfo Header(string heightOrHash)
+    {
+        var entry = FindBlock(heightOrHash);
+        return Describe(entry.Header, entry.CumulativeWork);
+    }
+
+    /// <summary>A block in ENCODING.md's encoding, hex.</summary>
+    public RawData RawBlock(string heightOrHash) => new(Convert.ToHexStringLower(FindBlock(heightOrHash).Block.Encode()));
+
+    /// <summary>A transaction of the chain or the mempool, and where it is.</summary>
+    public TransactionLookup Transaction(Hash256 id)
+    {
+        var (tx, block) = FindTransaction(id);
+        return block is null
+            ? new TransactionLookup(Describe(tx), "pending", null, null)
+            : new TransactionLookup(Describe(tx), "confirmed", block.Height, block.Hash.ToString());
+    }
+
+    /// <summary>A transaction in ENCODING.md's encoding, hex.</summary>
+    public RawData RawTransaction(Hash256 id) => new(Convert.ToHexStringLower(FindTransaction(id).Tx.Encode()));
+
+    /// <summary>The transactions waiting for a block.</summary>
+    public MempoolListing Mempool() => new([.. chain.GetMempool().Select(Describe)]);
+
+    /// <summary>
+    /// Decodes a transaction or a block in ENCODING.md's encoding (tried in that order) without checking it
+    /// against the ledger.
+    /// </summary>
+    public static DecodedData Decode(byte[] data)
+    {
+        try
+        {
+            return new DecodedData("transaction", Describe(Core.Ledger.Transaction.Decode(data)), null);
+        }
+        catch (FormatException)
+        {
+            // Not a transaction: a block, or neither.
+        }
+
+        try
+        {
+            return new DecodedData("block", null, Describe(Core.Ledger.Block.Decode(data), null));
+        }
+        catch (FormatException e)
+        {
+            throw OperationException.Invalid($"neither a transaction nor a block: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Submits a transaction signed elsewhere (ENCODING.md's encoding): validated as one from a peer, and announced
+    /// to the peers once the mempool takes it.
+    /// </summary>
+    public SendInfo SendRaw(byte[] data)
+    {
+        Transaction tx;
+        try
+        {
+            tx = Core.Ledger.Transaction.Decode(data);
+        }
+        catch (FormatException e)
+        {
+            throw OperationException.Invalid($"not a transaction: {e.Message}");
+        }
+
+        if (tx.IsCoinbase)
+        {
+            throw new OperationException(OperationError.Refused, "a coinbase is only valid inside a block");
+        }
+
+        var result = chain.SubmitTransaction(tx);
+        if (!result.IsValid)
+        {
+            throw new OperationException(OperationError.Refused, $"{ToWords(result.Error)}: {result.Message}");
+        }
+
+        return new SendInfo(tx.Id.ToString());
+    }
+
+    /// <summary>
+    /// The fee that gets a transaction into the next block with the mempool as it is: the network minimum while
+    /// fewer than <see cref="FeeEstimateBlockTransactions"/> wait, else one base unit above the fee of the last
+    /// transaction that fits, by fee.
+    /// </summary>
+    public FeeEstimate EstimateFee()
+    {
+        var fees = chain.GetMempool().Select(t => t.Fee).OrderDescending().ToList();
+        var minimum = chain.Network.MinFee;
+        var fee = fees.Count < FeeEstimateBlockTransactions ? minimum : Math.Max(minimum, checked(fees[FeeEstimateBlockTransactions - 1] + 1));
+        var median = fees.Count == 0 ? minimum : fees[fees.Count / 2];
+        return new FeeEstimate(Money.Format(fee), Money.Format(minimum), fees.Count, Money.Format(median));
+    }
+
+    private BlockIndex FindBlock(string heightOrHash)
+    {
+        var entry = uint.TryParse(heightOrHash, NumberStyles.None, CultureInfo.InvariantCulture, out var height)
+            ? chain.GetBlockByHeight(height)
+            : Hash256.TryParse(heightOrHash, out var hash) ? chain.GetBlock(hash) : throw OperationException.Invalid("give a height or a 64-character block hash");
+        return entry ?? throw new OperationException(OperationError.NotFound, $"no block {heightOrHash}");
+    }
+
+    private (Transaction Tx, BlockIndex? Block) FindTransaction(Hash256 id) =>
+        chain.FindTransaction(id) ?? throw new OperationException(OperationError.NotFound, $"no transaction {id}");
+}

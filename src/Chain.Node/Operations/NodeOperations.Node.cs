@@ -1,0 +1,63 @@
+using System.Globalization;
+using Chain.Core.Ledger;
+using Chain.Node.Operations.Results;
+
+namespace Chain.Node.Operations;
+
+/// <summary>The node's own operations: status, peers, dialling, mining and the network it is on.</summary>
+public sealed partial class NodeOperations
+{
+    /// <summary>Height, tip, peers, mempool, difficulty, hash rate and whether continuous mining is on.</summary>
+    public StatusInfo Status()
+    {
+        var tip = chain.Tip;
+        var difficulty = Target.Difficulty(tip.Header.Bits, chain.Network.PowLimitBits);
+        return new StatusInfo(tip.Height, tip.Hash.ToString(), peers.Peers.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn);
+    }
+
+    /// <summary>The connected peers.</summary>
+    public PeerList Peers() =>
+        new([.. peers.Peers.Select(p => new PeerInfo(p.Endpoint, p.NodeId, p.Inbound ? "inbound" : "outbound"))]);
+
+    /// <summary>Dials a new neighbour (<c>host:port[@node-id]</c>).</summary>
+    public async Task<ConnectInfo> ConnectAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        var error = await peers.ConnectAsync(endpoint, cancellationToken);
+        return error is null ? new ConnectInfo(endpoint) : throw new OperationException(OperationError.Failed, error);
+    }
+
+    /// <summary>Mines <paramref name="count"/> blocks now, paying this wallet.</summary>
+    public async Task<MinedBlocks> MineAsync(int count, CancellationToken cancellationToken)
+    {
+        var blocks = new List<MinedBlock>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var block = await miner.MineBlockAsync(wallet.Address, options.Value.ResolvedMinerThreads, cancellationToken);
+            blocks.Add(new MinedBlock(block.Height, block.Hash.ToString()));
+        }
+
+        return new MinedBlocks(blocks);
+    }
+
+    /// <summary>Turns continuous mining on or off.</summary>
+    public MiningInfo Mining(bool on)
+    {
+        mining.Set(on);
+        return new MiningInfo(on);
+    }
+
+    /// <summary>The network this node is on, its identity, where it listens and how many peers each way.</summary>
+    public NetworkInfo NetworkInfo()
+    {
+        var list = peers.Peers;
+        var inbound = list.Count(p => p.Inbound);
+        return new NetworkInfo(
+            chain.Network.Name,
+            string.Create(CultureInfo.InvariantCulture, $"0x{chain.Network.Magic:x8}"),
+            peers.NodeId,
+            peers.ListenEndpoint,
+            inbound,
+            list.Count - inbound,
+            Money.Format(chain.Network.MinFee));
+    }
+}

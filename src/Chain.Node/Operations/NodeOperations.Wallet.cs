@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Node.Operations.Results;
+
+namespace Chain.Node.Operations;
+
+/// <summary>The wallet's operations: its address and key, signatures, balances, transfers and history.</summary>
+public sealed partial class NodeOperations
+{
+    /// <summary>This wallet's address.</summary>
+    public AddressInfo GetAddress() => new(wallet.Address.ToString());
+
+    /// <summary>This wallet's address and public key (PEM).</summary>
+    public WalletInfo GetWallet() => new(wallet.Address.ToString(), wallet.PublicKeyPem.TrimEnd());
+
+    /// <summary>RSA-PSS SHA-256 signature of the UTF-8 <paramref name="text"/>.</summary>
+    public SignatureInfo Sign(string text)
+    {
+        if (text.Length == 0)
+        {
+            throw OperationException.Invalid("usage: sign <text>");
+        }
+
+        return new SignatureInfo(Convert.ToBase64String(wallet.SignData(Encoding.UTF8.GetBytes(text))));
+    }
+
+    /// <summary>
+    /// Checks <paramref name="signature"/> (base64) over the UTF-8 <paramref name="text"/> with the key of an
+    /// address (this wallet's, or one that has sent a transaction) or a PEM public key file on the node's host.
+    /// </summary>
+    public VerifyInfo Verify(string keyOrAddress, string signature, string text)
+    {
+        byte[] signatureBytes;
+        try
+        {
+            signatureBytes = Convert.FromBase64String(signature);
+        }
+        catch (FormatException)
+        {
+            throw OperationException.Invalid("the signature is not base64");
+        }
+
+        using var key = LoadVerificationKey(keyOrAddress);
+        return new VerifyInfo(RsaPss.VerifyData(key, Encoding.UTF8.GetBytes(text), signatureBytes));
+    }
+
+    /// <summary>The confirmed balance of <paramref name="address"/> (default: this wallet).</summary>
+    public BalanceInfo Balance(Address? address)
+    {
+        var who = address ?? wallet.Address;
+        return new BalanceInfo(who.ToString(), Money.Format(chain.GetAccount(who).Balance));
+    }
+
+    /// <summary>
+    /// Signs a transfer from this wallet and submits it (fee default: the network minimum); it is on disk in
+    /// pending.dat before this returns, so a transaction the user was told about survives a crash.
+    /// </summary>
+    public SendInfo Send(Address to, long amount, long? fee)
+    {
+        var nonce = chain.GetPendingAccount(wallet.Address).Nonce;
+        var tx = wallet.CreateTransaction(chain.Network.Magic, to, amount, fee ?? chain.Network.MinFee, nonce);
+        var result = chain.SubmitTransaction(tx);
+        if (!result.IsValid)
+        {
+            throw new OperationException(OperationError.Refused, $"{ToWords(result.Error)}: {result.Message}");
+        }
+
+        pending.SaveNow();
+        return new SendInfo(tx.Id.ToString());
+    }
+
+    /// <summary>The last <paramref name="count"/> confirmed transactions of <paramref name="address"/> (default: this wallet).</summary>
+    public HistoryListing History(Address? address, int count)
+    {
+        var who = address ?? wallet.Address;
+        var entries = new List<HistoryEntry>();
+        foreach (var (tx, block) in chain.GetHistory(who, count))
+        {
+            var incoming = tx.Recipient == who;
+            var outgoing = !tx.IsCoinbase && tx.Sender == who;
+            var delta = (incoming ? tx.Amount : 0) - (outgoing ? tx.Amount + tx.Fee : 0);
+            var other = tx.IsCoinbase ? "coinbase" : incoming && !outgoing ? tx.Sender.ToString() : tx.Recipient.ToString();
+            entries.Add(new HistoryEntry(block.Height, tx.Id.ToString(), (delta >= 0 ? "+" : string.Empty) + Money.Format(delta), other));
+        }
+
+        return new HistoryListing(who.ToString(), entries);
+    }
+
+    /// <summary>Whether <paramref name="text"/> is an address, and whether it is this wallet's.</summary>
+    public AddressValidation ValidateAddress(string text)
+    {
+        try
+        {
+            var address = OperationParsers.Address(text);
+            return new AddressValidation(true, address.ToString(), address == wallet.Address, null);
+        }
+        catch (OperationException e)
+        {
+            return new AddressValidation(false, null, false, e.Message);
+        }
+    }
+
+    private RSA LoadVerificationKey(string keyOrAddress)
+    {
+        if (Address.TryParse(keyOrAddress, out var address))
+        {
+            var spki = address == wallet.Address ? wallet.PublicKey.ToArray() : FindPublicKey(address)
+                ?? throw new OperationException(OperationError.NotFound, $"no public key known for address {address} (it has never sent a transaction); give a public key file");
+            return RsaPss.TryImportPublicKey(spki) ?? throw new OperationException(OperationError.Failed, "the known public key is not an RSA-2048 key");
+        }
+
+        if (!File.Exists(keyOrAddress))
+        {
+            throw OperationException.Invalid($"'{keyOrAddress}' is neither an address nor a readable public key file");
+        }
+
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(File.ReadAllText(keyOrAddress));
+            return rsa;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            rsa.Dispose();
+            throw OperationException.Invalid($"{keyOrAddress}: not an RSA public key in PEM form");
+        }
+    }
+
+    private byte[]? FindPublicKey(Address address)
+    {
+        foreach (var (tx, _) in chain.GetHistory(address, int.MaxValue))
+        {
+            if (!tx.IsCoinbase && tx.Sender == address)
+            {
+                return tx.SenderPublicKey;
+            }
+        }
+
+        return chain.GetMempool().FirstOrDefault(t => t.Sender == address)?.SenderPublicKey;
+    }
+}

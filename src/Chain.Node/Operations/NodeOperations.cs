@@ -1,0 +1,83 @@
+using System.Globalization;
+using Chain.Core.Ledger;
+using Chain.Core.Mining;
+using Chain.Core.Wallets;
+using Chain.Node.Configuration;
+using Chain.Node.Operations.Results;
+using Chain.Node.Services;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Chain.Node.Operations;
+
+/// <summary>
+/// Every operation a user can ask of the node, once, with typed results. The console and the JSON-RPC API are
+/// front ends over this class: they parse arguments and format answers, nothing more. A failure the user
+/// caused raises <see cref="OperationException"/>. Split by concern into partials (wallet, blockchain, node).
+/// </summary>
+public sealed partial class NodeOperations(
+    Blockchain chain,
+    Wallet wallet,
+    Miner miner,
+    MiningControl mining,
+    IPeerDirectory peers,
+    IPendingTransactionsSaver pending,
+    IHostApplicationLifetime lifetime,
+    IOptions<NodeOptions> options)
+{
+    /// <summary>Blocks <c>mine</c> mines at most in one go.</summary>
+    public const int MaxMineCount = 1_000;
+
+    /// <summary>Entries listed by <c>chain</c> and <c>history</c> when no count is given.</summary>
+    public const int DefaultListing = 10;
+
+    /// <summary>The ledger the operations read and write.</summary>
+    public Blockchain Chain => chain;
+
+    /// <summary>Stops the node, as Ctrl+C does.</summary>
+    public StopInfo Stop()
+    {
+        lifetime.StopApplication();
+        return new StopInfo(true);
+    }
+
+    /// <summary>A transaction as every answer shows it.</summary>
+    public static TransactionInfo Describe(Transaction tx) => tx.IsCoinbase
+        ? new TransactionInfo(tx.Id.ToString(), true, null, tx.Recipient.ToString(), Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce)
+        : new TransactionInfo(tx.Id.ToString(), false, tx.Sender.ToString(), tx.Recipient.ToString(), Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce);
+
+    /// <summary>A header as every answer shows it; <paramref name="work"/> is the cumulative work when the block is in the tree.</summary>
+    public static HeaderInfo Describe(BlockHeader h, UInt128? work) => new(
+        h.Hash.ToString(),
+        h.Version,
+        h.Height,
+        h.PreviousHash.ToString(),
+        h.MerkleRoot.ToString(),
+        h.Timestamp,
+        Time(h.Timestamp),
+        string.Create(CultureInfo.InvariantCulture, $"0x{h.Bits:x8}"),
+        h.Nonce,
+        work?.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A block and its transactions.</summary>
+    public static BlockInfo Describe(Block block, UInt128? work) =>
+        new(Describe(block.Header, work), [.. block.Transactions.Select(Describe)]);
+
+    /// <summary>A Unix time as UTC <c>yyyy-MM-ddTHH:mm:ssZ</c>.</summary>
+    public static string Time(long unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>The English words of a refusal, for messages.</summary>
+    public static string ToWords(TxError error) => error switch
+    {
+        TxError.InsufficientBalance => "insufficient balance",
+        TxError.NonceTooLow => "nonce too low",
+        TxError.NonceTooHigh => "nonce too high",
+        TxError.AmountOutOfRange => "amount out of range",
+        TxError.FeeOutOfRange => "fee out of range",
+        TxError.BadSignature => "bad signature",
+        TxError.WrongNetwork => "wrong network",
+        TxError.MempoolFull => "mempool full",
+        _ => error.ToString().ToLowerInvariant(),
+    };
+}

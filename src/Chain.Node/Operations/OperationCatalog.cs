@@ -1,0 +1,204 @@
+using Chain.Core.Crypto;
+using Chain.Node.Operations.Results;
+
+namespace Chain.Node.Operations;
+
+/// <summary>
+/// Every operation, in the order <c>help</c> lists them. A console command and a JSON-RPC method of the same name
+/// are the same entry here, so their parameters, usage and help cannot drift apart.
+/// </summary>
+public static class OperationCatalog
+{
+    private static readonly OperationParameter BlockId = new("id", false, "a height of the best chain, or a block hash (64 hex characters)");
+    private static readonly OperationParameter RawSwitch = new("raw", true, "'raw' (or true) for the block or transaction as hex in ENCODING.md's encoding");
+
+    /// <summary>Every operation.</summary>
+    public static IReadOnlyList<OperationMethod> All { get; } =
+    [
+        new("help", "help", "list the commands", [], typeof(HelpListing), (_, _, _) => Done(Help())) { ConsoleOnly = true },
+        new("address", "address", "this wallet's address", [], typeof(AddressInfo), (o, _, _) => Done(o.GetAddress())),
+        new("wallet", "wallet", "this wallet's address and public key (PEM)", [], typeof(WalletInfo), (o, _, _) => Done(o.GetWallet())),
+        new(
+            "sign",
+            "sign <text>",
+            "RSA-PSS SHA-256 signature of the UTF-8 text, base64",
+            [new("text", false, "the text to sign (the rest of the console line, spaces kept)")],
+            typeof(SignatureInfo),
+            (o, a, _) => Done(o.Sign(a["text"]!))) { Arity = ConsoleArity.Rest },
+        new(
+            "verify",
+            "verify <public-key-file|address> <signature> <text>",
+            "check a signature: valid or invalid",
+            [
+                new("key", false, "an address that has sent a transaction (or this wallet's), or a PEM public key file on the node's host"),
+                new("signature", false, "the signature, base64"),
+                new("text", false, "the signed text (the rest of the console line, spaces kept)"),
+            ],
+            typeof(VerifyInfo),
+            (o, a, _) => Done(o.Verify(a["key"]!, a["signature"]!, a["text"]!))) { Arity = ConsoleArity.Rest },
+        new(
+            "balance",
+            "balance [address]",
+            "confirmed balance in coins (default: this wallet)",
+            [new("address", true, "the account (default: this wallet)")],
+            typeof(BalanceInfo),
+            (o, a, _) => Done(o.Balance(a["address"] is { } address ? OperationParsers.Address(address) : null))),
+        new(
+            "send",
+            "send <address> <amount> [fee]",
+            "sign and broadcast a transfer of coins; prints the transaction id",
+            [
+                new("address", false, "the recipient"),
+                new("amount", false, "coins, up to 8 decimals"),
+                new("fee", true, "coins (default: the network minimum)"),
+            ],
+            typeof(SendInfo),
+            (o, a, _) => Done(o.Send(
+                OperationParsers.Address(a["address"]!),
+                OperationParsers.Coins(a["amount"]!, "amount"),
+                a["fee"] is { } fee ? OperationParsers.Coins(fee, "fee") : null))) { Arity = ConsoleArity.Exact },
+        new(
+            "mine",
+            "mine [count]",
+            "mine count blocks now (default 1); prints <height> <hash> per block",
+            [new("count", true, $"blocks to mine, 1 to {NodeOperations.MaxMineCount} (default 1)")],
+            typeof(MinedBlocks),
+            async (o, a, ct) => await o.MineAsync(a["count"] is { } count ? OperationParsers.Count(count, NodeOperations.MaxMineCount) : 1, ct)),
+        new(
+            "mining",
+            "mining on|off",
+            "continuous mining in the background",
+            [new("state", false, "on or off")],
+            typeof(MiningInfo),
+            (o, a, _) => Done(a["state"]!.ToLowerInvariant() switch
+            {
+                "on" => o.Mining(true),
+                "off" => o.Mining(false),
+                _ => throw OperationException.Invalid("usage: mining on|off"),
+            })),
+        new("status", "status", "height, tip, peers, mempool, difficulty, hash rate, mining", [], typeof(StatusInfo), (o, _, _) => Done(o.Status())),
+        new("peers", "peers", "connected peers: <endpoint> <node-id> <inbound|outbound>", [], typeof(PeerList), (o, _, _) => Done(o.Peers())),
+        new(
+            "connect",
+            "connect <host:port[@node-id]>",
+            "dial a new neighbour",
+            [new("endpoint", false, "host:port, optionally @node-id to pin the peer's identity")],
+            typeof(ConnectInfo),
+            async (o, a, ct) => await o.ConnectAsync(a["endpoint"]!, ct)) { Arity = ConsoleArity.Exact },
+        new(
+            "chain",
+            "chain [n]",
+            "the last n blocks (default 10)",
+            [new("count", true, $"blocks to list (default {NodeOperations.DefaultListing})")],
+            typeof(ChainListing),
+            (o, a, _) => Done(o.ChainTail(a["count"] is { } count ? OperationParsers.Count(count, int.MaxValue) : NodeOperations.DefaultListing))),
+        new(
+            "block",
+            "block <height|hash> [raw]",
+            "one block and its transactions (raw: hex)",
+            [BlockId, RawSwitch],
+            typeof(BlockInfo),
+            (o, a, _) => Done(OperationParsers.Raw(a["raw"]) ? o.RawBlock(a["id"]!) : o.Block(a["id"]!)))
+        {
+            Arity = ConsoleArity.Exact,
+            ResultTypeFor = RawOr(typeof(BlockInfo)),
+        },
+        new(
+            "tx",
+            "tx <id> [raw]",
+            "one transaction and where it is (raw: hex)",
+            [new("id", false, "the transaction id (64 hex characters)"), RawSwitch],
+            typeof(TransactionLookup),
+            (o, a, _) =>
+            {
+                var id = TransactionId(a["id"]!);
+                return Done(OperationParsers.Raw(a["raw"]) ? o.RawTransaction(id) : o.Transaction(id));
+            })
+        {
+            Arity = ConsoleArity.Exact,
+            UsageError = TxUsage,
+            ResultTypeFor = RawOr(typeof(TransactionLookup)),
+        },
+        new("mempool", "mempool", "transactions waiting for a block", [], typeof(MempoolListing), (o, _, _) => Done(o.Mempool())),
+        new(
+            "history",
+            "history [address] [n]",
+            "the last n transactions of an address (default: this wallet, 10)",
+            [new("address", true, "the account (default: this wallet)"), new("count", true, $"entries (default {NodeOperations.DefaultListing})")],
+            typeof(HistoryListing),
+            (o, a, _) => Done(o.History(
+                a["address"] is { } address ? OperationParsers.Address(address) : null,
+                a["count"] is { } count ? OperationParsers.Count(count, int.MaxValue) : NodeOperations.DefaultListing)))
+        {
+            Arity = ConsoleArity.Custom,
+            ConsoleBinder = BindHistory,
+        },
+        new(
+            "header",
+            "header <height|hash>",
+            "one block's header",
+            [BlockId],
+            typeof(HeaderInfo),
+            (o, a, _) => Done(o.Header(a["id"]!))) { Arity = ConsoleArity.Exact },
+        new(
+            "sendraw",
+            "sendraw <hex>",
+            "submit a transaction signed elsewhere (ENCODING.md, hex); prints its id",
+            [new("hex", false, "the transaction in ENCODING.md's encoding, hex")],
+            typeof(SendInfo),
+            (o, a, _) => Done(o.SendRaw(OperationParsers.Hex(a["hex"]!, "transaction")))) { Arity = ConsoleArity.Exact },
+        new(
+            "decode",
+            "decode <hex>",
+            "a transaction or block in ENCODING.md's encoding, read",
+            [new("hex", false, "a transaction or a block in ENCODING.md's encoding, hex")],
+            typeof(DecodedData),
+            (_, a, _) => Done(NodeOperations.Decode(OperationParsers.Hex(a["hex"]!, "data")))) { Arity = ConsoleArity.Exact },
+        new("networkinfo", "networkinfo", "network, node id, listening endpoint, peers each way, minimum fee", [], typeof(NetworkInfo), (o, _, _) => Done(o.NetworkInfo())),
+        new(
+            "validateaddress",
+            "validateaddress <address>",
+            "whether the text is an address, and whether it is this wallet's",
+            [new("address", false, "the text to check")],
+            typeof(AddressValidation),
+            (o, a, _) => Done(o.ValidateAddress(a["address"]!))) { Arity = ConsoleArity.Exact },
+        new("estimatefee", "estimatefee", "the fee that gets a transaction into the next block", [], typeof(FeeEstimate), (o, _, _) => Done(o.EstimateFee())),
+        new("quit", "quit", "stop the node", [], typeof(StopInfo), (o, _, _) => Done(o.Stop())) { ConsoleOnly = true, Aliases = ["exit"] },
+    ];
+
+    private const string TxUsage = "usage: tx <64-character id> [raw]";
+
+    /// <summary>The operation named <paramref name="name"/> (or one of its aliases), case-insensitive; null if none.</summary>
+    public static OperationMethod? Find(string name) =>
+        All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(name, StringComparer.OrdinalIgnoreCase));
+
+    private static HelpListing Help() => new([.. All.Select(m => new HelpEntry(m.Usage, m.Help))]);
+
+    private static ValueTask<object> Done(object result) => ValueTask.FromResult(result);
+
+    private static Func<OperationArguments, Type> RawOr(Type type) => a => OperationParsers.Raw(a["raw"]) ? typeof(RawData) : type;
+
+    private static Hash256 TransactionId(string text) =>
+        Hash256.TryParse(text, out var id) ? id : throw OperationException.Invalid(TxUsage);
+
+    // The console's history takes an address and a count in either order: a word that is an address is the
+    // address, any other must be a count (the last of each wins).
+    private static OperationArguments BindHistory(IReadOnlyList<string> words)
+    {
+        var values = new Dictionary<string, string>();
+        foreach (var word in words)
+        {
+            if (Address.TryParse(word, out _))
+            {
+                values["address"] = word;
+            }
+            else
+            {
+                OperationParsers.Count(word, int.MaxValue);
+                values["count"] = word;
+            }
+        }
+
+        return new OperationArguments(values);
+    }
+}
