@@ -10,6 +10,7 @@ using Chain.Node;
 using Chain.Node.Configuration;
 using Chain.Node.Console;
 using Chain.Node.Operations;
+using Chain.Node.Rpc;
 using Chain.Node.Services;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,6 +102,9 @@ services.AddSingleton<IPendingTransactionsSaver>(sp => sp.GetRequiredService<Pen
 services.AddHostedService(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService<MiningService>();
 services.AddHostedService<MempoolExpiryService>();
+services.AddSingleton<RpcDispatcher>();
+services.AddSingleton<RpcServer>();
+services.AddHostedService(sp => sp.GetRequiredService<RpcServer>());
 services.AddHostedService<ConsoleService>();
 services.AddHostedService<ShutdownReporter>();
 

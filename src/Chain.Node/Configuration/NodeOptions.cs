@@ -36,6 +36,21 @@ public sealed class NodeOptions
     /// <summary>A file whose first line is the wallet passphrase (the CHAIN_WALLET_PASSPHRASE variable is the other way).</summary>
     public string WalletPassphraseFile { get; set; } = string.Empty;
 
+    /// <summary>What the API port defaults to: the peer port plus this (7070 gives 8070; port 0 gives 0, any free port).</summary>
+    public const int RpcPortOffset = 1000;
+
+    /// <summary>TCP port of the JSON-RPC API; null means <see cref="Port"/> + <see cref="RpcPortOffset"/>.</summary>
+    public int? RpcPort { get; set; }
+
+    /// <summary>Address the JSON-RPC API listens on; loopback only unless credentials are configured.</summary>
+    public string RpcBind { get; set; } = "127.0.0.1";
+
+    /// <summary>Whether to run without the JSON-RPC API.</summary>
+    public bool NoRpc { get; set; }
+
+    /// <summary>The API port actually used.</summary>
+    public int ResolvedRpcPort => RpcPort ?? (Port == 0 ? 0 : Port + RpcPortOffset);
+
     /// <summary>The neighbours, one entry each.</summary>
     public IReadOnlyList<string> PeerList => Peers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -25,6 +25,22 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             failures.Add($"--bind (Node:Bind): '{options.Bind}' is not an IP address");
         }
 
+        if (options.RpcPort is < 0 or > 65535 || (options.RpcPort is null && options.Port is >= 0 and <= 65535 && options.Port + NodeOptions.RpcPortOffset > 65535))
+        {
+            failures.Add($"--rpc-port (Node:RpcPort): {options.ResolvedRpcPort} is not a port number (0-65535){(options.RpcPort is null ? "; with --port above 64535 give --rpc-port" : string.Empty)}");
+        }
+
+        if (!IPAddress.TryParse(options.RpcBind, out var rpcBind))
+        {
+            failures.Add($"--rpc-bind (Node:RpcBind): '{options.RpcBind}' is not an IP address");
+        }
+        else if (!options.NoRpc && !IPAddress.IsLoopback(rpcBind))
+        {
+            // Only the cookie authenticates, and only a local user can read it: an API reachable from elsewhere
+            // would have no credentials a remote client could hold.
+            failures.Add($"--rpc-bind (Node:RpcBind): {options.RpcBind} is not a loopback address; the API authenticates by the local cookie only, so it listens on loopback (use an SSH tunnel, or --no-rpc)");
+        }
+
         if (NetworkParameters.Find(options.Network) is null)
         {
             failures.Add($"--network (Node:Network): unknown network '{options.Network}' (use {string.Join(" or ", NetworkParameters.All.Select(n => n.Name))})");

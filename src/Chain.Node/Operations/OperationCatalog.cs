@@ -15,7 +15,7 @@ public static class OperationCatalog
     /// <summary>Every operation.</summary>
     public static IReadOnlyList<OperationMethod> All { get; } =
     [
-        new("help", "help", "list the commands", [], typeof(HelpListing), (_, _, _) => Done(Help())) { ConsoleOnly = true },
+        new("help", "help", "list the commands", [], typeof(HelpListing), (_, _, _) => Done(Help())),
         new("address", "address", "this wallet's address", [], typeof(AddressInfo), (o, _, _) => Done(o.GetAddress())),
         new("wallet", "wallet", "this wallet's address and public key (PEM)", [], typeof(WalletInfo), (o, _, _) => Done(o.GetWallet())),
         new(

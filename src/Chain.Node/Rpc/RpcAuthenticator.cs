@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Chain.Node.Rpc;
+
+/// <summary>
+/// Checks an HTTP <c>Authorization</c> header against the cookie: <c>Basic</c> with <c>__cookie__:&lt;secret&gt;</c>,
+/// or <c>Bearer &lt;secret&gt;</c>. Compared in constant time, so timing tells an attacker nothing about the secret.
+/// </summary>
+public sealed class RpcAuthenticator(string credentials)
+{
+    private const string BasicPrefix = "Basic ";
+    private const string BearerPrefix = "Bearer ";
+    private readonly byte[] _credentials = Encoding.UTF8.GetBytes(credentials);
+    private readonly byte[] _secret = Encoding.UTF8.GetBytes(credentials[(credentials.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+
+    /// <summary>Whether <paramref name="authorization"/> (the header's value, or null) carries the credentials.</summary>
+    public bool IsAuthorized(string? authorization)
+    {
+        if (authorization is null)
+        {
+            return false;
+        }
+
+        if (authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization[BearerPrefix.Length..].Trim()), _secret);
+        }
+
+        if (!authorization.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        byte[] given;
+        try
+        {
+            given = Convert.FromBase64String(authorization[BasicPrefix.Length..].Trim());
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(given, _credentials);
+    }
+}
