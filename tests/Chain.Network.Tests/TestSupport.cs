@@ -152,6 +152,9 @@ internal sealed class RawPeer : IAsyncDisposable
 
     public PipeWriter Output { get; }
 
+    /// <summary>Drives an accepted socket (taken over).</summary>
+    public static RawPeer Over(Socket socket) => new(socket);
+
     public static async Task<RawPeer> ConnectAsync(IPEndPoint endPoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

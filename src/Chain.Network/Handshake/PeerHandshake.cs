@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
+using System.Text;
 using Chain.Core.Crypto;
 using Chain.Network.Transport;
 
@@ -42,33 +42,6 @@ public static class PeerHandshake
 
     /// <summary>Prefix of the data the responder signs in its key exchange.</summary>
     public const string ResponderSignatureLabel = "chain/1 key exchange responder";
-
-    /// <summary>Reason: the peer's magic differs.</summary>
-    public const string WrongNetworkReason = "different network";
-
-    /// <summary>Reason: the peer's genesis hash differs.</summary>
-    public const string WrongGenesisReason = "different genesis block";
-
-    /// <summary>Reason: the peer speaks another protocol version.</summary>
-    public const string WrongVersionReason = "unsupported protocol version";
-
-    /// <summary>Reason: the hello's node id is not the hash of its key.</summary>
-    public const string NodeIdMismatchReason = "node id does not match node key";
-
-    /// <summary>Reason: the peer is not the pinned node.</summary>
-    public const string UnexpectedNodeIdReason = "unexpected node id";
-
-    /// <summary>Reason: we reached ourselves.</summary>
-    public const string SelfConnectionReason = "connection to self";
-
-    /// <summary>Reason: a handshake frame is not what was expected.</summary>
-    public const string MalformedReason = "malformed handshake message";
-
-    /// <summary>Reason: the key-exchange signature does not verify.</summary>
-    public const string BadSignatureReason = "invalid key exchange signature";
-
-    /// <summary>Reason: the Finished frame did not authenticate (wrong keys; also how a bad OAEP secret shows).</summary>
-    public const string AuthenticationFailedReason = "handshake authentication failed";
 
     /// <summary>Prefix of the exception message when the peer refused us.</summary>
     public const string RefusedByPeerPrefix = "refused by peer: ";
@@ -137,12 +110,12 @@ public static class PeerHandshake
         var peerSignature = DecodeBase64(peerKex?.Signature, RsaPss.SignatureSize);
         if (peerCiphertext is null || peerSignature is null)
         {
-            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken);
         }
 
         if (!RsaPss.VerifyData(peerKey, SignedData(!isInitiator, hellosHash, peerCiphertext), peerSignature))
         {
-            throw await RefuseAsync(output, BadSignatureReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.BadKeyExchangeSignature, cancellationToken);
         }
 
         var peerSecret = DecryptSecret(settings.NodeKey, peerCiphertext);
@@ -178,12 +151,12 @@ public static class PeerHandshake
                     throw Refused(refusal);
                 }
 
-                throw await RefuseAsync(output, AuthenticationFailedReason, cancellationToken);
+                throw await RefuseAsync(output, DisconnectCode.AuthenticationFailed, cancellationToken);
             }
 
             if (kind != FrameKind.Finished || !body.IsEmpty)
             {
-                throw new PeerProtocolException(MalformedReason);
+                throw new PeerProtocolException(DisconnectCode.MalformedHandshake) { Code = DisconnectCode.MalformedHandshake };
             }
 
             return new HandshakeResult(peer.Hello, isInitiator, sender, receiver);
@@ -245,29 +218,29 @@ public static class PeerHandshake
         {
             hello = Parse(helloFrame.AsSpan(FrameReader.HeaderSize), HelloMessage.TypeName, HandshakeJsonContext.Default.HelloMessage);
         }
-        catch (PeerProtocolException e) when (!e.Message.StartsWith(RefusedByPeerPrefix, StringComparison.Ordinal))
+        catch (PeerProtocolException e) when (!e.RefusedByPeer)
         {
-            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken);
         }
 
         if (hello is null)
         {
-            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken);
         }
 
         if (hello.Version != ProtocolVersion)
         {
-            throw await RefuseAsync(output, WrongVersionReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.UnsupportedVersion, cancellationToken);
         }
 
         if (hello.Magic != settings.Network.Magic)
         {
-            throw await RefuseAsync(output, WrongNetworkReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.WrongNetwork, cancellationToken);
         }
 
         if (!Hash256.TryParse(hello.Genesis, out var genesis) || genesis != settings.Network.GenesisHash)
         {
-            throw await RefuseAsync(output, WrongGenesisReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.WrongGenesis, cancellationToken);
         }
 
         var keyBytes = DecodeBase64(hello.NodeKey, MaxHandshakeFrameSize, exact: false);
@@ -280,24 +253,25 @@ public static class PeerHandshake
             || !TryParseWork(hello.CumulativeWork, out var work))
         {
             key?.Dispose();
-            throw await RefuseAsync(output, MalformedReason, cancellationToken);
+            throw await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken);
         }
 
         try
         {
             if (hello.NodeId != NodeKey.ComputeNodeId(keyBytes))
             {
-                throw await RefuseAsync(output, NodeIdMismatchReason, cancellationToken);
+                throw await RefuseAsync(output, DisconnectCode.NodeIdMismatch, cancellationToken);
             }
 
-            if (hello.NodeId == settings.NodeKey.NodeId || nonce.AsSpan().SequenceEqual(ownNonce) || settings.IsOwnNonce?.Invoke(nonce) == true)
+            // The nonce first: IsOwnNonce also tells the node that its own dial came back (what ends redialling).
+            if (settings.IsOwnNonce?.Invoke(nonce) == true || nonce.AsSpan().SequenceEqual(ownNonce) || hello.NodeId == settings.NodeKey.NodeId)
             {
-                throw await RefuseAsync(output, SelfConnectionReason, cancellationToken);
+                throw await RefuseAsync(output, DisconnectCode.SelfConnection, cancellationToken);
             }
 
             if (expectedNodeId is not null && !string.Equals(hello.NodeId, expectedNodeId, StringComparison.OrdinalIgnoreCase))
             {
-                throw await RefuseAsync(output, UnexpectedNodeIdReason, cancellationToken);
+                throw await RefuseAsync(output, DisconnectCode.UnexpectedNodeId, cancellationToken);
             }
         }
         catch
@@ -325,14 +299,14 @@ public static class PeerHandshake
 
             if (envelope?.Type != expectedType)
             {
-                throw new PeerProtocolException($"{MalformedReason}: expected \"{expectedType}\".");
+                throw new PeerProtocolException($"{DisconnectCode.MalformedHandshake}: expected \"{expectedType}\".") { Code = DisconnectCode.MalformedHandshake };
             }
 
             return JsonSerializer.Deserialize(body, typeInfo);
         }
         catch (JsonException e)
         {
-            throw new PeerProtocolException(MalformedReason, e);
+            throw new PeerProtocolException(DisconnectCode.MalformedHandshake, e) { Code = DisconnectCode.MalformedHandshake };
         }
     }
 
@@ -351,14 +325,14 @@ public static class PeerHandshake
         }
     }
 
-    private static PeerProtocolException Refused(string? reason) => new(RefusedByPeerPrefix + Sanitize(reason));
+    private static PeerProtocolException Refused(string? reason) => new(RefusedByPeerPrefix + Sanitize(reason)) { RefusedByPeer = true };
 
-    // Tells the peer why (best effort), and returns the exception to throw.
-    private static async Task<PeerProtocolException> RefuseAsync(PipeWriter output, string reason, CancellationToken cancellationToken)
+    // Tells the peer why (the code only, best effort), and returns the exception to throw.
+    private static async Task<PeerProtocolException> RefuseAsync(PipeWriter output, string code, CancellationToken cancellationToken)
     {
         try
         {
-            var body = JsonSerializer.SerializeToUtf8Bytes(new DisconnectMessage { Reason = reason }, HandshakeJsonContext.Default.DisconnectMessage);
+            var body = JsonSerializer.SerializeToUtf8Bytes(new DisconnectMessage { Reason = code }, HandshakeJsonContext.Default.DisconnectMessage);
             await FrameWriter.WriteRawAsync(output, FrameWriter.Encode(body, MaxHandshakeFrameSize), cancellationToken);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or PeerProtocolException or ObjectDisposedException)
@@ -366,7 +340,7 @@ public static class PeerHandshake
             // The connection is going away anyway; the reason is still logged on our side.
         }
 
-        return new PeerProtocolException(reason);
+        return new PeerProtocolException(code) { Code = code };
     }
 
     // OAEP failures are not reported: a random secret makes them surface as the generic Finished authentication failure.

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using System.Threading.Channels;
 using Chain.Network.Handshake;
@@ -27,7 +27,7 @@ public sealed class PeerConnection
     public const string SlowPeerReason = "send queue full (peer too slow)";
 
     /// <summary>Reason given to a peer that sent nothing for the idle timeout.</summary>
-    public const string IdleReason = "idle timeout";
+    public const string IdleReason = DisconnectCode.IdleTimeout;
 
     /// <summary>Prefix of the reason when the peer closed with a disconnect frame.</summary>
     public const string PeerDisconnectedPrefix = "peer disconnected: ";
@@ -109,7 +109,10 @@ public sealed class PeerConnection
     /// <summary>False once the connection is closing or closed.</summary>
     public bool IsConnected => Volatile.Read(ref _closing) == 0;
 
-    /// <summary>Why the connection closed, once it has.</summary>
+    /// <summary>
+    /// Why the connection closed, once it has, for the local log: the reason code sent to the peer followed by the
+    /// detail kept here (<c>invalid-data: block …: BadMerkleRoot</c>), or a local reason when nothing was sent.
+    /// </summary>
     public string? DisconnectReason => Volatile.Read(ref _reason);
 
     /// <summary>
@@ -161,10 +164,13 @@ public sealed class PeerConnection
         return true;
     }
 
-    /// <summary>Sends a disconnect frame with <paramref name="reason"/> (after what is queued, within the close timeout) and closes.</summary>
-    public Task DisconnectAsync(string reason)
+    /// <summary>
+    /// Sends a disconnect frame carrying <paramref name="code"/> (a <see cref="DisconnectCode"/>; after what is queued,
+    /// within the close timeout) and closes. <paramref name="detail"/> is kept for the local log only.
+    /// </summary>
+    public Task DisconnectAsync(string code, string? detail = null)
     {
-        Close(reason, graceful: true);
+        Close(code, graceful: true, detail);
         return Completion;
     }
 
@@ -180,15 +186,18 @@ public sealed class PeerConnection
         }
     }
 
-    /// <summary>Begins closing: stops reading at once; sends the queue and a disconnect frame first when graceful.</summary>
-    internal void Close(string reason, bool graceful)
+    /// <summary>
+    /// Begins closing: stops reading at once; when graceful, sends the queue and then a disconnect frame carrying
+    /// <paramref name="reason"/> (a code) first. <paramref name="detail"/> stays local (<see cref="DisconnectReason"/>).
+    /// </summary>
+    internal void Close(string reason, bool graceful, string? detail = null)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
             return;
         }
 
-        Volatile.Write(ref _reason, reason);
+        Volatile.Write(ref _reason, detail is null ? reason : $"{reason}: {detail}");
 
         // Cancellation callbacks run on the thread pool, never inside a caller of TrySend or the timer. The loops can
         // end on other threads at any moment (the peer hung up) and RunAsync then disposes the token sources: the gate
@@ -307,13 +316,16 @@ public sealed class PeerConnection
                             case FrameKind.Ping when body.Length <= MaxPingSize:
                                 Enqueue(FrameKind.Pong, body);
                                 break;
+                            case FrameKind.Ping:
+                                throw new PeerProtocolException($"A ping body of {body.Length} bytes exceeds the maximum of {MaxPingSize}.");
                             case FrameKind.Pong:
+                                // Not matched against our pings: any frame only proves the peer is alive (idle timeout).
                                 break;
                             case FrameKind.Disconnect:
                                 Close(PeerDisconnectedPrefix + PeerHandshake.Sanitize(Encoding.ASCII.GetString(body.Span)), graceful: false);
                                 return;
                             default:
-                                throw new PeerProtocolException($"Unexpected {kind} frame.");
+                                throw new PeerProtocolException($"A {kind} frame after the handshake.");
                         }
                     }
 
@@ -334,7 +346,7 @@ public sealed class PeerConnection
         }
         catch (PeerProtocolException e)
         {
-            Close(e.Message, graceful: true);
+            Close(DisconnectCode.ProtocolViolation, graceful: true, e.Message);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
@@ -343,7 +355,7 @@ public sealed class PeerConnection
         catch (Exception e)
         {
             _logger.ConnectionFailed(NodeId, e);
-            Close("internal error", graceful: false);
+            Close(DisconnectCode.InternalError, graceful: false);
         }
     }
 
@@ -389,7 +401,7 @@ public sealed class PeerConnection
         catch (Exception e)
         {
             _logger.ConnectionFailed(NodeId, e);
-            Close("internal error", graceful: false);
+            Close(DisconnectCode.InternalError, graceful: false);
         }
     }
 

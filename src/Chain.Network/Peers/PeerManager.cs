@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Chain.Core.Ledger;
@@ -21,10 +21,10 @@ namespace Chain.Network.Peers;
 public sealed class PeerManager : BackgroundService
 {
     /// <summary>Reason given to the connection dropped when two nodes hold two connections.</summary>
-    public const string DuplicateReason = "duplicate connection";
+    public const string DuplicateReason = DisconnectCode.DuplicateConnection;
 
     /// <summary>Reason given to peers when the node stops.</summary>
-    public const string ShutdownReason = "node shutting down";
+    public const string ShutdownReason = DisconnectCode.ShuttingDown;
 
     private const int ListenBacklog = 128;
 
@@ -50,7 +50,8 @@ public sealed class PeerManager : BackgroundService
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PeerConnection> _peers = new(StringComparer.Ordinal);
     private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
-    private readonly ConcurrentDictionary<string, byte> _ownNonces = new(StringComparer.Ordinal);
+    // The nonces of our handshakes in progress; the value turns true when one came back to our own listener.
+    private readonly ConcurrentDictionary<string, bool> _ownNonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
     private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _refused = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -371,8 +372,10 @@ public sealed class PeerManager : BackgroundService
             {
                 return;
             }
-            catch (PeerProtocolException e) when (e.Message.Contains(PeerHandshake.SelfConnectionReason, StringComparison.Ordinal))
+            catch (PeerProtocolException e) when (e.Code == DisconnectCode.SelfConnection && !e.RefusedByPeer)
             {
+                // Only our own detection (our nonce or node id came back) ends redialling; a peer's refusal
+                // saying "self-connection" is its word, an ordinary failure retried with backoff.
                 _logger.NeighbourIsSelf(address);
                 return;
             }
@@ -430,7 +433,7 @@ public sealed class PeerManager : BackgroundService
         HandshakeResult session;
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token, timeout.Token);
-        _ownNonces.TryAdd(nonceKey, 0);
+        _ownNonces.TryAdd(nonceKey, false);
         try
         {
             var settings = new HandshakeSettings
@@ -441,7 +444,7 @@ public sealed class PeerManager : BackgroundService
                 Status = _chainStatus.GetStatus(),
                 UserAgent = _options.UserAgent,
                 Nonce = nonce,
-                IsOwnNonce = n => _ownNonces.ContainsKey(Convert.ToHexString(n.Span)),
+                IsOwnNonce = IsOwnNonce,
             };
             session = await PeerHandshake.RunAsync(input, output, settings, !isInbound, expectedNodeId, linked.Token);
         }
@@ -464,7 +467,22 @@ public sealed class PeerManager : BackgroundService
                 throw new PeerProtocolException(reason, e);
             }
 
+            if (_ownNonces.TryGetValue(nonceKey, out var cameBack) && cameBack)
+            {
+                // Our hello reached our own listener, which refused it: we detected it ourselves, whatever the
+                // refusal we read says.
+                _logger.HandshakeFailed(remote, direction, DisconnectCode.SelfConnection);
+                throw new PeerProtocolException(DisconnectCode.SelfConnection, e) { Code = DisconnectCode.SelfConnection };
+            }
+
             _logger.HandshakeFailed(remote, direction, e.Message);
+            if (e is PeerProtocolException { Code: DisconnectCode.SelfConnection })
+            {
+                // The peer's hello named our node id or nonce, but our listener never saw our hello: an echo or a
+                // forgery, not proof that we dialled ourselves. An ordinary failure.
+                throw new PeerProtocolException(e.Message, e);
+            }
+
             throw;
         }
         finally
@@ -511,6 +529,14 @@ public sealed class PeerManager : BackgroundService
 
         displaced?.Close(DuplicateReason, graceful: true);
         return candidate;
+    }
+
+    // A hello nonce is one of ours when a handshake of ours is in progress with it: mark it, so that handshake
+    // knows its refusal came from us (the one proof that it dialled this node itself).
+    private bool IsOwnNonce(ReadOnlyMemory<byte> nonce)
+    {
+        var key = Convert.ToHexString(nonce.Span);
+        return _ownNonces.TryUpdate(key, true, false) || (_ownNonces.TryGetValue(key, out var marked) && marked);
     }
 
     private ValueTask OnPayloadAsync(PeerConnection peer, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>

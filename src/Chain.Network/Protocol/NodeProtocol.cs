@@ -4,6 +4,7 @@ using System.Net;
 using System.Threading.Channels;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Network.Handshake;
 using Chain.Network.Messages;
 using Chain.Network.Peers;
 using Microsoft.Extensions.Hosting;
@@ -104,7 +105,7 @@ public sealed partial class NodeProtocol : BackgroundService
                 {
                     // Whatever one peer sent must not stop the node serving the others.
                     LogHandlerFailed(_logger, peerEvent.Peer.ToString(), e);
-                    _ = peerEvent.Peer.DisconnectAsync("internal error handling your message");
+                    _ = peerEvent.Peer.DisconnectAsync(DisconnectCode.InternalError, e.Message);
                 }
             }
         }
@@ -145,7 +146,7 @@ public sealed partial class NodeProtocol : BackgroundService
         var address = peer.RemoteEndPoint.Address.ToString();
         if (IsDiscouraged(peer.NodeId) || (!IPAddress.IsLoopback(peer.RemoteEndPoint.Address) && IsDiscouraged(address)))
         {
-            _ = peer.DisconnectAsync("discouraged: sent invalid data recently");
+            _ = peer.DisconnectAsync(DisconnectCode.Discouraged);
             return;
         }
 
@@ -266,10 +267,8 @@ public sealed partial class NodeProtocol : BackgroundService
             ForgetTxRequests(removed);
         }
 
-        _ = peer.DisconnectAsync($"invalid data: {Truncate(reason)}");
+        _ = peer.DisconnectAsync(DisconnectCode.InvalidData, reason);
     }
-
-    private static string Truncate(string text) => text.Length <= 120 ? text : text[..120];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Peer {Peer} ready at height {Height}")]
     private static partial void LogPeerReady(ILogger logger, string peer, uint height);

@@ -18,6 +18,18 @@ public sealed class PeerProtocolException : Exception
     {
     }
 
+    /// <summary>
+    /// The reason code (<see cref="Handshake.DisconnectCode"/>) this node gave, or gives, the peer for the failure;
+    /// null when it gave none (a broken connection, a timeout) or when <see cref="RefusedByPeer"/>.
+    /// </summary>
+    public string? Code { get; init; }
+
+    /// <summary>
+    /// True when the peer refused this node (its disconnect reason is in the message). A peer's word decides nothing
+    /// here: such a refusal is an ordinary failure whatever its reason says.
+    /// </summary>
+    public bool RefusedByPeer { get; init; }
+
     /// <summary>Creates the exception with no reason (prefer the overloads that give one).</summary>
     public PeerProtocolException()
         : base("Peer protocol violation.")

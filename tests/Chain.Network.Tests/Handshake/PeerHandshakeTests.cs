@@ -53,8 +53,8 @@ public sealed class PeerHandshakeTests
         await using var c = client;
         await using var s = server;
 
-        Assert.Equal(PeerHandshake.WrongNetworkReason, (await FailsAsync(r)).Message);
-        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + PeerHandshake.WrongNetworkReason, (await FailsAsync(i)).Message);
+        Assert.Equal(DisconnectCode.WrongNetwork, (await FailsAsync(r)).Message);
+        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + DisconnectCode.WrongNetwork, (await FailsAsync(i)).Message);
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public sealed class PeerHandshakeTests
         await using var c = client;
         await using var s = server;
 
-        Assert.Equal(PeerHandshake.WrongGenesisReason, (await FailsAsync(r)).Message);
-        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + PeerHandshake.WrongGenesisReason, (await FailsAsync(i)).Message);
+        Assert.Equal(DisconnectCode.WrongGenesis, (await FailsAsync(r)).Message);
+        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + DisconnectCode.WrongGenesis, (await FailsAsync(i)).Message);
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public sealed class PeerHandshakeTests
         await using var c = client;
         await using var s = server;
 
-        Assert.Equal(PeerHandshake.UnexpectedNodeIdReason, (await FailsAsync(i)).Message);
-        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + PeerHandshake.UnexpectedNodeIdReason, (await FailsAsync(r)).Message);
+        Assert.Equal(DisconnectCode.UnexpectedNodeId, (await FailsAsync(i)).Message);
+        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + DisconnectCode.UnexpectedNodeId, (await FailsAsync(r)).Message);
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public sealed class PeerHandshakeTests
         await using var c = client;
         await using var s = server;
 
-        Assert.Equal(PeerHandshake.SelfConnectionReason, (await FailsAsync(r)).Message);
-        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + PeerHandshake.SelfConnectionReason, (await FailsAsync(i)).Message);
+        Assert.Equal(DisconnectCode.SelfConnection, (await FailsAsync(r)).Message);
+        Assert.Equal(PeerHandshake.RefusedByPeerPrefix + DisconnectCode.SelfConnection, (await FailsAsync(i)).Message);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class PeerHandshakeTests
         await using var c = client;
         await using var s = server;
 
-        Assert.Equal(PeerHandshake.SelfConnectionReason, (await FailsAsync(r)).Message);
+        Assert.Equal(DisconnectCode.SelfConnection, (await FailsAsync(r)).Message);
         await FailsAsync(i);
     }
 
@@ -125,8 +125,8 @@ public sealed class PeerHandshakeTests
         await using var c = client;
         await using var s = server;
 
-        Assert.Contains(PeerHandshake.AuthenticationFailedReason, (await FailsAsync(r)).Message, StringComparison.Ordinal);
-        Assert.Contains(PeerHandshake.AuthenticationFailedReason, (await FailsAsync(i)).Message, StringComparison.Ordinal);
+        Assert.Contains(DisconnectCode.AuthenticationFailed, (await FailsAsync(r)).Message, StringComparison.Ordinal);
+        Assert.Contains(DisconnectCode.AuthenticationFailed, (await FailsAsync(i)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,9 +139,9 @@ public sealed class PeerHandshakeTests
 
         await client.WriteAsync(FrameWriter.Encode("this is not json"u8));
 
-        Assert.Equal(PeerHandshake.MalformedReason, (await FailsAsync(responder)).Message);
+        Assert.Equal(DisconnectCode.MalformedHandshake, (await FailsAsync(responder)).Message);
         var reply = await FrameReader.ReadFrameAsync(client.Input, PeerHandshake.MaxHandshakeFrameSize, CancellationToken.None).AsTask().WaitAsync(TestSupport.Timeout);
-        Assert.Contains(PeerHandshake.MalformedReason, System.Text.Encoding.UTF8.GetString(reply), StringComparison.Ordinal);
+        Assert.Contains(DisconnectCode.MalformedHandshake, System.Text.Encoding.UTF8.GetString(reply), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class PeerHandshakeTests
 
         await client.WriteAsync(FrameWriter.Encode(JsonSerializer.SerializeToUtf8Bytes(hello, HandshakeJsonContext.Default.HelloMessage)));
 
-        Assert.Equal(PeerHandshake.NodeIdMismatchReason, (await FailsAsync(responder)).Message);
+        Assert.Equal(DisconnectCode.NodeIdMismatch, (await FailsAsync(responder)).Message);
     }
 
     [Fact]

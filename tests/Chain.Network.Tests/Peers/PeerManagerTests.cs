@@ -116,7 +116,9 @@ public sealed class PeerManagerTests
         {
             var error = await Assert.ThrowsAsync<PeerProtocolException>(() => a.ConnectAsync("127.0.0.1", a.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout));
 
-            Assert.Contains(PeerHandshake.SelfConnectionReason, error.Message, StringComparison.Ordinal);
+            Assert.Contains(DisconnectCode.SelfConnection, error.Message, StringComparison.Ordinal);
+            Assert.Equal(DisconnectCode.SelfConnection, error.Code);
+            Assert.False(error.RefusedByPeer, "detected by the node itself (its own nonce came back), not taken from the peer");
             Assert.Empty(a.Peers);
         }
         finally
@@ -458,6 +460,34 @@ public sealed class PeerManagerTests
         {
             await a.StopAsync();
             await b.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("connection to self")]
+    [InlineData(DisconnectCode.SelfConnection)]
+    public async Task Neighbour_PeerRefusesAsSelfConnection_IsStillRedialled(string forgedReason)
+    {
+        // A listener that answers every hello with a plaintext refusal claiming we reached ourselves.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(8);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var refusal = FrameWriter.Encode(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"disconnect\",\"reason\":\"{forgedReason}\"}}"), PeerHandshake.MaxHandshakeFrameSize);
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, o => o.Neighbours = [$"127.0.0.1:{port}@{TestSupport.KeyB.NodeId}"]);
+        try
+        {
+            // Three dials prove the first refusal did not end redialling (the old code stopped after one).
+            for (var dial = 0; dial < 3; dial++)
+            {
+                await using var raw = RawPeer.Over(await listener.AcceptAsync().WaitAsync(TestSupport.Timeout));
+                await FrameReader.ReadFrameAsync(raw.Input, PeerHandshake.MaxHandshakeFrameSize, CancellationToken.None).AsTask().WaitAsync(TestSupport.Timeout);
+                await raw.WriteAsync(refusal);
+            }
+        }
+        finally
+        {
+            await a.StopAsync();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Chain.Core.Ledger;
+using Chain.Network.Handshake;
 using Chain.Network.Messages;
 using Chain.Network.Peers;
 
@@ -34,7 +35,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
         await attacker.ConnectAsync(node);
         attacker.Send(new TxMessage([tx.Encode()]));
 
-        Assert.Contains("invalid data", await attacker.WaitDisconnectedAsync());
+        Assert.StartsWith(DisconnectCode.InvalidData, await attacker.WaitPunishedAsync());
         Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
         Assert.Equal(0, node.Chain.MempoolCount);
 
@@ -87,7 +88,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
         attacker.Send(new BlockMessage(bad.Encode()));
-        Assert.Contains(error, await attacker.WaitDisconnectedAsync());
+        Assert.Contains(error, await attacker.WaitPunishedAsync());
         Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
         Assert.Equal(tip.Hash, node.Chain.Tip.Hash);
 

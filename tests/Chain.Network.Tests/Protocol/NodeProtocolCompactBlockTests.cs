@@ -1,5 +1,6 @@
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Network.Handshake;
 using Chain.Network.Messages;
 using Chain.Network.Protocol;
 
@@ -89,7 +90,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
         var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx]);
         var honest = NodeProtocol.ToCompact(block);
         attacker.Send(honest with { Txs = [next.Id.ToString()] });
-        Assert.Contains("invalid data", await attacker.WaitDisconnectedAsync());
+        Assert.StartsWith(DisconnectCode.InvalidData, await attacker.WaitPunishedAsync());
 
         await using var other = await ProtocolPeer.StartAsync();
         await other.ConnectAsync(node);

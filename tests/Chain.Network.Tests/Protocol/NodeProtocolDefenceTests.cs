@@ -1,6 +1,8 @@
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Network.Handshake;
 using Chain.Network.Messages;
+using Chain.Network.Peers;
 
 namespace Chain.Network.Tests.Protocol;
 
@@ -32,7 +34,7 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
         await attacker.ConnectAsync(node);
 
         Assert.True(attacker.SendJson(json), what);
-        Assert.Contains("invalid data", await attacker.WaitDisconnectedAsync());
+        Assert.StartsWith(DisconnectCode.InvalidData, await attacker.WaitPunishedAsync());
         await AssertRefusedThenServesOthersAsync(node, honest, attacker);
     }
 
@@ -52,7 +54,7 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
         attacker.Send(new TxMessage([forged.Encode()]));
-        Assert.Contains("BadSignature", await attacker.WaitDisconnectedAsync());
+        Assert.Contains("BadSignature", await attacker.WaitPunishedAsync());
         Assert.Null(node.Chain.GetMempoolTransaction(good.Id));
 
         await using var other = await ProtocolPeer.StartAsync();
@@ -80,7 +82,7 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
         await using var attacker = await ProtocolPeer.StartAsync();
         await attacker.ConnectAsync(node);
         attacker.Send(new BlockMessage(bad.Encode()));
-        Assert.Contains(error, await attacker.WaitDisconnectedAsync());
+        Assert.Contains(error, await attacker.WaitPunishedAsync());
         Assert.Equal(0u, node.Chain.Tip.Height);
 
         await using var other = await ProtocolPeer.StartAsync();
@@ -203,7 +205,7 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
     private static async Task AssertRefusedThenServesOthersAsync(TestNode node, TestNode honest, ProtocolPeer attacker)
     {
         Assert.True(node.Protocol.IsDiscouraged(attacker.NodeId));
-        Assert.Contains("discouraged", await attacker.ReconnectRefusedReasonAsync(node));
+        Assert.Equal(PeerConnection.PeerDisconnectedPrefix + DisconnectCode.Discouraged, await attacker.ReconnectRefusedReasonAsync(node));
         var block = honest.Mine();
         await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the honest peer's block after the attack");
     }

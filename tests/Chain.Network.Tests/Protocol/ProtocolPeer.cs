@@ -15,6 +15,7 @@ internal sealed class ProtocolPeer : IAsyncDisposable
     private readonly List<Message> _received = [];
     private readonly Task _pump;
     private PeerConnection? _connection;
+    private PeerConnection? _nodeSide;
 
     private ProtocolPeer(PeerManager manager, NodeKey key)
     {
@@ -50,6 +51,7 @@ internal sealed class ProtocolPeer : IAsyncDisposable
     {
         _connection = await Manager.ConnectAsync("127.0.0.1", node.EndPoint.Port).WaitAsync(TestSupport.Timeout);
         await WaitUntil.Async(() => node.Protocol.IsTracking(NodeId), $"{node.Name} to track the test peer");
+        _nodeSide = node.Peers.FindPeer(NodeId);
     }
 
     /// <summary>Connects again and reports whether the node closed the new connection at once (it refuses this peer).</summary>
@@ -71,6 +73,18 @@ internal sealed class ProtocolPeer : IAsyncDisposable
     {
         await Connection.Completion.WaitAsync(timeout ?? TestSupport.Timeout);
         return Connection.DisconnectReason;
+    }
+
+    /// <summary>
+    /// Waits until the node closes the connection for invalid data: checks that this side was told the bare reason
+    /// code and nothing of the node's internals, and returns the detail the node kept for its own log.
+    /// </summary>
+    public async Task<string> WaitPunishedAsync()
+    {
+        Assert.Equal(PeerConnection.PeerDisconnectedPrefix + DisconnectCode.InvalidData, await WaitDisconnectedAsync());
+        var nodeSide = _nodeSide ?? throw new InvalidOperationException("Not connected through ConnectAsync.");
+        await nodeSide.Completion.WaitAsync(TestSupport.Timeout);
+        return nodeSide.DisconnectReason ?? string.Empty;
     }
 
     /// <summary>A snapshot of the messages received so far.</summary>

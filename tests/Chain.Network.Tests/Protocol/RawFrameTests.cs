@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Chain.Network.Handshake;
 using Chain.Network.Messages;
 using Chain.Network.Peers;
 using Chain.Network.Transport;
@@ -67,6 +68,43 @@ public sealed class RawFrameTests(ITestOutputHelper output)
         await raw.WriteAsync(frame);
 
         Assert.True(await raw.WaitClosedAsync(Wait) < Wait);
+    }
+
+    [Fact]
+    public async Task PingOverMaximumSize_ClosedWithProtocolViolationCode()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        await using var raw = await RawPeer.ConnectAsync(node);
+
+        await raw.WriteAsync(raw.Seal(FrameKind.Ping, new byte[PeerConnection.MaxPingSize + 1]));
+
+        await raw.WaitClosedAsync(Wait);
+        Assert.Equal(DisconnectCode.ProtocolViolation, raw.DisconnectReason);
+    }
+
+    [Fact]
+    public async Task UnsolicitedPong_Ignored_ConnectionStillServed()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        await using var raw = await RawPeer.ConnectAsync(node);
+
+        await raw.WriteAsync(raw.Seal(FrameKind.Pong, "never pinged"u8));
+        await raw.WriteAsync(raw.Seal(new GetBlocksMessage([])));
+
+        Assert.NotNull(await NextOfAsync<BlocksMessage>(raw));
+        Assert.False(raw.Closed);
+    }
+
+    [Fact]
+    public async Task FinishedAfterHandshake_ClosedWithProtocolViolationCode()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        await using var raw = await RawPeer.ConnectAsync(node);
+
+        await raw.WriteAsync(raw.Seal(FrameKind.Finished, []));
+
+        await raw.WaitClosedAsync(Wait);
+        Assert.Equal(DisconnectCode.ProtocolViolation, raw.DisconnectReason);
     }
 
     [Fact]

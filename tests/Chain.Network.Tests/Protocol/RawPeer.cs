@@ -112,12 +112,16 @@ internal sealed class RawPeer : IAsyncDisposable
         var opened = _session.Receiver.Open(frame);
         if (opened.Kind == FrameKind.Disconnect)
         {
+            DisconnectReason = System.Text.Encoding.ASCII.GetString(opened.Body.Span);
             Closed = true;
             return null;
         }
 
         return opened;
     }
+
+    /// <summary>The reason of the node's <c>Disconnect</c> frame, once one arrived.</summary>
+    public string? DisconnectReason { get; private set; }
 
     /// <summary>Whether the node closed the connection (or said it would).</summary>
     public bool Closed { get; private set; }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Chain.Network.Peers;
 
 namespace Chain.Node.Tests.EndToEnd;
 
@@ -90,8 +91,8 @@ public sealed partial class RestartTests : IDisposable
         Assert.Matches(@"Mining stopped", log);
         Assert.Matches(@"Shutting down: stopping the miner \(mining=on\), saving pending transactions, telling 1 peers", log);
         Assert.Matches(@"Shut down: told 1 peers the node is shutting down \(0 still connected\)", log);
-        Assert.Matches($@"Peer {peer.NodeId} \(127\.0\.0\.1:\d+\) disconnected: node shutting down", log);
-        await peer.WaitForLogAsync(new Regex(@"disconnected: peer disconnected: node shutting down"));
+        Assert.Matches($@"Peer {peer.NodeId} \(127\.0\.0\.1:\d+\) disconnected: {PeerManager.ShutdownReason}", log);
+        await peer.WaitForLogAsync(new Regex($@"disconnected: peer disconnected: {PeerManager.ShutdownReason}"));
 
         var mined = MinedBlock().Matches(log);
         Assert.NotEmpty(mined);
