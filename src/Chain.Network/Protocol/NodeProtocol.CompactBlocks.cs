@@ -70,7 +70,7 @@ public sealed partial class NodeProtocol
 
             if (whole)
             {
-                full ??= TakeReceivedPayload(block.Hash) ?? MessageCodec.Encode(new BlockMessage(block.Encode()));
+                full ??= TakeReceivedPayload(block) ?? MessageCodec.Encode(new BlockMessage(block.Encode()));
                 state.Connection.TrySend(full.Value);
             }
             else
@@ -81,11 +81,13 @@ public sealed partial class NodeProtocol
         }
     }
 
-    // The block message this block arrived in, if it was canonical; each is used for one push and then let go.
-    private ReadOnlyMemory<byte>? TakeReceivedPayload(Hash256 hash)
+    // The block message this very block object arrived in, if it was canonical; each is used for one push and then
+    // let go. Same object, not same hash: the hash does not cover every byte (signatures), so a tampered copy with
+    // the honest block's hash, refused from one peer, must never go out when the honest one connects from another.
+    private ReadOnlyMemory<byte>? TakeReceivedPayload(Block block)
     {
         var received = Volatile.Read(ref _receivedBlockPayload);
-        if (received is null || received.Hash != hash)
+        if (received is null || !ReferenceEquals(received.Block, block))
         {
             return null;
         }
@@ -138,6 +140,13 @@ public sealed partial class NodeProtocol
             return;
         }
 
+        // The header first, before any mempool lookup or getblocktxn: its proof of work (a failure is misbehaviour,
+        // as for a block), and its parent (unknown: ask for the missing blocks instead, as for an orphan).
+        if (CheckCompactHeader(state, header) is null)
+        {
+            return;
+        }
+
         var txs = new Transaction?[ids.Count];
         for (var i = 0; i < ids.Count; i++)
         {
@@ -155,6 +164,32 @@ public sealed partial class NodeProtocol
         // One compact block per peer is rebuilt at a time: a newer one replaces it (its blocktxn is then ignored).
         state.PendingCompactBlock = partial;
         Send(state, new GetBlockTxnMessage(header.Hash.ToString(), [.. partial.Missing().Select(id => id.ToString())]));
+    }
+
+    // The header's parent when the header may be rebuilt into a block; null when it may not (the peer was punished,
+    // or the parent is unknown and a getblocks went out).
+    private BlockIndex? CheckCompactHeader(PeerState state, BlockHeader header)
+    {
+        if (!Target.TryExpand(header.Bits, out var target) || !Target.IsMetBy(header.Hash, target))
+        {
+            Misbehaved(state, $"compact block {header.Hash}: {BlockError.InsufficientWork}: the header does not meet its own target 0x{header.Bits:x8}");
+            return null;
+        }
+
+        var parent = _chain.GetBlock(header.PreviousHash);
+        if (parent is null)
+        {
+            RequestBlocks(state);
+            return null;
+        }
+
+        if (header.Height != parent.Height + 1 || header.Bits != Difficulty.NextBits(_chain.Network, parent))
+        {
+            Misbehaved(state, $"compact block {header.Hash}: {BlockError.WrongDifficulty} or {BlockError.BadHeight} for its parent");
+            return null;
+        }
+
+        return parent;
     }
 
     private void OnGetBlockTxn(PeerState state, GetBlockTxnMessage message)
@@ -231,14 +266,9 @@ public sealed partial class NodeProtocol
 
     private void RequestFullBlock(PeerState state, Hash256 hash)
     {
-        if (_chain.KnowsBlock(hash))
+        if (_chain.KnowsBlock(hash) || !TryClaimBlockRequest(state, hash))
         {
             return;
-        }
-
-        lock (state.Gate)
-        {
-            state.RequestedBlocks.Add(hash);
         }
 
         Send(state, new GetDataMessage([], [hash.ToString()]));
@@ -253,7 +283,8 @@ public sealed partial class NodeProtocol
         }
     }
 
-    private sealed record ReceivedBlockPayload(Hash256 Hash, ReadOnlyMemory<byte> Payload);
+    // Block: the object decoded from Payload, the one the ledger connects (BlockIndex.Block) when it is valid.
+    private sealed record ReceivedBlockPayload(Block Block, ReadOnlyMemory<byte> Payload);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Compact block {Hash} rebuilt from the mempool ({Count} transactions) from {Peer}")]
     private static partial void LogCompactBlockRebuilt(ILogger logger, string hash, int count, string peer);

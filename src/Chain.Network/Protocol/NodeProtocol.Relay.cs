@@ -20,6 +20,9 @@ public sealed partial class NodeProtocol
     /// </summary>
     public const int MaxGetDataReplyChars = 12 * 1024 * 1024;
 
+    /// <summary>Blocks that may be requested by <c>getdata</c> from one peer at once; block announcements beyond it are ignored.</summary>
+    public const int MaxBlockRequestsPerPeer = 16;
+
     /// <summary>Transactions that may be requested from one peer at once; announcements beyond it are ignored.</summary>
     public const int MaxTxRequestsPerPeer = GetDataMessage.MaxIds;
 
@@ -92,6 +95,7 @@ public sealed partial class NodeProtocol
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 RetryLapsedTxRequests();
+                ExpireBlockRequests();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -220,13 +224,8 @@ public sealed partial class NodeProtocol
         var wantTxs = ClaimTxRequests(state, txIds.Where(id => !_chain.KnowsTransaction(id)).ToList());
         foreach (var id in blockIds)
         {
-            if (!_chain.KnowsBlock(id))
+            if (!_chain.KnowsBlock(id) && TryClaimBlockRequest(state, id))
             {
-                lock (state.Gate)
-                {
-                    state.RequestedBlocks.Add(id);
-                }
-
                 wantBlocks.Add(id.ToString());
             }
         }
@@ -234,6 +233,35 @@ public sealed partial class NodeProtocol
         if (wantTxs.Count > 0 || wantBlocks.Count > 0)
         {
             Send(state, new GetDataMessage(wantTxs, wantBlocks));
+        }
+    }
+
+    // At most MaxBlockRequestsPerPeer blocks are outstanding from one peer (lapsed requests make room); an id
+    // already asked of this peer is not asked again. Announcements beyond are ignored: an honest peer announces
+    // blocks one or a few at a time, and what is missed still arrives by compact block, sync or orphan recovery.
+    private bool TryClaimBlockRequest(PeerState state, Hash256 id)
+    {
+        var now = _time.GetTimestamp();
+        lock (state.Gate)
+        {
+            if (state.RequestedBlocks.Count >= MaxBlockRequestsPerPeer)
+            {
+                ExpireBlockRequests(state, now);
+            }
+
+            return state.RequestedBlocks.Count < MaxBlockRequestsPerPeer && state.RequestedBlocks.TryAdd(id, now);
+        }
+    }
+
+    // Under state.Gate.
+    private void ExpireBlockRequests(PeerState state, long now)
+    {
+        foreach (var (id, askedAt) in state.RequestedBlocks)
+        {
+            if (_time.GetElapsedTime(askedAt, now) >= RequestTimeout)
+            {
+                state.RequestedBlocks.Remove(id);
+            }
         }
     }
 
@@ -308,6 +336,19 @@ public sealed partial class NodeProtocol
         SendRetries(retries);
     }
 
+    // Called from the sweep: block requests unanswered for RequestTimeout lapse (the set never outgrows the cap).
+    internal void ExpireBlockRequests()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var state in _states.Values)
+        {
+            lock (state.Gate)
+            {
+                ExpireBlockRequests(state, now);
+            }
+        }
+    }
+
     // A peer left: its outstanding requests go to their next announcers, and it is no one's alternative any more.
     private void ForgetTxRequests(PeerState state)
     {
@@ -364,29 +405,37 @@ public sealed partial class NodeProtocol
             return;
         }
 
+        // Each id is answered once however often it is asked for (500 copies of one block id were 500 encodings).
+        txIds = Distinct(txIds);
+        blockIds = Distinct(blockIds);
         var missingTxs = new List<string>();
         var missingBlocks = new List<string>();
         var replyChars = 0L;
+        var full = false;
 
         // Blocks before transactions: a transaction may spend coins a block in the same request creates, and a
         // peer that got the transaction first would refuse it (insufficient balance) and never ask again.
-        foreach (var (id, index) in blockIds.Select((id, index) => (id, index)))
+        // The budget is checked on the block's size before it is encoded; once it is spent, the rest is notfound
+        // without even a lookup.
+        for (var index = 0; index < blockIds.Count; index++)
         {
-            var entry = index < MaxBlocksPerGetData ? _chain.GetBlock(id) : null;
-            var encoded = entry?.Block.Encode();
-            if (encoded is null || (replyChars > 0 && replyChars + Base64Length(encoded) > MaxGetDataReplyChars))
+            var id = blockIds[index];
+            var entry = full || index >= MaxBlocksPerGetData ? null : _chain.GetBlock(id);
+            var chars = entry is null ? 0 : Base64Length(entry.Block.EncodedSize);
+            if (entry is null || (replyChars > 0 && replyChars + chars > MaxGetDataReplyChars))
             {
+                full |= entry is not null;
                 missingBlocks.Add(id.ToString());
                 continue;
             }
 
-            replyChars += Base64Length(encoded);
+            replyChars += chars;
             lock (state.Gate)
             {
                 state.KnownBlocks.Add(id);
             }
 
-            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(encoded))))
+            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(entry.Block.Encode()))))
             {
                 return; // the connection is closing (or was dropped as too slow)
             }
@@ -398,10 +447,11 @@ public sealed partial class NodeProtocol
         var batchChars = 0;
         foreach (var id in txIds)
         {
-            var tx = _chain.GetMempoolTransaction(id) ?? _chain.FindTransaction(id)?.Tx;
+            var tx = full ? null : _chain.GetMempoolTransaction(id) ?? _chain.FindTransaction(id)?.Tx;
             var chars = tx is null ? 0 : Base64Length(tx.EncodedSize);
             if (tx is null || replyChars + chars > MaxGetDataReplyChars)
             {
+                full |= tx is not null;
                 missingTxs.Add(id.ToString());
                 continue;
             }
@@ -542,7 +592,7 @@ public sealed partial class NodeProtocol
         {
             // Kept so that, once validated and connected, the block goes on to peers lacking its transactions as
             // these very bytes, without encoding it again.
-            Volatile.Write(ref _receivedBlockPayload, new ReceivedBlockPayload(block.Hash, payload));
+            Volatile.Write(ref _receivedBlockPayload, new ReceivedBlockPayload(block, payload));
         }
 
         SubmitPeerBlock(state, block, requestMissing: true);
@@ -635,8 +685,13 @@ public sealed partial class NodeProtocol
         return true;
     }
 
-    // Characters of the base64 form of an encoding (what the reply limits count).
-    private static int Base64Length(byte[] encoded) => Base64Length(encoded.Length);
+    // The ids in their first order, each once.
+    private static List<Hash256> Distinct(List<Hash256> ids)
+    {
+        var seen = new HashSet<Hash256>(ids.Count);
+        return ids.FindAll(seen.Add);
+    }
+
 
     private static int Base64Length(int bytes) => (bytes + 2) / 3 * 4;
 

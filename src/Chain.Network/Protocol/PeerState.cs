@@ -34,8 +34,11 @@ internal sealed class PeerState(PeerConnection connection)
     /// <summary>Blocks received from this peer during sync, for progress logs.</summary>
     public int BlocksReceived { get; set; }
 
-    /// <summary>Blocks requested from this peer by getdata and not yet received.</summary>
-    public HashSet<Hash256> RequestedBlocks { get; } = [];
+    /// <summary>
+    /// Blocks requested from this peer by getdata and not yet received, with when (a timestamp): at most
+    /// <see cref="NodeProtocol.MaxBlockRequestsPerPeer"/>, each lapsing after <see cref="NodeProtocol.RequestTimeout"/>.
+    /// </summary>
+    public Dictionary<Hash256, long> RequestedBlocks { get; } = [];
 
     /// <summary>The compact block from this peer awaiting its <c>blocktxn</c> (only the event loop touches it).</summary>
     public PartialBlock? PendingCompactBlock { get; set; }

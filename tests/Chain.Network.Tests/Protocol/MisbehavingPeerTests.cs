@@ -1,8 +1,10 @@
 using System.Net.Sockets;
+using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Handshake;
 using Chain.Network.Messages;
 using Chain.Network.Peers;
+using Chain.Network.Protocol;
 
 namespace Chain.Network.Tests.Protocol;
 
@@ -139,6 +141,117 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
         {
             sockets.ForEach(s => s.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task Block_TamperedCopyThenHonestFromAnotherPeer_HonestBytesForwarded()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        await using var observer = await TestNode.StartAsync("observer", output);
+        var payer = TestBlocks.Key(2);
+        var funding = TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer));
+        Assert.Equal(BlockStatus.Connected, node.Chain.SubmitBlock(funding).Status);
+        Assert.Equal(BlockStatus.Connected, observer.Chain.SubmitBlock(funding).Status);
+        await observer.ConnectToAsync(node);
+
+        // One signature bit flipped: signatures are outside the ids and the Merkle root, so the hash is the same.
+        var transfer = TestBlocks.Transfer(payer, node.MinerAddress, 5, nonce: 0);
+        var honest = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [transfer]);
+        var signature = (byte[])transfer.Signature.Clone();
+        signature[10] ^= 1;
+        var forged = Transaction.FromParts(transfer.Network, transfer.SenderPublicKey, transfer.Recipient, transfer.Amount, transfer.Fee, transfer.Nonce, signature);
+        var tampered = new Block(honest.Header, [honest.Transactions[0], forged]);
+        Assert.Equal(honest.Hash, tampered.Hash);
+
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+        attacker.Send(new BlockMessage(tampered.Encode()));
+        Assert.Contains("BadSignature", await attacker.WaitPunishedAsync());
+
+        // The honest block arrives another way (a blocks batch); the observer lacks its transaction, so the node
+        // sends it the whole block: the honest bytes, never the tampered message it kept.
+        await using var relayer = await ProtocolPeer.StartAsync();
+        await relayer.ConnectAsync(node);
+        relayer.Send(new BlocksMessage([honest.Encode()], false));
+        await observer.WaitUntilAsync(() => observer.Chain.Tip.Hash == honest.Hash, "the honest block from the node");
+        Assert.False(observer.Protocol.IsDiscouraged(node.NodeId));
+        Assert.True(observer.Peers.FindPeer(node.NodeId)?.IsConnected);
+    }
+
+    [Fact]
+    public async Task GetData_OneBlockIdRepeated_AnsweredOnce()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        TestBlocks.Extend(node.Chain, node.MinerAddress, 1);
+        var block = node.Chain.Tip.Block;
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+
+        peer.Send(new GetDataMessage([], [.. Enumerable.Repeat(block.Hash.ToString(), 500)]));
+        peer.Send(new GetBlocksMessage([block.Hash.ToString()]));
+        await peer.WaitForAsync<BlocksMessage>();
+
+        // One encoding and one message for the one block, however often it was asked for (was 500).
+        Assert.Single(peer.ReceivedOf<BlockMessage>());
+        Assert.Empty(peer.ReceivedOf<NotFoundMessage>());
+    }
+
+    [Fact]
+    public async Task GetData_OverBlockCap_FirstServedRestNotFound()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        TestBlocks.Extend(node.Chain, node.MinerAddress, 3);
+        var blocks = Enumerable.Range(1, 3).Select(h => node.Chain.GetBlockByHeight((uint)h)!.Block).ToList();
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        var unknown = Hash256.Compute("no such block"u8).ToString();
+
+        // 600 distinct ids: only the first MaxBlocksPerGetData are looked at, the rest are notfound.
+        var ids = blocks.Select(b => b.Hash.ToString()).Concat(Enumerable.Range(0, 600).Select(i => Hash256.Compute(BitConverter.GetBytes(i)).ToString())).Append(unknown).ToList();
+        peer.Send(new GetDataMessage([], ids));
+        var notFound = await peer.WaitForAsync<NotFoundMessage>();
+
+        Assert.Equal(3, peer.ReceivedOf<BlockMessage>().Count);
+        Assert.Equal(ids.Count - 3, notFound.Blocks.Count);
+    }
+
+    [Fact]
+    public async Task Inv_ManyUnknownBlocks_OutstandingRequestsCappedAndLapse()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var node = await TestNode.StartAsync("node", output, protocolTime: time);
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        var random = new Random(7);
+
+        List<string> RandomIds(int count) => [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var bytes = new byte[Hash256.Size];
+            random.NextBytes(bytes);
+            return new Hash256(bytes).ToString();
+        })];
+
+        async Task<int> RequestedAfterAsync(int invs)
+        {
+            peer.ClearReceived();
+            for (var i = 0; i < invs; i++)
+            {
+                peer.Send(new InvMessage([], RandomIds(5_000)));
+            }
+
+            peer.Send(new GetBlocksMessage([]));
+            await peer.WaitForAsync<BlocksMessage>();
+            return peer.ReceivedOf<GetDataMessage>().Sum(g => g.Blocks.Count);
+        }
+
+        // 50,000 announced unknown blocks: only the cap is requested (and remembered), the peer kept.
+        Assert.Equal(NodeProtocol.MaxBlockRequestsPerPeer, await RequestedAfterAsync(10));
+        Assert.Equal(0, await RequestedAfterAsync(1));
+
+        // Unanswered requests lapse after RequestTimeout, making room again.
+        time.Advance(NodeProtocol.RequestTimeout);
+        Assert.Equal(NodeProtocol.MaxBlockRequestsPerPeer, await RequestedAfterAsync(1));
+        Assert.True(peer.Connection.IsConnected);
     }
 
     [Theory]

@@ -99,6 +99,42 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CompactBlock_HeaderFailsProofOfWork_PunishedBeforeAnyLookup()
+    {
+        var (node, tx, _) = await StartFundedAsync();
+        await using var __ = node;
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+
+        // Ids the node lacks: before the fix it looked them up and answered with a getblocktxn.
+        var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [tx], solve: false);
+        attacker.Send(NodeProtocol.ToCompact(block));
+
+        Assert.Contains(nameof(BlockError.InsufficientWork), await attacker.WaitPunishedAsync());
+        Assert.Empty(attacker.ReceivedOf<GetBlockTxnMessage>());
+    }
+
+    [Fact]
+    public async Task CompactBlock_UnknownParent_AsksForBlocksNotTransactions()
+    {
+        var (node, tx, _) = await StartFundedAsync();
+        await using var __ = node;
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+        peer.ClearReceived();
+
+        var parent = TestBlocks.Build(node.Chain.Tip, node.MinerAddress);
+        var child = TestBlocks.Build(parent.Hash, parent.Height + 1, parent.Header.Timestamp, parent.Header.Bits, node.MinerAddress, [tx]);
+        peer.Send(NodeProtocol.ToCompact(child));
+
+        await peer.WaitForAsync<GetBlocksMessage>();
+        peer.Send(new GetBlocksMessage([]));
+        await peer.WaitForAsync<BlocksMessage>();
+        Assert.Empty(peer.ReceivedOf<GetBlockTxnMessage>());
+        Assert.True(peer.Connection.IsConnected, "an unknown parent is not misbehaviour");
+    }
+
+    [Fact]
     public async Task TipChanged_NewBlock_PushedAsCompactBlockAndMissingTransactionsServed()
     {
         var (node, tx, _) = await StartFundedAsync();

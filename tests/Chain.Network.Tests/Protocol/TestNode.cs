@@ -49,7 +49,8 @@ internal sealed class TestNode : IAsyncDisposable
 
     public static NodeKey NextKey() => KeyPool[(int)((uint)Interlocked.Increment(ref _nextKey) % KeyPool.Length)].Value;
 
-    public static async Task<TestNode> StartAsync(string name, ITestOutputHelper? output = null, Action<PeerManagerOptions>? configure = null)
+    // protocolTime: the protocol's clock (a FakeTimeProvider drives request timeouts); the peer layer keeps the system clock.
+    public static async Task<TestNode> StartAsync(string name, ITestOutputHelper? output = null, Action<PeerManagerOptions>? configure = null, TimeProvider? protocolTime = null)
     {
         var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
         var key = NextKey();
@@ -59,7 +60,7 @@ internal sealed class TestNode : IAsyncDisposable
             configure?.Invoke(o);
         });
         var peers = new PeerManager(options, key, NetworkIdentity.From(NetworkParameters.Dev), new LedgerStatusProvider(chain), TimeProvider.System, new XunitLogger<PeerManager>(output, name, LogLevel.Warning));
-        var protocol = new NodeProtocol(chain, peers, TimeProvider.System, new XunitLogger<NodeProtocol>(output, name));
+        var protocol = new NodeProtocol(chain, peers, protocolTime ?? TimeProvider.System, new XunitLogger<NodeProtocol>(output, name));
         await peers.StartAsync(CancellationToken.None).WaitAsync(TestSupport.Timeout);
         await protocol.StartAsync(CancellationToken.None).WaitAsync(TestSupport.Timeout);
         return new TestNode(name, chain, key, peers, protocol);
