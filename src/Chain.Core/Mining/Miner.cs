@@ -15,10 +15,13 @@ public sealed class Miner
     public const int NoncesPerSlice = 1 << 16;
 
     /// <summary>
-    /// How far ahead of the local clock a template's timestamp may run before the miner waits: well inside
-    /// the two hours peers accept, so a fast dev-network miner never builds a block they would refuse.
+    /// How far ahead of the local clock a template's timestamp may run before the miner waits: half the two
+    /// hours peers accept (<see cref="NetworkParameters.MaxFutureSeconds"/>), the other half left for clocks
+    /// that differ, so a fast dev-network miner never builds a block they would refuse. Each block must pass the
+    /// median of the last 11, so blocks found faster than about six a second push timestamps one second ahead
+    /// per six blocks; this lead lets some 20,000 such blocks go before the miner waits for the clock.
     /// </summary>
-    public const long MaxTimestampLeadSeconds = 60;
+    public const long MaxTimestampLeadSeconds = NetworkParameters.MaxFutureSeconds / 2;
 
     /// <summary>How long one template is searched before it is rebuilt.</summary>
     public static readonly TimeSpan TemplateLifetime = TimeSpan.FromSeconds(10);

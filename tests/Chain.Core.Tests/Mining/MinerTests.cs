@@ -118,6 +118,24 @@ public class MinerTests
     }
 
     [Fact]
+    public async Task MineBlockAsync_FiveHundredBlocksWhileTheClockStands_NoneWaitsForTheClock()
+    {
+        // The dev network's `mine 500` used to stall after ~360 blocks: timestamps held one second per six blocks
+        // above the clock by the median-of-11 rule hit a 60-second lead and the miner waited for the clock.
+        var clock = TestChain.Clock();
+        var chain = TestChain.NewChain(clock);
+        var miner = new Miner(chain, clock);
+        for (var i = 0; i < 500; i++)
+        {
+            await miner.MineBlockAsync(PayTo, threads: 1, CancellationToken.None).WaitAsync(Bound);
+        }
+
+        Assert.Equal(500u, chain.Tip.Height);
+        var lead = chain.Tip.Header.Timestamp - clock.GetUtcNow().ToUnixTimeSeconds();
+        Assert.InRange(lead, 60, Miner.MaxTimestampLeadSeconds);
+    }
+
+    [Fact]
     public async Task MineBlockAsync_TipTimestampsFarAheadOfClock_WaitsForTheClockInsteadOfBuildingRefusedBlocks()
     {
         var clock = TestChain.Clock();
@@ -125,7 +143,7 @@ public class MinerTests
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         for (var i = 0; i < NetworkParameters.MedianTimeSpan; i++)
         {
-            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Other, timestamp: now + 600 + i)).Status);
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Other, timestamp: now + Miner.MaxTimestampLeadSeconds + 600 + i)).Status);
         }
 
         var miner = new Miner(chain, clock);
@@ -133,7 +151,8 @@ public class MinerTests
         await Task.Delay(300);
         Assert.False(mining.IsCompleted);
 
-        clock.Advance(TimeSpan.FromSeconds(600));
+        // The template's timestamp (the tip's median + 1) leads the clock by MaxTimestampLeadSeconds + 606.
+        clock.Advance(TimeSpan.FromSeconds(700));
         var block = await mining.WaitAsync(Bound);
 
         Assert.True(block.Header.Timestamp - clock.GetUtcNow().ToUnixTimeSeconds() <= Miner.MaxTimestampLeadSeconds);
