@@ -12,7 +12,7 @@ namespace Chain.Network.Tests;
 /// <summary>Shared keys, networks and helpers; every await in the tests is bounded by <see cref="Timeout"/>.</summary>
 internal static class TestSupport
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     // RSA-2048 generation is slow: a few keys serve every test.
     public static readonly NodeKey KeyA = NodeKey.Generate();

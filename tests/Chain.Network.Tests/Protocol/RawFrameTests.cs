@@ -50,10 +50,11 @@ public sealed class RawFrameTests(ITestOutputHelper output)
         var frame = raw.Seal(new GetBlocksMessage([]));
 
         await raw.WriteAsync(frame.AsMemory(0, frame.Length - 5));
-        var closedAfter = await raw.WaitClosedAsync(Wait);
+        // Closed at all (the wait is only a hang guard: how soon is the benchmark's business, not a test's) and not
+        // before the idle timeout (a lower bound only grows on a loaded machine).
+        await raw.WaitClosedAsync(Wait);
 
         Assert.True(Stopwatch.GetElapsedTime(connecting) >= TimeSpan.FromSeconds(1.9), $"closed {Stopwatch.GetElapsedTime(connecting)} after connecting");
-        Assert.True(closedAfter <= TimeSpan.FromSeconds(8), $"closed {closedAfter} after the truncated frame");
     }
 
     [Fact]
