@@ -1,0 +1,92 @@
+using Chain.Core.Persistence;
+using Chain.Core.Tests.TestSupport;
+
+namespace Chain.Core.Tests.Persistence;
+
+/// <summary>The same contract for the in-memory store and the RocksDB store.</summary>
+public sealed class KeyValueStoreTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public static TheoryData<string> Kinds => ["memory", "rocksdb"];
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Write_PutsThenDeletes_AppliedInOrder(string kind)
+    {
+        using var store = Open(kind);
+        var batch = new WriteBatch();
+        batch.Put([1, 2], [10]);
+        batch.Put([1, 3], [11]);
+        batch.Delete([1, 2]);
+        batch.Put([1, 3], [12]);
+        store.Write(batch);
+
+        Assert.Null(store.Get([1, 2]));
+        Assert.Equal([12], store.Get([1, 3]));
+        Assert.Null(store.Get([9]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Scan_Prefix_OnlyItsKeysInByteOrderBothWays(string kind)
+    {
+        using var store = Open(kind);
+        var batch = new WriteBatch();
+        foreach (var key in new byte[][] { [2, 0xFF], [1], [2, 1], [2, 0, 5], [3, 0], [2] })
+        {
+            batch.Put(key, [key[^1]]);
+        }
+
+        store.Write(batch);
+
+        Assert.Equal([[2], [2, 0, 5], [2, 1], [2, 0xFF]], store.Scan([2]).Select(e => e.Key));
+        Assert.Equal([[2, 0xFF], [2, 1], [2, 0, 5], [2]], store.Scan([2], descending: true).Select(e => e.Key));
+        Assert.Empty(store.Scan([4]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void GetSnapshot_LaterWrites_NotSeen(string kind)
+    {
+        using var store = Open(kind);
+        var first = new WriteBatch();
+        first.Put([7], [1]);
+        store.Write(first);
+        using var snapshot = store.GetSnapshot();
+        var second = new WriteBatch();
+        second.Put([7], [2]);
+        second.Put([8], [3]);
+        store.Write(second);
+
+        Assert.Equal([1], snapshot.Get([7]));
+        Assert.Null(snapshot.Get([8]));
+        Assert.Single(snapshot.Scan([7]));
+        Assert.Equal([2], store.Get([7]));
+    }
+
+    [Fact]
+    public void RocksDb_Reopen_KeepsWrites()
+    {
+        using (var store = RocksDbKeyValueStore.Open(_dir.File("db")))
+        {
+            var batch = new WriteBatch();
+            batch.Put([5, 5], [42]);
+            store.Write(batch);
+        }
+
+        using var reopened = RocksDbKeyValueStore.Open(_dir.File("db"));
+        Assert.Equal([42], reopened.Get([5, 5]));
+    }
+
+    [Fact]
+    public void RocksDb_OpenTwice_SecondThrowsIOException()
+    {
+        using var store = RocksDbKeyValueStore.Open(_dir.File("db"));
+        Assert.Throws<IOException>(() => RocksDbKeyValueStore.Open(_dir.File("db")));
+    }
+
+    private IKeyValueStore Open(string kind) => kind == "memory" ? new MemoryKeyValueStore() : RocksDbKeyValueStore.Open(_dir.File("db"));
+}
