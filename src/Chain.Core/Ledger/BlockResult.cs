@@ -9,8 +9,8 @@ public sealed record BlockResult(BlockStatus Status, BlockError Error, string Me
     /// <summary>Blocks added to the best chain, in height order (may include orphans the block adopted).</summary>
     public IReadOnlyList<Block> Connected { get; init; } = [];
 
-    /// <summary>Whether the block was accepted (connected, side chain or orphan).</summary>
-    public bool Accepted => Status is BlockStatus.Connected or BlockStatus.SideChain or BlockStatus.Orphan;
+    /// <summary>Whether the block was accepted (connected, side chain, orphan or held).</summary>
+    public bool Accepted => Status is BlockStatus.Connected or BlockStatus.SideChain or BlockStatus.Orphan or BlockStatus.Held;
 
     internal static BlockResult Invalid(BlockError error, string message) => new(BlockStatus.Invalid, error, message);
 }

@@ -9,6 +9,8 @@ public sealed partial class ChainState
     // descendants invalid, restores the previous best chain and, if the valid part of the new branch still
     // has more work, moves to that. Returns the failure, or null when newTip was connected. prepared, when
     // given, is newTip's state changes, used only if the tip is still the one they were computed against.
+    // newTip goes to the store (_onStored) once its state checks pass, before its changes are applied; if the
+    // store throws, the previous best chain is put back and the exception goes on.
     private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip, StateChanges? prepared = null)
     {
         var oldTip = Tip;
@@ -23,35 +25,54 @@ public sealed partial class ChainState
 
         foreach (var entry in newPath)
         {
-            var (error, message) = ConnectTip(entry, prepared is { } p && p.Block == entry.Block && p.Base == Tip ? p : null);
+            BlockError error;
+            string message;
+            try
+            {
+                (error, message) = ConnectTip(
+                    entry,
+                    prepared is { } p && p.Block == entry.Block && p.Base == Tip ? p : null,
+                    entry == newTip ? _onStored : null);
+            }
+            catch
+            {
+                Restore(fork, oldPath);
+                throw;
+            }
+
             if (error == BlockError.None)
             {
                 continue;
             }
 
             MarkInvalid(entry);
-            var validPrefix = Tip;
-            if (validPrefix.CumulativeWork <= oldTip.CumulativeWork)
+            if (Tip.CumulativeWork <= oldTip.CumulativeWork)
             {
-                while (Tip != fork)
-                {
-                    DisconnectTip();
-                }
-
-                foreach (var old in oldPath)
-                {
-                    var (oldError, oldMessage) = ConnectTip(old);
-                    if (oldError != BlockError.None)
-                    {
-                        throw new InvalidOperationException($"Reconnecting the previous best chain failed at {old}: {oldMessage}");
-                    }
-                }
+                Restore(fork, oldPath);
             }
 
             return (entry, error, message);
         }
 
         return null;
+    }
+
+    // Puts the best chain back to fork followed by oldPath (blocks that were connected before, so they connect again).
+    private void Restore(BlockIndex fork, List<BlockIndex> oldPath)
+    {
+        while (Tip != fork)
+        {
+            DisconnectTip();
+        }
+
+        foreach (var old in oldPath)
+        {
+            var (oldError, oldMessage) = ConnectTip(old);
+            if (oldError != BlockError.None)
+            {
+                throw new InvalidOperationException($"Reconnecting the previous best chain failed at {old}: {oldMessage}");
+            }
+        }
     }
 
     private static List<BlockIndex> PathFrom(BlockIndex fork, BlockIndex tip)
@@ -66,13 +87,16 @@ public sealed partial class ChainState
         return path;
     }
 
-    private (BlockError, string) ConnectTip(BlockIndex entry, StateChanges? prepared = null)
+    // beforeApply (the store) sees the block once its state checks pass, before anything changes.
+    private (BlockError, string) ConnectTip(BlockIndex entry, StateChanges? prepared = null, Action<Block>? beforeApply = null)
     {
         var (_, _, error, message, changes) = prepared ?? ComputeStateChanges(entry.Block);
         if (error != BlockError.None)
         {
             return (error, message);
         }
+
+        beforeApply?.Invoke(entry.Block);
 
         var undo = new List<(Address, AccountState?)>(changes.Count);
         foreach (var (address, state) in changes)

@@ -192,6 +192,7 @@ public sealed partial class ChainState
             return BlockResult.Invalid(error, message);
         }
 
+        var oldTip = Tip;
         if (!_index.TryGetValue(block.Header.PreviousHash, out var parent))
         {
             (error, message) = CheckTransfers(block);
@@ -201,16 +202,86 @@ public sealed partial class ChainState
             }
 
             _orphans.Add(block, source);
-            return new BlockResult(BlockStatus.Orphan, BlockError.None, $"parent {block.Header.PreviousHash} unknown");
+
+            // It may extend a branch held for its low work (its root's parent is in the tree) far enough to matter.
+            return TryPromoteHeld(hash) is { } promoted
+                ? WithChainChange(promoted, oldTip)
+                : new BlockResult(BlockStatus.Orphan, BlockError.None, $"parent {block.Header.PreviousHash} unknown");
         }
 
-        var oldTip = Tip;
+        if (!parent.IsInvalid && HasTooLittleWork(parent, block))
+        {
+            return Hold(block, parent, source);
+        }
+
         var result = AcceptWithParent(block, parent);
         if (result.Accepted)
         {
             AdoptOrphans(hash);
         }
 
+        return WithChainChange(result, oldTip);
+    }
+
+    // Anti-DoS: a block whose branch would have less work than the best chain, counting the heaviest chain of its
+    // descendants already held, cannot move the tip, so it is neither validated beyond its header and its parent's
+    // context nor stored: it waits in the bounded orphan pool (per source, so a flooder evicts its own first) until
+    // blocks building on it bring its branch level with the tip.
+    private bool HasTooLittleWork(BlockIndex parent, Block block) =>
+        parent.CumulativeWork + Target.Work(block.Header.Bits) + _orphans.HeaviestDescendantWork(block.Hash) < Tip.CumulativeWork;
+
+    private BlockResult Hold(Block block, BlockIndex parent, string source)
+    {
+        var (error, message) = CheckContext(block, parent);
+        if (error == BlockError.None)
+        {
+            (error, message) = CheckTransfers(block);
+        }
+
+        if (error != BlockError.None)
+        {
+            return BlockResult.Invalid(error, message);
+        }
+
+        _orphans.Add(block, source);
+        return new BlockResult(BlockStatus.Held, BlockError.None, "held: its branch has less work than the best chain");
+    }
+
+    // The orphan just added may complete a held branch: when its earliest held ancestor's parent is in the tree and
+    // that branch now has the tip's work, the branch is taken out of the pool and accepted in order (validated,
+    // stored, connected if it leads). Null when the orphan's ancestry does not reach the tree.
+    private BlockResult? TryPromoteHeld(Hash256 hash)
+    {
+        var root = _orphans.HeldPath(hash)[0];
+        if (!_index.TryGetValue(root.Header.PreviousHash, out var parent) || parent.IsInvalid)
+        {
+            return null;
+        }
+
+        if (HasTooLittleWork(parent, root))
+        {
+            return new BlockResult(BlockStatus.Held, BlockError.None, "held: its branch has less work than the best chain");
+        }
+
+        _orphans.Remove(root.Hash);
+        var result = AcceptWithParent(root, parent);
+        if (!result.Accepted)
+        {
+            return root.Hash == hash ? result : BlockResult.Invalid(BlockError.InvalidAncestor, $"ancestor {root.Hash} is invalid: {result.Message}");
+        }
+
+        if (root.Hash == hash)
+        {
+            AdoptOrphans(hash);
+            return result;
+        }
+
+        return AdoptOrphans(root.Hash, hash) ?? new BlockResult(BlockStatus.Held, BlockError.None, "held: its branch has less work than the best chain");
+    }
+
+    // The result with the blocks that left and joined the best chain since oldTip.
+    private BlockResult WithChainChange(BlockResult result, BlockIndex oldTip)
+    {
         if (Tip == oldTip)
         {
             return result;
@@ -221,25 +292,39 @@ public sealed partial class ChainState
         return result with { Status = status, Disconnected = disconnected, Connected = connected };
     }
 
-    private void AdoptOrphans(Hash256 parentHash)
+    // Accepts the held descendants of a block that just entered the tree, those with too little work staying held.
+    // Returns what became of watched (null when it was not reached).
+    private BlockResult? AdoptOrphans(Hash256 parentHash, Hash256? watched = null)
     {
+        BlockResult? outcome = null;
         var pending = new Queue<Hash256>();
         pending.Enqueue(parentHash);
         while (pending.TryDequeue(out var next))
         {
-            foreach (var child in _orphans.TakeChildren(next))
+            var parent = _index[next];
+            foreach (var (child, source) in _orphans.TakeChildEntries(next))
             {
-                if (AcceptWithParent(child, _index[next]).Accepted)
+                var result = HasTooLittleWork(parent, child) ? Hold(child, parent, source) : AcceptWithParent(child, parent);
+                if (result.Status is BlockStatus.SideChain or BlockStatus.Connected)
                 {
                     pending.Enqueue(child.Hash);
                 }
+
+                if (child.Hash == watched)
+                {
+                    outcome = result;
+                }
             }
         }
+
+        return outcome;
     }
 
     // Validates a block whose parent is in the tree (its header already checked) and stores it, connecting it when
     // its branch has the most work. Errors are reported in one order however the work is split over threads:
-    // context, transfers, signatures (the lowest-indexed bad one), then state in block order.
+    // context, transfers, signatures (the lowest-indexed bad one), then state in block order. Only a block that is
+    // accepted is handed to the store: a side block once checked, a block joining the best chain once its state
+    // checks pass (and before its changes are applied).
     private BlockResult AcceptWithParent(Block block, BlockIndex parent)
     {
         if (parent.IsInvalid)
@@ -277,14 +362,26 @@ public sealed partial class ChainState
         }
 
         var entry = new BlockIndex(block, parent);
-        _onStored?.Invoke(block);
-        _index[entry.Hash] = entry;
         if (entry.CumulativeWork <= Tip.CumulativeWork)
         {
+            _onStored?.Invoke(block);
+            _index[entry.Hash] = entry;
             return new BlockResult(BlockStatus.SideChain, BlockError.None, "stored on a branch with no more work than the best chain");
         }
 
-        var failure = Reorganize(entry, prepared);
+        _index[entry.Hash] = entry;
+        (BlockIndex Failed, BlockError Error, string Message)? failure;
+        try
+        {
+            failure = Reorganize(entry, prepared);
+        }
+        catch
+        {
+            // The store refused the block (Reorganize put the previous best chain back): it never entered the tree.
+            _index.Remove(entry.Hash);
+            throw;
+        }
+
         if (failure is null)
         {
             return new BlockResult(BlockStatus.Connected, BlockError.None, "connected");

@@ -83,9 +83,12 @@ public sealed class OrphanPool
     public long BytesFrom(string source) => _bySource.TryGetValue(source, out var holder) ? holder.Bytes : 0;
 
     /// <summary>Removes and returns the orphans whose parent is <paramref name="parent"/>.</summary>
-    public List<Block> TakeChildren(Hash256 parent)
+    public List<Block> TakeChildren(Hash256 parent) => TakeChildEntries(parent).ConvertAll(e => e.Block);
+
+    /// <summary>Removes and returns the orphans whose parent is <paramref name="parent"/>, each with its source.</summary>
+    internal List<(Block Block, string Source)> TakeChildEntries(Hash256 parent)
     {
-        var taken = new List<Block>();
+        var taken = new List<(Block, string)>();
         if (_byParent.Remove(parent, out var children))
         {
             foreach (var hash in children)
@@ -93,12 +96,28 @@ public sealed class OrphanPool
                 if (_byHash.Remove(hash, out var entry))
                 {
                     Forget(entry);
-                    taken.Add(entry.Block);
+                    taken.Add((entry.Block, entry.Source));
                 }
             }
         }
 
         return taken;
+    }
+
+    /// <summary>
+    /// The held block <paramref name="hash"/> and its ancestors held here, earliest first (empty when it is not held);
+    /// the earliest one's parent is not held.
+    /// </summary>
+    internal List<Block> HeldPath(Hash256 hash)
+    {
+        var path = new List<Block>();
+        for (var current = hash; path.Count <= _capacity && _byHash.TryGetValue(current, out var entry); current = entry.Block.Header.PreviousHash)
+        {
+            path.Add(entry.Block);
+        }
+
+        path.Reverse();
+        return path;
     }
 
     /// <summary>The hash of the earliest ancestor held for <paramref name="hash"/> (to ask a peer for what is missing).</summary>
@@ -142,7 +161,32 @@ public sealed class OrphanPool
     /// <summary>Hashes queued in the sources' arrival queues (live or already taken), for tests of the bound.</summary>
     internal int QueuedHashes => _bySource.Values.Sum(h => h.Arrival.Count);
 
-    private bool Remove(Hash256 hash)
+    /// <summary>
+    /// The most work of any chain of held blocks descending from <paramref name="hash"/> (zero when none is held):
+    /// what those blocks would add to its branch.
+    /// </summary>
+    internal UInt128 HeaviestDescendantWork(Hash256 hash)
+    {
+        if (!_byParent.TryGetValue(hash, out var children))
+        {
+            return UInt128.Zero;
+        }
+
+        var best = UInt128.Zero;
+        foreach (var child in children)
+        {
+            if (_byHash.TryGetValue(child, out var entry))
+            {
+                var work = Target.Work(entry.Block.Header.Bits) + HeaviestDescendantWork(child);
+                best = work > best ? work : best;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Removes one held block; false when it is not held.</summary>
+    internal bool Remove(Hash256 hash)
     {
         if (!_byHash.Remove(hash, out var entry))
         {

@@ -55,7 +55,7 @@ public class ReorganisationTests
         var updates = new List<ChainUpdate>();
         chain.TipChanged += updates.Add;
 
-        Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(b[0]).Status);
+        Assert.Equal(BlockStatus.Held, chain.SubmitBlock(b[0]).Status); // less work than the tip: not even stored
         Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(b[1]).Status);
         Assert.Empty(updates);
         var result = chain.SubmitBlock(b[2]);
@@ -85,7 +85,7 @@ public class ReorganisationTests
         Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(a[0]).Status);
         Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(a[1]).Status);
 
-        Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(b[0]).Status);
+        Assert.Equal(BlockStatus.Held, chain.SubmitBlock(b[0]).Status);
         Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(b[1]).Status);
 
         Assert.Equal(a[1].Hash, chain.Tip.Hash);
@@ -209,7 +209,7 @@ public class ReorganisationTests
         var updates = new List<ChainUpdate>();
         chain.TipChanged += updates.Add;
 
-        Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(b[0]).Status);
+        Assert.Equal(BlockStatus.Held, chain.SubmitBlock(b[0]).Status);
         Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(b[1]).Status); // equal work: not state-checked yet
         var result = chain.SubmitBlock(b[2]);
 
@@ -274,7 +274,8 @@ public class ReorganisationTests
 
         for (var i = 0; i < 9; i++)
         {
-            Assert.Equal(BlockStatus.SideChain, chain.SubmitBlock(shorter[i]).Status);
+            // Less work than the longer branch until the last: held, neither validated nor stored.
+            Assert.Equal(BlockStatus.Held, chain.SubmitBlock(shorter[i]).Status);
         }
 
         var result = chain.SubmitBlock(shorter[9]);
