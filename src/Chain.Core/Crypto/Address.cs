@@ -84,7 +84,7 @@ public readonly struct Address : IEquatable<Address>
     public override bool Equals(object? obj) => obj is Address other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(_a, _b, _c);
+    public override int GetHashCode() => SaltedHasher.Hash(_a, _b, _c, Size);
 
     /// <summary>Lower-case hex, 40 characters.</summary>
     public override string ToString()

@@ -119,7 +119,7 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
     public override bool Equals(object? obj) => obj is Hash256 other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(_a, _d);
+    public override int GetHashCode() => SaltedHasher.Hash(_a, _b, _c, _d);
 
     /// <inheritdoc />
     public int CompareTo(Hash256 other)

@@ -47,4 +47,7 @@ public enum BlockError
 
     /// <summary>The block descends from a block known to be invalid.</summary>
     InvalidAncestor,
+
+    /// <summary>The first block of a difficulty window is timestamped before its parent (the time-warp attack).</summary>
+    TimeWarp,
 }

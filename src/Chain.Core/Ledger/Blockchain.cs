@@ -259,6 +259,11 @@ public sealed class Blockchain
             var txs = new List<Transaction>(picked.Count + 1) { coinbase };
             txs.AddRange(picked);
             var timestamp = Math.Max(_time.GetUtcNow().ToUnixTimeSeconds(), parent.MedianTimePast() + 1);
+            if (Difficulty.StartsWindow(Network, height))
+            {
+                timestamp = Math.Max(timestamp, parent.Header.Timestamp); // the time-warp rule
+            }
+
             var header = new BlockHeader(BlockHeader.CurrentVersion, height, parent.Hash, MerkleTree.ComputeRoot(txs), timestamp, Difficulty.NextBits(Network, parent), 0);
             return new Block(header, txs);
         }
@@ -306,6 +311,15 @@ public sealed class Blockchain
         lock (_lock)
         {
             return _state.Knows(hash);
+        }
+    }
+
+    /// <summary>Whether the block is held for its branch's low work (see <see cref="BlockStatus.Held"/>): it hangs off the tree.</summary>
+    public bool HoldsSideBlock(Hash256 hash)
+    {
+        lock (_lock)
+        {
+            return _state.HoldsSideBlock(hash);
         }
     }
 

@@ -102,6 +102,11 @@ public sealed partial class ChainState
             return (BlockError.TimestampTooOld, $"timestamp {header.Timestamp} is not after the median {median} of the previous blocks");
         }
 
+        if (Difficulty.StartsWindow(_network, header.Height) && header.Timestamp < parent.Header.Timestamp)
+        {
+            return (BlockError.TimeWarp, $"timestamp {header.Timestamp} starts a difficulty window before its parent's {parent.Header.Timestamp}");
+        }
+
         var limit = _time.GetUtcNow().ToUnixTimeSeconds() + NetworkParameters.MaxFutureSeconds;
         if (header.Timestamp > limit)
         {

@@ -71,6 +71,10 @@ public sealed partial class ChainState
     /// <summary>Whether the block is in the tree or the orphan pool.</summary>
     public bool Knows(Hash256 hash) => _index.ContainsKey(hash) || _orphans.Contains(hash);
 
+    /// <summary>Whether the block is held for its branch's low work (in the pool, with its held ancestry reaching the tree).</summary>
+    public bool HoldsSideBlock(Hash256 hash) =>
+        _orphans.Contains(hash) && _index.ContainsKey(_orphans.HeldPath(hash)[0].Header.PreviousHash);
+
     /// <summary>The best chain's block at <paramref name="height"/>.</summary>
     public BlockIndex? GetByHeight(uint height) => height < (uint)_active.Count ? _active[(int)height] : null;
 

@@ -8,12 +8,20 @@ namespace Chain.Core.Ledger;
 /// N blocks enclose N - 1 block intervals, so blocks exactly on schedule leave the target unchanged. The
 /// ratio is clamped to [1/4, 4] so one step moves the difficulty at most ×4 or ÷4, and the target is never
 /// easier than the network's limit. Between adjustments, and on a network without retargeting, the target
-/// stays the parent's.
+/// stays the parent's. The first block of a window (its height a multiple of N) may not be timestamped before its
+/// parent (BIP 54's rule, with no grace): the span between windows is never measured, so without the rule a miner
+/// could date each window's last block ahead and the next window's first back, and every window would look slow
+/// (the time-warp attack). With it the windows' spans add up to at most the real elapsed time plus the two hours a
+/// timestamp may lie ahead.
 /// </summary>
 public static class Difficulty
 {
     /// <summary>Largest factor one adjustment may change the target by.</summary>
     public const int MaxAdjustmentFactor = 4;
+
+    /// <summary>Whether the block at <paramref name="height"/> is the first of a difficulty window (where the target may change).</summary>
+    public static bool StartsWindow(NetworkParameters network, uint height) =>
+        network.RetargetInterval != 0 && height % (uint)network.RetargetInterval == 0;
 
     /// <summary>The compact target required of the child of <paramref name="parent"/>.</summary>
     public static uint NextBits(NetworkParameters network, BlockIndex parent)

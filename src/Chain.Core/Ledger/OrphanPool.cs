@@ -10,8 +10,11 @@ namespace Chain.Core.Ledger;
 /// </summary>
 public sealed class OrphanPool
 {
-    /// <summary>Most orphans held at once.</summary>
-    public const int DefaultCapacity = 256;
+    /// <summary>
+    /// Most orphans held at once. It also holds side branches with less work than the best chain (BlockStatus.Held),
+    /// so it bounds how deep below the tip a heavier branch may fork and still be adopted block by block.
+    /// </summary>
+    public const int DefaultCapacity = 1024;
 
     /// <summary>Default most encoded bytes held at once.</summary>
     public const long DefaultMaxBytes = 16L * 1024 * 1024;

@@ -146,7 +146,8 @@ public sealed partial class NodeProtocol
         // Go on after the batch's last block while the peer has more; a batch ending where the previous one
         // did (a repeat) or outside our block tree (it did not connect) falls back to our own locator, once,
         // and only if it taught us something and the peer still shows more work.
-        Hash256? continuation = last is not null && _chain.GetBlock(last.Hash) is not null ? last.Hash : null;
+        // A block held for its branch's low work (BlockStatus.Held) hangs off the tree too: go on after it.
+        Hash256? continuation = last is not null && (_chain.GetBlock(last.Hash) is not null || _chain.HoldsSideBlock(last.Hash)) ? last.Hash : null;
         bool repeat;
         lock (state.Gate)
         {

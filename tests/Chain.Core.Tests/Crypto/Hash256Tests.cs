@@ -56,4 +56,40 @@ public class Hash256Tests
         Assert.True(Hash256.Zero <= new Hash256(low));
         Assert.True(new Hash256(high) > Hash256.Zero);
     }
+
+    [Fact]
+    public void GetHashCode_IdsEqualOutsideTheMiddleSixteenBytes_SpreadOverBuckets()
+    {
+        // Failed before the fix: the hash code combined bytes 0-7 and 24-31 only, so a peer could send thousands of
+        // ids sharing one hash code and turn every dictionary of ids into a list (an inv of them froze the node).
+        const int count = 4_096;
+        var codes = new HashSet<int>();
+        var buckets = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            var bytes = new byte[32];
+            BitConverter.TryWriteBytes(bytes.AsSpan(8), (long)i);
+            BitConverter.TryWriteBytes(bytes.AsSpan(16), (long)i * 7919);
+            var id = new Hash256(bytes);
+            codes.Add(id.GetHashCode());
+            buckets[(uint)id.GetHashCode() % count]++;
+        }
+
+        // A random function gives about 4,094 distinct codes and a largest bucket of about 7; one shared code gives 1
+        // and 4,096.
+        Assert.True(codes.Count > count - 16, $"{codes.Count} distinct hash codes for {count} ids");
+        Assert.True(buckets.Max() < 20, $"largest bucket {buckets.Max()}");
+    }
+
+    [Fact]
+    public void GetHashCode_EveryByte_ChangesTheCode()
+    {
+        var baseline = new Hash256(new byte[32]).GetHashCode();
+        for (var i = 0; i < 32; i++)
+        {
+            var bytes = new byte[32];
+            bytes[i] = 1;
+            Assert.NotEqual(baseline, new Hash256(bytes).GetHashCode());
+        }
+    }
 }
