@@ -1,10 +1,13 @@
 using System.Security.Cryptography;
+using Chain.Core.Encoding;
 
 namespace Chain.Core.Crypto;
 
 /// <summary>
 /// An account address: the first 20 bytes of SHA-256 over the owner's RSA public key in
-/// SubjectPublicKeyInfo DER form, written as 40 lower-case hex characters.
+/// SubjectPublicKeyInfo DER form. People see and type it in its checksummed text form (<see cref="ToText"/>,
+/// Bech32m under the network's prefix, e.g. <c>chain1…</c>); the 40 lower-case hex characters of
+/// <see cref="ToString"/> are the internal form (files, logs, tests) and carry no checksum.
 /// </summary>
 public readonly struct Address : IEquatable<Address>
 {
@@ -77,6 +80,55 @@ public readonly struct Address : IEquatable<Address>
         return true;
     }
 
+    /// <summary>The checksummed text form: Bech32m of the 20 bytes under <paramref name="prefix"/> (ENCODING.md, "Address").</summary>
+    public string ToText(string prefix) => Bech32m.Encode(prefix, ToBytes());
+
+    /// <summary>
+    /// Parses the checksummed text form under <paramref name="prefix"/>. A bare 40-hex address (no checksum), another
+    /// network's prefix, a failed checksum or a wrong length are refused with a <paramref name="error"/> that says which.
+    /// </summary>
+    public static bool TryParseText(string? text, string prefix, out Address address, out string? error)
+    {
+        address = default;
+        error = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            error = "an address is required";
+            return false;
+        }
+
+        if (text.Length == Size * 2 && text.All(char.IsAsciiHexDigit))
+        {
+            error = $"'{text}' is a bare 40-hex address, which has no checksum: give the checksummed form ({prefix}1…, as the 'address' command prints it)";
+            return false;
+        }
+
+        var decoded = Bech32m.TryDecode(text, out var reason);
+        if (decoded is null)
+        {
+            error = text.Contains('1', StringComparison.Ordinal) && text.StartsWith(prefix + "1", StringComparison.OrdinalIgnoreCase)
+                ? $"'{Cut(text)}' is not a valid address: {reason} (a mistyped character?)"
+                : $"'{Cut(text)}' is not an address ({prefix}1… with a checksum): {reason}";
+            return false;
+        }
+
+        var (actualPrefix, data) = decoded.Value;
+        if (actualPrefix != prefix)
+        {
+            error = $"'{Cut(text)}' is an address for another network (prefix '{actualPrefix}', this network's is '{prefix}')";
+            return false;
+        }
+
+        if (data.Length != Size)
+        {
+            error = $"'{Cut(text)}' holds {data.Length} bytes, not the {Size} of an address";
+            return false;
+        }
+
+        address = new Address(data);
+        return true;
+    }
+
     /// <inheritdoc />
     public bool Equals(Address other) => _a == other._a && _b == other._b && _c == other._c;
 
@@ -86,13 +138,18 @@ public readonly struct Address : IEquatable<Address>
     /// <inheritdoc />
     public override int GetHashCode() => SaltedHasher.Hash(_a, _b, _c, Size);
 
-    /// <summary>Lower-case hex, 40 characters.</summary>
-    public override string ToString()
+    /// <summary>Lower-case hex, 40 characters: the internal form, without checksum (see <see cref="ToText"/>).</summary>
+    public override string ToString() => Convert.ToHexStringLower(ToBytes());
+
+    private byte[] ToBytes()
     {
-        Span<byte> bytes = stackalloc byte[Size];
+        var bytes = new byte[Size];
         WriteTo(bytes);
-        return Convert.ToHexStringLower(bytes);
+        return bytes;
     }
+
+    // Echoing a pasted megabyte back helps nobody.
+    private static string Cut(string text) => text.Length <= Bech32m.MaxLength ? text : text[..Bech32m.MaxLength] + "…";
 
     /// <summary>Equality.</summary>
     public static bool operator ==(Address left, Address right) => left.Equals(right);

@@ -101,6 +101,33 @@ public static class RsaPss
         return true;
     }
 
+    /// <summary>
+    /// Why a key fails <see cref="TryParsePublicKey"/>'s rule, in words, for refusing a key before anything is signed with
+    /// it; null when its SubjectPublicKeyInfo passes the rule.
+    /// </summary>
+    public static string? SenderKeyProblem(RSA key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (TryParsePublicKey(key.ExportSubjectPublicKeyInfo(), out _))
+        {
+            return null;
+        }
+
+        var parameters = key.ExportParameters(includePrivateParameters: false);
+        var exponent = new System.Numerics.BigInteger(parameters.Exponent, isUnsigned: true, isBigEndian: true);
+        if (key.KeySize != KeySizeBits)
+        {
+            return $"the key is RSA-{key.KeySize}; a sender key is RSA-{KeySizeBits}";
+        }
+
+        if (exponent != PublicExponent)
+        {
+            return $"the public exponent is {exponent}; a sender key must use {PublicExponent}, and every transaction signed by this key would be refused";
+        }
+
+        return "the public key is not in the one form a sender key may take (ENCODING.md, \"Sender key\")";
+    }
+
     // SEQUENCE { SEQUENCE { rsaEncryption, NULL }, BIT STRING { SEQUENCE { INTEGER n (257 bytes, 00 first) ...
     private static ReadOnlySpan<byte> CanonicalPrefix =>
     [

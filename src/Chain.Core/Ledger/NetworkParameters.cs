@@ -16,9 +16,10 @@ public sealed class NetworkParameters
 
     private Block? _genesis;
 
-    private NetworkParameters(string name, uint magic, uint powLimitBits, int targetBlockSeconds, int retargetInterval, int halvingInterval, long minFee)
+    private NetworkParameters(string name, string addressPrefix, uint magic, uint powLimitBits, int targetBlockSeconds, int retargetInterval, int halvingInterval, long minFee)
     {
         Name = name;
+        AddressPrefix = addressPrefix;
         Magic = magic;
         PowLimitBits = powLimitBits;
         TargetBlockSeconds = targetBlockSeconds;
@@ -28,16 +29,19 @@ public sealed class NetworkParameters
     }
 
     /// <summary>The main network: 60-second blocks, retargeting every 10 blocks.</summary>
-    public static NetworkParameters Main { get; } = new("main", 0x4e49_414d, 0x1f00_ffff, 60, 10, 210_000, 1_000);
+    public static NetworkParameters Main { get; } = new("main", "chain", 0x4e49_414d, 0x1f00_ffff, 60, 10, 210_000, 1_000);
 
     /// <summary>The development network: every other hash is a block; the difficulty never changes.</summary>
-    public static NetworkParameters Dev { get; } = new("dev", 0x5645_4400, 0x207f_ffff, 1, 0, 10_000, 1_000);
+    public static NetworkParameters Dev { get; } = new("dev", "chaindev", 0x5645_4400, 0x207f_ffff, 1, 0, 10_000, 1_000);
 
     /// <summary>Every known network.</summary>
     public static IReadOnlyList<NetworkParameters> All { get; } = [Main, Dev];
 
     /// <summary>The network's name as used on the command line (<c>main</c>, <c>dev</c>).</summary>
     public string Name { get; }
+
+    /// <summary>The Bech32m prefix of this network's addresses (<c>chain</c> on main, <c>chaindev</c> on dev), so an address of one network is refused on another.</summary>
+    public string AddressPrefix { get; }
 
     /// <summary>Network id carried by transactions and handshakes.</summary>
     public uint Magic { get; }
@@ -79,6 +83,13 @@ public sealed class NetworkParameters
     /// <summary>Looks a network up by name (case-insensitive).</summary>
     public static NetworkParameters? Find(string? name) =>
         All.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The checksummed text form of <paramref name="address"/> on this network (<see cref="Address.ToText"/>).</summary>
+    public string FormatAddress(Address address) => address.ToText(AddressPrefix);
+
+    /// <summary>Parses an address typed by a user: only this network's checksummed form (<see cref="Address.TryParseText"/>).</summary>
+    public bool TryParseAddress(string? text, out Address address, out string? error) =>
+        Address.TryParseText(text, AddressPrefix, out address, out error);
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -33,7 +33,7 @@ public sealed class Wallet : IDisposable
     public string PublicKeyPem { get; }
 
     /// <summary>Whether the wallet file stores the private key encrypted under a passphrase.</summary>
-    public bool IsEncrypted { get; }
+    public bool IsEncrypted { get; internal set; }
 
     /// <summary>The private key, for signing inside Chain.Core and for tests.</summary>
     internal RSA Key

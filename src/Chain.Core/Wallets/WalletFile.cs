@@ -25,14 +25,16 @@ namespace Chain.Core.Wallets;
 /// KDF runs. Unknown, duplicate or missing members are errors.
 /// </para>
 /// <para>
-/// Passphrase rules: null or empty means "no passphrase". An encrypted wallet without a passphrase, and an
-/// unencrypted wallet given a passphrase, are both errors: the latter so that nobody believes an unprotected
-/// key is protected. (To encrypt an existing wallet, move it aside and <see cref="Import(string, string, string?)"/>
-/// its private key with a passphrase.)
+/// Passphrase rules: null or empty means "no passphrase" here (the node refuses an empty passphrase before it gets
+/// here). An encrypted wallet without a passphrase, and an unencrypted wallet given a passphrase, are both errors:
+/// the latter so that nobody believes an unprotected key is protected. <see cref="Encrypt(string, Wallet, string)"/>
+/// and <see cref="ChangePassphrase(string, Wallet, string, string)"/> rewrite the file; <see cref="ExportPrivateKey"/>
+/// writes the key as PKCS#8 PEM.
 /// </para>
 /// <para>
 /// Every failure is a <see cref="WalletException"/> naming the file. Loading never writes; creating and
-/// importing write atomically, owner-only, and never replace an existing file.
+/// importing write atomically, owner-only, and never replace an existing file; encrypting and changing the
+/// passphrase replace it atomically only after the new content has been decrypted once.
 /// </para>
 /// </remarks>
 public static class WalletFile
@@ -109,7 +111,8 @@ public static class WalletFile
 
     /// <summary>
     /// Creates the wallet in <paramref name="dataDir"/> from an unencrypted PKCS#8 RSA-2048 private key PEM file
-    /// (encrypted when <paramref name="passphrase"/> is given); fails if a wallet already exists.
+    /// (encrypted when <paramref name="passphrase"/> is given). An existing wallet with the same key is opened; one
+    /// with another key is refused and never replaced.
     /// </summary>
     public static Wallet Import(string dataDir, string pemPath, string? passphrase) =>
         Import(dataDir, pemPath, passphrase, ScryptParameters.Default);
@@ -148,14 +151,25 @@ public static class WalletFile
     internal static Wallet Import(string dataDir, string pemPath, string? passphrase, ScryptParameters kdf)
     {
         ArgumentNullException.ThrowIfNull(dataDir);
-        ArgumentNullException.ThrowIfNull(pemPath);
-        var path = GetPath(dataDir);
-        if (File.Exists(path))
+        var key = ReadImportKey(pemPath);
+        try
         {
-            throw new WalletException(path, "a wallet already exists; importing a key never replaces it.");
+            return Import(dataDir, pemPath, key, passphrase, kdf);
         }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
 
-        passphrase = NoneIfEmpty(passphrase);
+    /// <summary>
+    /// Reads and checks an unencrypted PKCS#8 RSA-2048 private key PEM file for import, writing nothing: the key must
+    /// pass the sender-key rule (<see cref="RsaPss.SenderKeyProblem"/>) and sign for its own public key.
+    /// </summary>
+    public static RSA ReadImportKey(string pemPath)
+    {
+        ArgumentNullException.ThrowIfNull(pemPath);
         var pemBytes = ReadBounded(pemPath);
         var der = DecodeImportPem(pemPath, System.Text.Encoding.UTF8.GetString(pemBytes));
         CryptographicOperations.ZeroMemory(pemBytes);
@@ -171,6 +185,12 @@ public static class WalletFile
 
         try
         {
+            // The rule transactions apply: a key it refuses would mine coins that can never be spent.
+            if (RsaPss.SenderKeyProblem(key) is { } problem)
+            {
+                throw new WalletException(pemPath, $"cannot be imported: {problem}.");
+            }
+
             using var publicRsa = RSA.Create();
             publicRsa.ImportSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), out _);
             if (!SignsFor(key, publicRsa))
@@ -178,18 +198,162 @@ public static class WalletFile
                 throw new WalletException(pemPath, "the private key is inconsistent (it does not sign for its own public key).");
             }
 
-            if (!TryCreate(path, key, passphrase, kdf))
-            {
-                throw new WalletException(path, "a wallet already exists; importing a key never replaces it.");
-            }
+            return key;
         }
         catch
         {
             key.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Creates the wallet in <paramref name="dataDir"/> from <paramref name="key"/> (from <see cref="ReadImportKey"/>),
+    /// which the returned wallet then owns. When a wallet already exists it is opened with <paramref name="passphrase"/>:
+    /// the same key is accepted (so the switch can stay in a start script), a different one is refused.
+    /// </summary>
+    public static Wallet Import(string dataDir, string pemPath, RSA key, string? passphrase) =>
+        Import(dataDir, pemPath, key, passphrase, ScryptParameters.Default);
+
+    private static Wallet Import(string dataDir, string pemPath, RSA key, string? passphrase, ScryptParameters kdf)
+    {
+        ArgumentNullException.ThrowIfNull(dataDir);
+        ArgumentNullException.ThrowIfNull(key);
+        var path = GetPath(dataDir);
+        passphrase = NoneIfEmpty(passphrase);
+        if (!TryCreate(path, key, passphrase, kdf))
+        {
+            var existing = Load(path, passphrase);
+            if (existing.Address != Address.FromPublicKey(key.ExportSubjectPublicKeyInfo()))
+            {
+                existing.Dispose();
+                throw new WalletException(path, $"holds another key (address {existing.Address}) than {pemPath}; a wallet is never replaced by an import.");
+            }
+
+            key.Dispose();
+            return existing;
+        }
 
         return new Wallet(key, passphrase is not null);
+    }
+
+    /// <summary>
+    /// Encrypts the unencrypted wallet file of <paramref name="wallet"/> under <paramref name="passphrase"/>. The new file
+    /// is decrypted once before it replaces the old one, atomically, so the wallet can always be opened.
+    /// </summary>
+    public static void Encrypt(string dataDir, Wallet wallet, string passphrase) =>
+        Rewrite(dataDir, wallet, current: null, passphrase, ScryptParameters.Default);
+
+    /// <summary>
+    /// Re-encrypts the encrypted wallet file of <paramref name="wallet"/> from <paramref name="current"/> to
+    /// <paramref name="next"/>; the current passphrase must open the file. Atomic, and checked as <see cref="Encrypt(string, Wallet, string)"/>.
+    /// </summary>
+    public static void ChangePassphrase(string dataDir, Wallet wallet, string current, string next) =>
+        Rewrite(dataDir, wallet, current, next, ScryptParameters.Default);
+
+    /// <summary><see cref="Encrypt(string, Wallet, string)"/> (null <paramref name="current"/>) and <see cref="ChangePassphrase(string, Wallet, string, string)"/> with explicit scrypt costs.</summary>
+    internal static void Rewrite(string dataDir, Wallet wallet, string? current, string next, ScryptParameters kdf)
+    {
+        ArgumentNullException.ThrowIfNull(dataDir);
+        ArgumentNullException.ThrowIfNull(wallet);
+        var path = GetPath(dataDir);
+        if (string.IsNullOrEmpty(next))
+        {
+            throw new WalletException(path, "the new passphrase is empty; a wallet is never encrypted under an empty passphrase.");
+        }
+
+        if (current is null && Parse(path).EncryptedPrivateKey is not null)
+        {
+            throw new WalletException(path, "is already encrypted; change its passphrase instead.");
+        }
+
+        if (current is not null && Parse(path).EncryptedPrivateKey is null)
+        {
+            throw new WalletException(path, "is not encrypted; encrypt it instead.");
+        }
+
+        // The file on disk must be this wallet's and open with what the user says opens it.
+        using (var onDisk = Load(path, current))
+        {
+            if (onDisk.Address != wallet.Address)
+            {
+                throw new WalletException(path, $"holds address {onDisk.Address}, not the running wallet's {wallet.Address}; nothing changed.");
+            }
+        }
+
+        var content = Serialize(wallet.Key, next, kdf);
+        try
+        {
+            // Proven to open before it replaces anything.
+            // Named as AtomicFile names its temporary files, so a crash here leaves a file the next start deletes.
+            var check = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{FileName}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                WriteOwnerOnly(check, content);
+                using var reopened = Load(check, next);
+                if (reopened.Address != wallet.Address)
+                {
+                    throw new WalletException(path, "the re-encrypted wallet did not open to the same key; nothing changed.");
+                }
+            }
+            finally
+            {
+                File.Delete(check);
+            }
+
+            AtomicFile.Write(path, content);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WalletException(path, $"cannot write the wallet: {e.Message}; the old file is unchanged.", e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+
+        wallet.IsEncrypted = true;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="wallet"/>'s private key as an unencrypted PKCS#8 PEM (<c>openssl pkey -in</c> reads it;
+    /// <c>--import-key</c> takes it back) to a new file <paramref name="pemPath"/>, owner-only, atomically; an existing
+    /// file is never replaced.
+    /// </summary>
+    public static void ExportPrivateKey(Wallet wallet, string pemPath)
+    {
+        ArgumentNullException.ThrowIfNull(wallet);
+        ArgumentException.ThrowIfNullOrEmpty(pemPath);
+        if (File.Exists(pemPath) || Directory.Exists(pemPath))
+        {
+            throw new WalletException(pemPath, "already exists; an export never replaces a file.");
+        }
+
+        var pem = System.Text.Encoding.ASCII.GetBytes(wallet.Key.ExportPkcs8PrivateKeyPem() + "\n");
+        try
+        {
+            AtomicFile.Create(pemPath, pem);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WalletException(pemPath, $"cannot write the key: {e.Message}", e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pem);
+        }
+    }
+
+    private static void WriteOwnerOnly(string path, ReadOnlySpan<byte> content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = AtomicFile.OwnerOnly;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(content);
     }
 
     private static string? NoneIfEmpty(string? passphrase) => string.IsNullOrEmpty(passphrase) ? null : passphrase;
@@ -252,6 +416,29 @@ public static class WalletFile
 
     private static bool TryCreate(string path, RSA key, string? passphrase, ScryptParameters kdf)
     {
+        var content = Serialize(key, passphrase, kdf);
+        try
+        {
+            AtomicFile.Create(path, content);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WalletException(path, $"cannot write the wallet: {e.Message}", e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+    }
+
+    // The whole file, JSON and a final newline; the caller zeroes it.
+    private static byte[] Serialize(RSA key, string? passphrase, ScryptParameters kdf)
+    {
         var publicKeyPem = key.ExportSubjectPublicKeyInfoPem();
         var address = Address.FromPublicKey(key.ExportSubjectPublicKeyInfo());
         WalletDocument document;
@@ -288,24 +475,8 @@ public static class WalletFile
         var content = new byte[json.Length + 1];
         json.CopyTo(content, 0);
         content[^1] = (byte)'\n';
-        try
-        {
-            AtomicFile.Create(path, content);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WalletException(path, $"cannot write the wallet: {e.Message}", e);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(json);
-            CryptographicOperations.ZeroMemory(content);
-        }
+        CryptographicOperations.ZeroMemory(json);
+        return content;
     }
 
     // Reads at most MaxFileSize bytes without trusting the reported length (pipes and FIFOs have none).

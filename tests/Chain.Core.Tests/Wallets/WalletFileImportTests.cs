@@ -82,6 +82,39 @@ public sealed class WalletFileImportTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Import_WalletExistsWithTheSameKey_OpensIt_FileUnchanged(bool encrypted)
+    {
+        var passphrase = encrypted ? Passphrase : null;
+        CreateWallet(_dir.Path, passphrase).Dispose();
+        var before = File.ReadAllBytes(WalletPath);
+        var pemPath = _dir.File("key.pem");
+        File.WriteAllText(pemPath, TestKeys.PemA);
+
+        using var wallet = WalletFile.Import(_dir.Path, pemPath, passphrase, FastKdf);
+
+        using var key = TestKeys.Load(TestKeys.PemA);
+        Assert.Equal(Address.FromPublicKey(key.ExportSubjectPublicKeyInfo()), wallet.Address);
+        Assert.Equal(encrypted, wallet.IsEncrypted);
+        Assert.Equal(before, File.ReadAllBytes(WalletPath));
+    }
+
+    [Fact]
+    public void Import_PublicExponent3_RefusedNamingTheRuleAndCreatesNoWallet()
+    {
+        var pemPath = _dir.File("e3.pem");
+        File.WriteAllText(pemPath, TestKeys.PemExponent3);
+
+        var error = Assert.Throws<WalletException>(() => WalletFile.Import(_dir.Path, pemPath, passphrase: null));
+
+        Assert.Equal(pemPath, error.FilePath);
+        Assert.Contains("public exponent is 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("65537", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(WalletPath));
+    }
+
+    [Theory]
     [InlineData("rsa-1024")]
     [InlineData("rsa-3072")]
     [InlineData("ec-p256")]
