@@ -65,6 +65,9 @@ public sealed partial class NodeProtocol : BackgroundService
     /// <summary>Number of peers the protocol is tracking.</summary>
     public int PeerCount => _states.Count;
 
+    /// <summary>Called on the event loop just after a new peer became visible to the announce loop and the block pusher, before its connect-time inv is built (a test hook).</summary>
+    internal Action<PeerConnection>? PeerVisible { get; set; }
+
     /// <summary>Whether a connection to <paramref name="nodeId"/> is being served (for tests and diagnostics).</summary>
     internal bool IsTracking(string nodeId) => _states.Keys.Any(peer => peer.NodeId == nodeId);
 
@@ -152,6 +155,7 @@ public sealed partial class NodeProtocol : BackgroundService
 
         var state = new PeerState(peer) { BestWork = peer.Hello.CumulativeWork };
         _states[peer] = state;
+        PeerVisible?.Invoke(peer);
         LogPeerReady(_logger, peer.ToString(), peer.Hello.BestHeight);
         if (peer.Hello.CumulativeWork > _chain.Tip.CumulativeWork)
         {
@@ -159,15 +163,30 @@ public sealed partial class NodeProtocol : BackgroundService
         }
 
         // A new peer hears of our tip and our whole mempool once (so pending transactions reach late joiners).
-        var txs = _chain.GetMempool().Take(InvMessage.MaxIds - 1).Select(t => t.Id).ToList();
+        // The peer is visible to the announce loop and the block pusher from the line above, so what they sent
+        // it meanwhile is already known: only ids this snapshot is the first to give it go into the inv. (Taking
+        // the snapshot before the peer is visible instead would let a transaction added in between reach no one.)
+        var snapshot = _chain.GetMempool().Take(InvMessage.MaxIds - 1).Select(t => t.Id).ToList();
         var tip = _chain.Tip.Hash;
+        var txs = new List<string>(snapshot.Count);
+        var blocks = new List<string>(1);
         lock (state.Gate)
         {
-            txs.ForEach(id => state.KnownTxs.Add(id));
-            state.KnownBlocks.Add(tip);
+            foreach (var id in snapshot)
+            {
+                if (state.KnownTxs.Add(id))
+                {
+                    txs.Add(id.ToString());
+                }
+            }
+
+            if (state.KnownBlocks.Add(tip))
+            {
+                blocks.Add(tip.ToString());
+            }
         }
 
-        SendInv(state, txs.ConvertAll(id => id.ToString()), [tip.ToString()]);
+        SendInv(state, txs, blocks);
     }
 
     private void OnPayload(PeerState state, ReadOnlyMemory<byte> payload)
