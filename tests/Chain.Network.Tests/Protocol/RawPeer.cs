@@ -91,6 +91,13 @@ internal sealed class RawPeer : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The next frame of any kind, or null when the node closed or the time ran out.</summary>
+    public async Task<(FrameKind Kind, ReadOnlyMemory<byte> Body)?> ReadAnyFrameAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        return await ReadFrameAsync(cancel.Token);
+    }
+
     // The next frame opened, or null when the node closed (a disconnect frame included) or the token fired.
     private async Task<(FrameKind Kind, ReadOnlyMemory<byte> Body)?> ReadFrameAsync(CancellationToken cancel)
     {
