@@ -118,12 +118,14 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
         var (node, honest) = await StartPairAsync();
         await using var _ = node;
         await using var __ = honest;
-        await using var flooder = await ProtocolPeer.StartAsync();
-        await flooder.ConnectAsync(node);
-
         var orphans = Enumerable.Range(0, OrphanPool.DefaultCapacity + 200)
             .Select(i => TestBlocks.Build(Hash256.Compute(BitConverter.GetBytes(i)), 5, TestBlocks.Dev.GenesisTimestamp, TestBlocks.Dev.PowLimitBits, node.MinerAddress))
             .ToList();
+
+        // The whole flood is queued at once: the flooder's own send queue must hold it however slowly its writer
+        // drains on a loaded machine (with the default 1,024 frames it closed itself as a slow peer).
+        await using var flooder = await ProtocolPeer.StartAsync(configure: o => o.SendQueueCapacity = orphans.Count + 1);
+        await flooder.ConnectAsync(node);
         foreach (var orphan in orphans)
         {
             Assert.True(flooder.Send(new BlockMessage(orphan.Encode())));

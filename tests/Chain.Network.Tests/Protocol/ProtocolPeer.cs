@@ -16,11 +16,13 @@ internal sealed class ProtocolPeer : IAsyncDisposable
     private readonly Task _pump;
     private PeerConnection? _connection;
     private PeerConnection? _nodeSide;
+    private readonly bool _rentedKey;
 
-    private ProtocolPeer(PeerManager manager, NodeKey key)
+    private ProtocolPeer(PeerManager manager, NodeKey key, bool rentedKey)
     {
         Manager = manager;
         Key = key;
+        _rentedKey = rentedKey;
         _pump = PumpAsync();
     }
 
@@ -35,7 +37,8 @@ internal sealed class ProtocolPeer : IAsyncDisposable
     /// <summary>Starts a peer that claims <paramref name="status"/> in its hello (no blocks, no work by default).</summary>
     public static async Task<ProtocolPeer> StartAsync(NodeKey? key = null, ChainStatus? status = null, Action<PeerManagerOptions>? configure = null)
     {
-        key ??= TestNode.NextKey();
+        var rentedKey = key is null;
+        key ??= TestNode.RentKey();
         var options = TestSupport.Options(o =>
         {
             o.Listen = false;
@@ -43,7 +46,7 @@ internal sealed class ProtocolPeer : IAsyncDisposable
         });
         var manager = new PeerManager(options, key, NetworkIdentity.From(TestBlocks.Dev), new Status(status ?? new ChainStatus(0, 0)), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         await manager.StartAsync(CancellationToken.None).WaitAsync(TestSupport.Timeout);
-        return new ProtocolPeer(manager, key);
+        return new ProtocolPeer(manager, key, rentedKey);
     }
 
     /// <summary>Connects to <paramref name="node"/> and waits until its protocol tracks this peer.</summary>
@@ -123,6 +126,10 @@ internal sealed class ProtocolPeer : IAsyncDisposable
         await Manager.StopAsync(CancellationToken.None).WaitAsync(TestSupport.Timeout);
         await _pump.WaitAsync(TestSupport.Timeout);
         Manager.Dispose();
+        if (_rentedKey)
+        {
+            TestNode.ReturnKey(Key);
+        }
     }
 
     // Keeps the manager's event channel drained (a full channel would stall the connection) and decodes what arrives.

@@ -16,12 +16,14 @@ internal sealed class RawPeer : IAsyncDisposable
     private readonly Socket _socket;
     private readonly PipeReader _input;
     private readonly HandshakeResult _session;
+    private readonly NodeKey _key;
 
-    private RawPeer(Socket socket, PipeReader input, HandshakeResult session)
+    private RawPeer(Socket socket, PipeReader input, HandshakeResult session, NodeKey key)
     {
         _socket = socket;
         _input = input;
         _session = session;
+        _key = key;
     }
 
     public static async Task<RawPeer> ConnectAsync(TestNode node)
@@ -31,10 +33,11 @@ internal sealed class RawPeer : IAsyncDisposable
         var stream = new NetworkStream(socket, ownsSocket: false);
         var input = PipeReader.Create(stream);
         var output = PipeWriter.Create(stream);
-        var settings = new HandshakeSettings { NodeKey = TestNode.NextKey(), Network = NetworkIdentity.From(NetworkParameters.Dev) };
+        var key = TestNode.RentKey();
+        var settings = new HandshakeSettings { NodeKey = key, Network = NetworkIdentity.From(NetworkParameters.Dev) };
         using var timeout = new CancellationTokenSource(TestSupport.Timeout);
         var session = await PeerHandshake.RunAsync(input, output, settings, isInitiator: true, node.NodeId, timeout.Token);
-        return new RawPeer(socket, input, session);
+        return new RawPeer(socket, input, session, key);
     }
 
     /// <summary>The next sealed frame of <paramref name="message"/>, length prefix included.</summary>
@@ -150,5 +153,6 @@ internal sealed class RawPeer : IAsyncDisposable
         await _input.CompleteAsync();
         _session.Dispose();
         _socket.Dispose();
+        TestNode.ReturnKey(_key);
     }
 }

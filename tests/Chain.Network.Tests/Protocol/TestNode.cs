@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
@@ -15,9 +16,12 @@ namespace Chain.Network.Tests.Protocol;
 /// </summary>
 internal sealed class TestNode : IAsyncDisposable
 {
-    // RSA-2048 generation is slow: a pool of keys, handed out round robin (consecutive nodes always differ).
-    private static readonly Lazy<NodeKey>[] KeyPool = [.. Enumerable.Range(0, 16).Select(_ => new Lazy<NodeKey>(NodeKey.Generate))];
-    private static int _nextKey;
+    // RSA-2048 generation is slow, so keys are reused, but never while another holder still has them: a node that
+    // discouraged one test peer refuses every later holder of its key, and a node handed its own key talks to itself.
+    // (Round robin over 16 keys did both when a test running in parallel took 16 keys meanwhile.) A returned key waits
+    // behind KeyReserve others, so a test that let a punished peer go does not meet its key again either.
+    private const int KeyReserve = 16;
+    private static readonly ConcurrentQueue<NodeKey> FreeKeys = new();
 
     private bool _stopped;
 
@@ -47,13 +51,17 @@ internal sealed class TestNode : IAsyncDisposable
     /// <summary>The address this node's test blocks pay (one per node, so coinbases differ between nodes).</summary>
     public Address MinerAddress => new(Hash256.Compute(System.Text.Encoding.UTF8.GetBytes("miner " + Name)).ToArray().AsSpan(0, Address.Size));
 
-    public static NodeKey NextKey() => KeyPool[(int)((uint)Interlocked.Increment(ref _nextKey) % KeyPool.Length)].Value;
+    /// <summary>A key no other live node or test peer holds; give it back with <see cref="ReturnKey"/>.</summary>
+    public static NodeKey RentKey() => FreeKeys.Count > KeyReserve && FreeKeys.TryDequeue(out var key) ? key : NodeKey.Generate();
+
+    /// <summary>Gives back a key from <see cref="RentKey"/> once its holder is stopped.</summary>
+    public static void ReturnKey(NodeKey key) => FreeKeys.Enqueue(key);
 
     // protocolTime: the protocol's clock (a FakeTimeProvider drives request timeouts); the peer layer keeps the system clock.
     public static async Task<TestNode> StartAsync(string name, ITestOutputHelper? output = null, Action<PeerManagerOptions>? configure = null, TimeProvider? protocolTime = null)
     {
         var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
-        var key = NextKey();
+        var key = RentKey();
         var options = TestSupport.Options(o =>
         {
             o.UserAgent = "test-node/" + name;
@@ -138,5 +146,6 @@ internal sealed class TestNode : IAsyncDisposable
         await Protocol.StopAsync(CancellationToken.None).WaitAsync(TestSupport.Timeout);
         Protocol.Dispose();
         Peers.Dispose();
+        ReturnKey(Key);
     }
 }
