@@ -46,9 +46,9 @@ internal static class TestSupport
         return options;
     }
 
-    public static async Task<PeerManager> StartManagerAsync(NodeKey key, Action<PeerManagerOptions>? configure = null, NetworkIdentity? network = null)
+    public static async Task<PeerManager> StartManagerAsync(NodeKey key, Action<PeerManagerOptions>? configure = null, NetworkIdentity? network = null, TimeProvider? time = null)
     {
-        var manager = new PeerManager(Options(configure), key, network ?? Network, new FixedStatus(), TimeProvider.System, NullLogger.Instance);
+        var manager = new PeerManager(Options(configure), key, network ?? Network, new FixedStatus(), time ?? TimeProvider.System, NullLogger.Instance);
         await manager.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         return manager;
     }

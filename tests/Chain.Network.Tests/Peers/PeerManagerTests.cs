@@ -2,6 +2,7 @@ using System.Net;
 using Chain.Network.Handshake;
 using Chain.Network.Peers;
 using Chain.Network.Transport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chain.Network.Tests.Peers;
 
@@ -266,18 +267,31 @@ public sealed class PeerManagerTests
     [Fact]
     public async Task Listener_SilentConnection_DroppedAtHandshakeTimeoutAndSlotFreed()
     {
-        // The timeout also bounds the honest handshake that follows: 300 ms was too short for one on a loaded 2-core
-        // machine (the test failed once in 14 suite runs with a broken pipe while the node was still handshaking).
-        var m = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
-        {
-            o.MaxInbound = 1;
-            o.HandshakeTimeout = TimeSpan.FromSeconds(1.5);
-        });
+        // The handshake timeout runs on a fake clock that moves only while the silent connection is open, so the
+        // honest handshake that follows is never cut short however slow the machine (at 1.5 s of real time it was).
+        var clock = new FakeTimeProvider();
+        var handshakeTimeout = TimeSpan.FromSeconds(10);
+        var m = await TestSupport.StartManagerAsync(
+            TestSupport.KeyA,
+            o =>
+            {
+                o.MaxInbound = 1;
+                o.HandshakeTimeout = handshakeTimeout;
+            },
+            time: clock);
         try
         {
             await using (var silent = await RawPeer.ConnectAsync(m.LocalEndPoint!))
             {
-                Assert.True(await silent.ClosedByPeerAsync());
+                // The node may start its handshake timer after a step: keep stepping until it closes the connection.
+                var closed = silent.ClosedByPeerAsync();
+                while (!closed.IsCompleted)
+                {
+                    clock.Advance(handshakeTimeout);
+                    await Task.WhenAny(closed, Task.Delay(20));
+                }
+
+                Assert.True(await closed);
             }
 
             await TestSupport.EventuallyAsync(() => m.InboundCount == 0, "the inbound slot to be freed");
@@ -406,25 +420,36 @@ public sealed class PeerManagerTests
     [Fact]
     public async Task Keepalive_BothNodesIdle_StayConnectedThroughPings()
     {
-        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, o =>
+        // One fake clock for both: the idle timeout is judged on it, so only the pings, not the machine's speed, can
+        // keep the connection alive. It advances a ping interval at a time, and only after each side heard from the
+        // other since the last step (a ping or a pong), until twice the idle timeout has passed.
+        var clock = new FakeTimeProvider();
+        var idle = TimeSpan.FromSeconds(3);
+        var pingInterval = TimeSpan.FromMilliseconds(150);
+        void Configure(PeerManagerOptions o)
         {
-            o.IdleTimeout = TimeSpan.FromSeconds(3);
-            o.PingInterval = TimeSpan.FromMilliseconds(150);
-        });
-        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB, o =>
-        {
-            o.IdleTimeout = TimeSpan.FromSeconds(3);
-            o.PingInterval = TimeSpan.FromMilliseconds(150);
-        });
+            o.IdleTimeout = idle;
+            o.PingInterval = pingInterval;
+        }
+
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA, Configure, time: clock);
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB, Configure, time: clock);
         try
         {
             var aToB = await a.ConnectAsync("127.0.0.1", b.LocalEndPoint!.Port).WaitAsync(TestSupport.Timeout);
+            var bToA = (await b.NextAsync<PeerConnectedEvent>()).Peer;
 
-            // Twice the idle timeout, with pings twenty times more often: real time, so the timeout leaves room for a
-            // loaded CI machine (1.5 s once proved too tight while the node tests started processes beside it).
-            await Task.Delay(6000);
+            for (var elapsed = TimeSpan.Zero; elapsed < 2 * idle; elapsed += pingInterval)
+            {
+                var (heardByA, heardByB) = (aToB.FramesReceived, bToA.FramesReceived);
+                clock.Advance(pingInterval);
+                await Protocol.WaitUntil.Async(
+                    () => (aToB.FramesReceived > heardByA && bToA.FramesReceived > heardByB) || !aToB.IsConnected || !bToA.IsConnected,
+                    $"a ping or pong each way after {elapsed + pingInterval} of fake time");
+                Assert.True(aToB.IsConnected && bToA.IsConnected, $"closed after {elapsed + pingInterval} of fake time: {aToB.DisconnectReason ?? bToA.DisconnectReason}");
+            }
 
-            Assert.True(aToB.IsConnected);
+            Assert.Single(a.Peers);
             Assert.Single(b.Peers);
         }
         finally
