@@ -70,16 +70,15 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         sender.Send(new BlockMessage(block.Encode()));
         await neighbour.WaitUntilAsync(() => neighbour.Chain.Tip.Hash == block.Hash, "the block");
 
-        // The listener also claims to have both: the node must not ask for them again or echo them.
+        // The listener also claims to have both: the node must not ask for them again or echo them. What the node
+        // does about an inv (a getdata) it does while handling it, so before it answers a getblocks sent after it.
         listener.Send(new InvMessage([tx.Id.ToString()], [block.Hash.ToString()]));
-        await Task.Delay(20 * NodeProtocol.AnnounceInterval);
+        listener.Send(new GetBlocksMessage([]));
+        await listener.WaitForAsync<BlocksMessage>();
 
-        // A block is announced by inv (on connect) or pushed as a compact block (when it joins the best chain); a
-        // transaction by inv, or pushed whole in a tx message when few are pending.
-        static int Mentions(ProtocolPeer peer, string id) =>
-            peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id))
-            + peer.ReceivedOf<CompactBlockMessage>().Count(c => BlockHeader.Decode(c.Header).Hash.ToString() == id)
-            + peer.ReceivedOf<TxMessage>().Sum(m => m.Txs.Count(t => Transaction.Decode(t).Id.ToString() == id));
+        // Later transactions and a later block go to both peers through the same loops: a second announcement or an
+        // echo of the first ones would have come before them.
+        await MarkersAsync(node, payer, firstNonce: 1, sender, listener);
 
         Assert.Equal(0, Mentions(sender, tx.Id.ToString()));
         Assert.Equal(0, Mentions(sender, block.Hash.ToString()));
@@ -115,11 +114,13 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
                 return announced.Count + pushed.Count >= txs.Count;
             },
             "all transactions announced or pushed");
-        await Task.Delay(5 * NodeProtocol.AnnounceInterval);
+        await MarkersAsync(node, payer, firstNonce: (ulong)txs.Count, listener);
 
-        var invIds = listener.ReceivedOf<InvMessage>().SelectMany(inv => inv.Txs).ToList();
+        var ids = txs.Select(t => t.Id.ToString()).ToHashSet();
+        var invIds = listener.ReceivedOf<InvMessage>().SelectMany(inv => inv.Txs).Where(ids.Contains).ToList();
+        pushed = [.. listener.ReceivedOf<TxMessage>().SelectMany(m => m.Txs).Select(t => Transaction.Decode(t).Id.ToString()).Where(ids.Contains)];
         Assert.True(invIds.Count > NodeProtocol.MaxPushedTransactions);
-        Assert.Equal(txs.Select(t => t.Id.ToString()).Order(), invIds.Concat(pushed).Order());
+        Assert.Equal(ids.Order(), invIds.Concat(pushed).Order());
     }
 
     [Fact]
@@ -181,7 +182,12 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         await first.WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
         second.Send(new InvMessage([id], []));
         third.Send(new InvMessage([id], []));
-        await Task.Delay(5 * NodeProtocol.AnnounceInterval);
+
+        // A getdata for an inv is sent while the inv is handled, so before the answer to a getblocks sent after it.
+        second.Send(new GetBlocksMessage([]));
+        third.Send(new GetBlocksMessage([]));
+        await second.WaitForAsync<BlocksMessage>();
+        await third.WaitForAsync<BlocksMessage>();
         Assert.Empty(second.ReceivedOf<GetDataMessage>());
         Assert.Empty(third.ReceivedOf<GetDataMessage>());
 
@@ -198,6 +204,32 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         await other.WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
         other.Send(new TxMessage([tx.Encode()]));
         await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(tx.Id) is not null, "the transaction");
+    }
+
+    // A block is announced by inv (on connect) or pushed as a compact block (when it joins the best chain); a
+    // transaction by inv, or pushed whole in a tx message when few are pending.
+    private static int Mentions(ProtocolPeer peer, string id) =>
+        peer.ReceivedOf<InvMessage>().Sum(inv => inv.Txs.Count(t => t == id) + inv.Blocks.Count(b => b == id))
+        + peer.ReceivedOf<CompactBlockMessage>().Count(c => BlockHeader.Decode(c.Header).Hash.ToString() == id)
+        + peer.ReceivedOf<TxMessage>().Sum(m => m.Txs.Count(t => Transaction.Decode(t).Id.ToString() == id));
+
+    /// <summary>
+    /// The event that must follow any relay still owed to <paramref name="peers"/> (instead of a pause that a slow
+    /// machine outlasts): two more transactions from <paramref name="payer"/>, the second submitted only once every
+    /// peer heard of the first (so everything the announce loop queued before is sent), then a block mined from them
+    /// (after every block pushed before it).
+    /// </summary>
+    private static async Task MarkersAsync(TestNode node, System.Security.Cryptography.RSA payer, ulong firstNonce, params ProtocolPeer[] peers)
+    {
+        for (var nonce = firstNonce; nonce < firstNonce + 2; nonce++)
+        {
+            var marker = TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce);
+            Assert.True(node.Chain.SubmitTransaction(marker).IsValid);
+            await WaitUntil.Async(() => peers.All(p => Mentions(p, marker.Id.ToString()) > 0), $"the marker transaction {nonce} at every peer");
+        }
+
+        var block = node.Mine();
+        await WaitUntil.Async(() => peers.All(p => Mentions(p, block.Hash.ToString()) > 0), "the marker block at every peer");
     }
 
     internal static async Task DisposeAllAsync(IEnumerable<TestNode> nodes)
