@@ -1,4 +1,5 @@
 using Chain.Core.Ledger;
+using Chain.Core.Mempool;
 
 namespace Chain.Core.Persistence;
 
@@ -28,8 +29,11 @@ public sealed class PendingTransactionStore
     /// <summary>Record magic: the ASCII bytes <c>CPTX</c>.</summary>
     public const uint Magic = 0x5854_5043;
 
-    /// <summary>Most transactions the file holds.</summary>
-    public const int MaxTransactions = 10_000;
+    /// <summary>
+    /// Most transactions the file holds: as many as a mempool of the default capacity holds, so every pending
+    /// transaction of the wallet fits (one sender may fill the mempool).
+    /// </summary>
+    public const int MaxTransactions = TransactionPool.DefaultCapacity;
 
     /// <summary>Largest file accepted, checked before reading it.</summary>
     public const long MaxFileSize = (long)MaxTransactions * (RecordFormat.HeaderSize + Transaction.MaxEncodedSize);
@@ -45,19 +49,28 @@ public sealed class PendingTransactionStore
     /// <summary>Full path of the file.</summary>
     public string FilePath { get; }
 
-    /// <summary>Replaces the saved set with <paramref name="transactions"/>, atomically and durably.</summary>
-    public void Save(IEnumerable<Transaction> transactions)
+    /// <summary>
+    /// Replaces the saved set with the first <see cref="MaxTransactions"/> of <paramref name="transactions"/>,
+    /// atomically and durably. Pass them in nonce order: the ones left out are then the last, which cannot be
+    /// mined before the saved ones anyway. Returns how many were left out (0 unless more than the cap were given).
+    /// </summary>
+    public int Save(IEnumerable<Transaction> transactions)
     {
         ArgumentNullException.ThrowIfNull(transactions);
         using var content = new MemoryStream();
         var count = 0;
+        var leftOut = 0;
         foreach (var tx in transactions)
         {
-            if (++count > MaxTransactions)
+            // More than the file holds is something a user can cause (a mempool built with a larger capacity):
+            // save what fits rather than fail the save, and so the send that triggered it.
+            if (count == MaxTransactions)
             {
-                throw new ArgumentException($"More than {MaxTransactions} pending transactions.", nameof(transactions));
+                leftOut++;
+                continue;
             }
 
+            count++;
             content.Write(RecordFormat.Encode(Magic, tx.Encode()));
         }
 
@@ -65,6 +78,8 @@ public sealed class PendingTransactionStore
         {
             AtomicFile.Write(FilePath, content.GetBuffer().AsSpan(0, (int)content.Length));
         }
+
+        return leftOut;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Chain.Core.Ledger;
+using Chain.Core.Persistence;
 using Chain.Core.Wallets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,9 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
 
     // Capacity one, dropping extra signals: one pending "save" covers any number of changes.
     private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    // Whether the last save left transactions out (logged once per overflow, not at every save).
+    private bool _overflowLogged;
 
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -76,10 +80,18 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
         {
             try
             {
-                data.Pending.Save(chain.GetMempool().Where(t => t.Sender == wallet.Address));
+                // Nonce order: if the file cannot hold them all, the ones left out are the last to be minable.
+                var leftOut = data.Pending.Save(chain.GetMempool().Where(t => t.Sender == wallet.Address).OrderBy(t => t.Nonce));
+                if (leftOut > 0 && !_overflowLogged)
+                {
+                    LogOverflow(logger, leftOut, PendingTransactionStore.MaxTransactions);
+                }
+
+                _overflowLogged = leftOut > 0;
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // The transaction is in the mempool and relayed whatever happens to the file: never fail the send.
                 LogSaveFailed(logger, e.Message);
             }
         }
@@ -87,6 +99,9 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored own pending transaction {Id}: {Result}")]
     private static partial void LogRestored(ILogger logger, string id, string result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{LeftOut} own pending transactions (the highest nonces) are not saved: the pending file holds {Max}")]
+    private static partial void LogOverflow(ILogger logger, int leftOut, int max);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save pending transactions: {Reason}")]
     private static partial void LogSaveFailed(ILogger logger, string reason);

@@ -40,14 +40,27 @@ public sealed class PendingTransactionStoreTests
     }
 
     [Fact]
-    public void Save_MoreThanMax_ThrowsAndKeepsOldFile()
+    public void MaxTransactions_Always_HoldsAFullMempoolOfOneSender()
     {
+        // One sender may fill the mempool with consecutive nonces: all of it must fit the file (it held 10,000).
+        Assert.True(PendingTransactionStore.MaxTransactions >= Chain.Core.Mempool.TransactionPool.DefaultCapacity);
+    }
+
+    [Fact]
+    public void Save_MoreThanMax_SavesTheFirstMaxAndReportsTheRest()
+    {
+        // Threw ArgumentException before, which the node's saver did not catch (a send then reported an error).
         using var dir = new TempDirectory();
         var store = new PendingTransactionStore(dir.Path);
-        store.Save(TestBlocks.SignedTransactions.Take(1));
-        var tx = TestBlocks.SignedTransactions[0];
-        Assert.Throws<ArgumentException>(() => store.Save(Enumerable.Repeat(tx, PendingTransactionStore.MaxTransactions + 1)));
-        Assert.Single(store.Load());
+        var first = TestBlocks.SignedTransactions[0];
+        var last = TestBlocks.SignedTransactions[1];
+        var transactions = Enumerable.Repeat(first, PendingTransactionStore.MaxTransactions).Append(last).Append(last);
+
+        Assert.Equal(2, store.Save(transactions));
+
+        var loaded = store.Load();
+        Assert.Equal(PendingTransactionStore.MaxTransactions, loaded.Count);
+        Assert.All(loaded, t => Assert.Equal(first.Id, t.Id));
     }
 
     [Fact]
