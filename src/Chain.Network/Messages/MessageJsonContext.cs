@@ -2,12 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace Chain.Network.Messages;
 
-/// <summary>Source-generated JSON for the messages (no reflection at run time).</summary>
+/// <summary>
+/// Source-generated JSON for the messages (no reflection at run time). A property a message does not define, or a
+/// property given twice, makes the message invalid (PROTOCOL.md 9.1): unknown properties would let a peer pad any
+/// message up to the frame limit at no risk, and duplicates would let it send a list the message then discards.
+/// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     MaxDepth = MessageCodec.MaxJsonDepth,
     AllowOutOfOrderMetadataProperties = true,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
     RespectRequiredConstructorParameters = true,
     RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(Message))]

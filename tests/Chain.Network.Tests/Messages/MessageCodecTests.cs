@@ -54,6 +54,11 @@ public class MessageCodecTests
     [InlineData("{\"type\":\"getblocktxn\",\"txs\":[]}")]
     [InlineData("{\"type\":\"blocktxn\",\"block\":\"aa\",\"txs\":\"AA==\"}")]
     [InlineData("{\"type\":\"block\",\"block\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]}")]
+    [InlineData("{\"type\":\"inv\",\"txs\":[],\"blocks\":[],\"padding\":\"xx\"}")]
+    [InlineData("{\"padding\":[1,2],\"type\":\"getblocks\",\"locator\":[]}")]
+    [InlineData("{\"type\":\"inv\",\"txs\":[\"aa\"],\"txs\":[],\"blocks\":[]}")]
+    [InlineData("{\"type\":\"block\",\"block\":\"AA==\",\"extra\":null}")]
+    [InlineData("{\"type\":\"tx\",\"txs\":[],\"Txs\":[]}")]
     public void TryDecode_Malformed_ReturnsNullWithReason(string json)
     {
         var decoded = MessageCodec.TryDecode(Encoding.UTF8.GetBytes(json), out var error);

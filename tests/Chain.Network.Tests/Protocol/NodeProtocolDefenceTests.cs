@@ -39,6 +39,28 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Inv_PaddedToTheFrameLimitWithAnUnknownProperty_Disconnected_Discouraged()
+    {
+        // An exactly 4 MiB message: an inv plus an unknown property of padding. It was accepted (the padding
+        // skipped) without penalty, so a peer could make every message cost the most a frame allows.
+        var (node, honest) = await StartPairAsync();
+        await using var _ = node;
+        await using var __ = honest;
+        await using var attacker = await ProtocolPeer.StartAsync();
+        await attacker.ConnectAsync(node);
+
+        var head = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"inv\",\"txs\":[\"" + Id("padded") + "\"],\"blocks\":[],\"padding\":\"");
+        var payload = new byte[Chain.Network.Transport.FrameCipher.MaxPayloadSize];
+        payload.AsSpan().Fill((byte)'a');
+        head.CopyTo(payload, 0);
+        "\"}"u8.CopyTo(payload.AsSpan(payload.Length - 2));
+
+        Assert.True(attacker.SendRaw(payload));
+        Assert.Contains("padding", await attacker.WaitPunishedAsync());
+        await AssertRefusedThenServesOthersAsync(node, honest, attacker);
+    }
+
+    [Fact]
     public async Task Transaction_BadSignature_DisconnectedDiscouraged_HonestOneAcceptedFromAnotherPeer()
     {
         var (node, honest) = await StartPairAsync();
