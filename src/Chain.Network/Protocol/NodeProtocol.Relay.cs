@@ -23,7 +23,10 @@ public sealed partial class NodeProtocol
     /// <summary>Blocks that may be requested by <c>getdata</c> from one peer at once; block announcements beyond it are ignored.</summary>
     public const int MaxBlockRequestsPerPeer = 16;
 
-    /// <summary>Transactions that may be requested from one peer at once; announcements beyond it are ignored.</summary>
+    /// <summary>
+    /// Transactions that may be requested from one peer at once, and, apart from those, transactions for which one
+    /// peer may be remembered as a later announcer; announcements beyond either are ignored.
+    /// </summary>
     public const int MaxTxRequestsPerPeer = GetDataMessage.MaxIds;
 
     /// <summary>Most transactions in a flush that are pushed whole rather than announced by id.</summary>
@@ -277,9 +280,12 @@ public sealed partial class NodeProtocol
             {
                 if (_txRequests.TryGetValue(id, out var request))
                 {
-                    if (request.Asked != state && request.Alternatives.Count < TxRequest.MaxAlternatives && !request.Alternatives.Contains(state))
+                    // Every announcer is remembered (each once): a cap per transaction let silent announcers crowd
+                    // out an honest one. What bounds the memory is the cap per peer.
+                    if (request.Asked != state && state.TxAlternatives < MaxTxRequestsPerPeer && !request.Alternatives.Contains(state))
                     {
-                        request.Alternatives.Add(state);
+                        request.AddAlternative(state);
+                        state.TxAlternatives++;
                     }
 
                     continue;
@@ -358,7 +364,11 @@ public sealed partial class NodeProtocol
         {
             foreach (var (id, request) in _txRequests.ToList())
             {
-                request.Alternatives.Remove(state);
+                if (request.Alternatives.Remove(state))
+                {
+                    state.TxAlternatives--;
+                }
+
                 if (request.Asked == state)
                 {
                     Reassign(id, request, retry: true, now, retries);
@@ -377,6 +387,7 @@ public sealed partial class NodeProtocol
         {
             var next = request.Alternatives[0];
             request.Alternatives.RemoveAt(0);
+            next.TxAlternatives--;
             if (next.Connection.IsConnected && _states.ContainsKey(next.Connection) && next.TxRequestsInFlight < MaxTxRequestsPerPeer)
             {
                 request.Asked = next;
@@ -385,6 +396,11 @@ public sealed partial class NodeProtocol
                 retries.Add((next, id));
                 return;
             }
+        }
+
+        foreach (var alternative in request.Alternatives)
+        {
+            alternative.TxAlternatives--;
         }
 
         _txRequests.Remove(id);

@@ -31,6 +31,12 @@ internal sealed class PeerState(PeerConnection connection)
     /// <summary>Transactions requested from this peer and not yet answered (guarded by the protocol's request lock).</summary>
     public int TxRequestsInFlight { get; set; }
 
+    /// <summary>
+    /// Requests of other peers for which this peer is a remembered announcer (guarded by the protocol's request lock);
+    /// at most <see cref="NodeProtocol.MaxTxRequestsPerPeer"/>.
+    /// </summary>
+    public int TxAlternatives { get; set; }
+
     /// <summary>Blocks received from this peer during sync, for progress logs.</summary>
     public int BlocksReceived { get; set; }
 

@@ -232,6 +232,61 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         await WaitUntil.Async(() => peers.All(p => Mentions(p, block.Hash.ToString()) > 0), "the marker block at every peer");
     }
 
+    [Fact]
+    public async Task Relay_NineAnnouncersNeverDeliver_TenthAnnouncerStillAskedAndTransactionTaken()
+    {
+        // Only 8 later announcers used to be remembered per transaction: nine that announce and never deliver kept
+        // the request away from an honest tenth, whose announcement was dropped, so the inv path never fetched it.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var node = await TestNode.StartAsync("node", output, o => o.MaxInboundPerAddress = 16, protocolTime: time);
+        var payer = TestBlocks.Key(0);
+        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        var tx = TestBlocks.Transfer(payer, node.MinerAddress, 3_000, nonce: 0);
+        var id = tx.Id.ToString();
+        var silent = new List<ProtocolPeer>();
+        try
+        {
+            for (var i = 0; i < 9; i++)
+            {
+                var peer = await ProtocolPeer.StartAsync();
+                silent.Add(peer);
+                await peer.ConnectAsync(node);
+                peer.Send(new InvMessage([id], []));
+
+                // The node handles one connection's messages in order: once it answers, it has taken the inv.
+                peer.Send(new GetBlocksMessage([]));
+                await peer.WaitForAsync<BlocksMessage>();
+            }
+
+            await using var honest = await ProtocolPeer.StartAsync();
+            await honest.ConnectAsync(node);
+            honest.Send(new InvMessage([id], []));
+            honest.Send(new GetBlocksMessage([]));
+            await honest.WaitForAsync<BlocksMessage>();
+            await silent[0].WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
+
+            // Each silent announcer in turn lets the request lapse; then the honest one is asked, and delivers.
+            for (var i = 1; i < silent.Count; i++)
+            {
+                time.Advance(NodeProtocol.RequestTimeout);
+                await silent[i].WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
+            }
+
+            Assert.Empty(honest.ReceivedOf<GetDataMessage>());
+            time.Advance(NodeProtocol.RequestTimeout);
+            await honest.WaitForAsync<GetDataMessage>(g => g.Txs.Contains(id));
+            honest.Send(new TxMessage([tx.Encode()]));
+            await node.WaitUntilAsync(() => node.Chain.GetMempoolTransaction(tx.Id) is not null, "the transaction from the tenth announcer");
+        }
+        finally
+        {
+            foreach (var peer in silent)
+            {
+                await peer.DisposeAsync();
+            }
+        }
+    }
+
     internal static async Task DisposeAllAsync(IEnumerable<TestNode> nodes)
     {
         foreach (var node in nodes)
