@@ -18,8 +18,11 @@ internal static partial class NetworkLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Handshake with {EndPoint} ({Direction}) failed: {Reason}")]
     public static partial void HandshakeFailed(this ILogger logger, EndPoint? endPoint, string direction, string reason);
 
-    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Inbound connection from {EndPoint} refused: {Reason}")]
-    public static partial void InboundRefused(this ILogger logger, EndPoint? endPoint, string reason);
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "{What} from {EndPoint}: {Reason} (more within a minute are counted, not logged)")]
+    public static partial void InboundRefused(this ILogger logger, EndPoint? endPoint, string what, string reason);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Information, Message = "{Count} more \"{What}\" within {Interval}: {Breakdown}")]
+    public static partial void RefusalsSummarised(this ILogger logger, int count, string what, TimeSpan interval, string breakdown);
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Dialling neighbour {Address} failed: {Reason}; retrying in {Delay}")]
     public static partial void DialFailed(this ILogger logger, PeerAddress address, string reason, TimeSpan delay);

@@ -26,6 +26,12 @@ public sealed class PeerManager : BackgroundService
     /// <summary>Reason given to peers when the node stops.</summary>
     public const string ShutdownReason = DisconnectCode.ShuttingDown;
 
+    /// <summary>Why an inbound connection from a discouraged address is reset at accept (local log only).</summary>
+    public const string DiscouragedRefusal = "discouraged (sent invalid data recently)";
+
+    /// <summary>Why an inbound connection over its address's or group's handshake rate is reset at accept (local log only).</summary>
+    public const string HandshakeRateRefusal = "handshake rate limit";
+
     private const int ListenBacklog = 128;
 
     /// <summary>
@@ -55,8 +61,12 @@ public sealed class PeerManager : BackgroundService
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
     private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _refused = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly HandshakeRateLimiter _handshakes;
+    private readonly RefusalLog _refusals;
+    private readonly RefusalLog _inboundFailures;
     private Socket? _listener;
     private int _inbound;
+    private long _inboundHandshakesStarted;
 
     /// <summary>Creates the manager (for dependency injection).</summary>
     public PeerManager(IOptions<PeerManagerOptions> options, NodeKey nodeKey, NetworkParameters network, IChainStatusProvider chainStatus, TimeProvider timeProvider, ILogger<PeerManager> logger)
@@ -79,6 +89,9 @@ public sealed class PeerManager : BackgroundService
         _time = timeProvider;
         _logger = logger;
         _events = Channel.CreateBounded<PeerEvent>(new BoundedChannelOptions(options.EventQueueCapacity) { SingleReader = true });
+        _handshakes = new HandshakeRateLimiter(options.MaxHandshakeBurst, options.HandshakeInterval, options.LimitLoopbackHandshakes, timeProvider);
+        _refusals = new RefusalLog(logger, timeProvider, "Inbound connection refused");
+        _inboundFailures = new RefusalLog(logger, timeProvider, "Inbound handshake failed");
     }
 
     /// <summary>This node's id.</summary>
@@ -113,6 +126,12 @@ public sealed class PeerManager : BackgroundService
             }
         }
     }
+
+    /// <summary>Inbound handshakes started since the start (each costs the responder its RSA work), for tests.</summary>
+    internal long InboundHandshakesStarted => Interlocked.Read(ref _inboundHandshakesStarted);
+
+    /// <summary>The log of refused inbound connections, for tests.</summary>
+    internal RefusalLog Refusals => _refusals;
 
     /// <summary>The connection to <paramref name="nodeId"/>, if any.</summary>
     public PeerConnection? FindPeer(string nodeId)
@@ -291,11 +310,14 @@ public sealed class PeerManager : BackgroundService
                 return;
             }
 
+            // Refusals cost a reset and nothing more: no handshake work, and a log line only now and then (RefusalLog).
             var remote = Normalize(socket.RemoteEndPoint);
-            var refusal = IsRefused(remote.Address) ? "discouraged (sent invalid data recently)" : TakeInboundSlot(remote.Address);
+            var refusal = IsRefused(remote.Address) ? DiscouragedRefusal
+                : !_handshakes.TryAcquire(remote.Address) ? HandshakeRateRefusal
+                : TakeInboundSlot(remote.Address);
             if (refusal is not null)
             {
-                _logger.InboundRefused(remote, refusal);
+                _refusals.Record(remote, refusal);
                 socket.LingerState = new LingerOption(true, 0);
                 socket.Dispose();
                 continue;
@@ -434,6 +456,11 @@ public sealed class PeerManager : BackgroundService
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token, timeout.Token);
         _ownNonces.TryAdd(nonceKey, false);
+        if (isInbound)
+        {
+            Interlocked.Increment(ref _inboundHandshakesStarted);
+        }
+
         try
         {
             var settings = new HandshakeSettings
@@ -463,7 +490,7 @@ public sealed class PeerManager : BackgroundService
             if (e is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
             {
                 const string reason = "handshake timed out";
-                _logger.HandshakeFailed(remote, direction, reason);
+                LogHandshakeFailed(remote, isInbound, reason);
                 throw new PeerProtocolException(reason, e);
             }
 
@@ -475,7 +502,7 @@ public sealed class PeerManager : BackgroundService
                 throw new PeerProtocolException(DisconnectCode.SelfConnection, e) { Code = DisconnectCode.SelfConnection };
             }
 
-            _logger.HandshakeFailed(remote, direction, e.Message);
+            LogHandshakeFailed(remote, isInbound, e.Message);
             if (e is PeerProtocolException { Code: DisconnectCode.SelfConnection })
             {
                 // The peer's hello named our node id or nonce, but our listener never saw our hello: an echo or a
@@ -504,6 +531,19 @@ public sealed class PeerManager : BackgroundService
         await PublishAsync(new PeerConnectedEvent(connection));
         connection.Start();
         return (connection, connection);
+    }
+
+    // Inbound failures are a peer's doing, as many as it likes: summarised. Our own dials fail one line each.
+    private void LogHandshakeFailed(IPEndPoint remote, bool isInbound, string reason)
+    {
+        if (isInbound)
+        {
+            _inboundFailures.Record(remote, reason);
+        }
+        else
+        {
+            _logger.HandshakeFailed(remote, "outbound", reason);
+        }
     }
 
     // One connection per pair of nodes: both sides keep the one dialled by the lower node id, so they agree.
@@ -577,23 +617,9 @@ public sealed class PeerManager : BackgroundService
         }
     }
 
-    private static IPAddress Unmap(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
     // What a refusal covers: an IPv4 address, or a whole IPv6 /64 (one subscriber's usual allocation, which an
     // attacker could otherwise walk through one address at a time).
-    private static IPAddress RefusalKey(IPAddress address)
-    {
-        var unmapped = Unmap(address);
-        if (unmapped.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return unmapped;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        unmapped.TryWriteBytes(bytes, out _);
-        bytes[8..].Clear();
-        return new IPAddress(bytes);
-    }
+    private static IPAddress RefusalKey(IPAddress address) => NetworkGroup.AddressKey(address);
 
     private static IPEndPoint Normalize(EndPoint? endPoint)
     {

@@ -19,6 +19,9 @@ public sealed class PeerManagerOptions
     /// <summary>Default cap on inbound connections from one IP address.</summary>
     public const int DefaultMaxInboundPerAddress = 4;
 
+    /// <summary>Default number of inbound handshakes one address may start at once (its token bucket's size).</summary>
+    public const int DefaultMaxHandshakeBurst = 8;
+
     /// <summary>Default cap on frames queued for one peer.</summary>
     public const int DefaultSendQueueCapacity = 1024;
 
@@ -48,6 +51,22 @@ public sealed class PeerManagerOptions
 
     /// <summary>Cap on inbound connections from one IP address.</summary>
     public int MaxInboundPerAddress { get; set; } = DefaultMaxInboundPerAddress;
+
+    /// <summary>
+    /// Inbound handshakes one address (an IPv4 address or an IPv6 /64) may start at once; its network group (IPv4 /16,
+    /// IPv6 /32) gets <see cref="HandshakeRateLimiter.GroupFactor"/> times as many. Connections beyond are reset at
+    /// accept, before any handshake work.
+    /// </summary>
+    public int MaxHandshakeBurst { get; set; } = DefaultMaxHandshakeBurst;
+
+    /// <summary>
+    /// Time in which one address earns back one inbound handshake (its group <see cref="HandshakeRateLimiter.GroupFactor"/>
+    /// times faster); so an address gets one handshake per interval once its burst is spent.
+    /// </summary>
+    public TimeSpan HandshakeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether loopback addresses are rate limited too (for tests; local nodes and tools are not limited).</summary>
+    internal bool LimitLoopbackHandshakes { get; set; }
 
     /// <summary>Time a handshake may take before the connection is dropped.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -108,6 +127,7 @@ public sealed class PeerManagerOptions
 
         Positive(MaxInbound, nameof(MaxInbound));
         Positive(MaxInboundPerAddress, nameof(MaxInboundPerAddress));
+        Positive(MaxHandshakeBurst, nameof(MaxHandshakeBurst));
         Positive(SendQueueCapacity, nameof(SendQueueCapacity));
         Positive(EventQueueCapacity, nameof(EventQueueCapacity));
         if (MaxQueuedBytes < FrameCipher.MaxPayloadSize)
@@ -119,7 +139,7 @@ public sealed class PeerManagerOptions
         {
             (HandshakeTimeout, nameof(HandshakeTimeout)), (ConnectTimeout, nameof(ConnectTimeout)), (IdleTimeout, nameof(IdleTimeout)),
             (PingInterval, nameof(PingInterval)), (CloseTimeout, nameof(CloseTimeout)), (RedialInitialDelay, nameof(RedialInitialDelay)),
-            (RedialMaxDelay, nameof(RedialMaxDelay)),
+            (RedialMaxDelay, nameof(RedialMaxDelay)), (HandshakeInterval, nameof(HandshakeInterval)),
         })
         {
             if (value <= TimeSpan.Zero)
