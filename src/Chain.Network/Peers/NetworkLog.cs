@@ -21,6 +21,9 @@ internal static partial class NetworkLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "{What} from {EndPoint}: {Reason} (more within a minute are counted, not logged)")]
     public static partial void InboundRefused(this ILogger logger, EndPoint? endPoint, string what, string reason);
 
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Peer {NodeId} ({EndPoint}) evicted: its inbound slot goes to {Newcomer}")]
+    public static partial void PeerEvicted(this ILogger logger, string nodeId, IPEndPoint endPoint, IPAddress newcomer);
+
     [LoggerMessage(EventId = 109, Level = LogLevel.Information, Message = "{Count} more \"{What}\" within {Interval}: {Breakdown}")]
     public static partial void RefusalsSummarised(this ILogger logger, int count, string what, TimeSpan interval, string breakdown);
 

@@ -49,6 +49,12 @@ public sealed class PeerConnection
     private long _queuedBytes;
     private long _lastReceived;
     private long _lastPing;
+    private long _pingBody;
+    private long _pingSentAt;
+    private long _minPingTicks = -1;
+    private long _lastUsefulBlock;
+    private long _lastUsefulTransaction;
+    private int _evicted;
     private int _closing;
     private int _started;
     private string? _reason;
@@ -121,11 +127,35 @@ public sealed class PeerConnection
     /// </summary>
     public ulong FramesReceived => _session.Receiver.Counter;
 
+    /// <summary>
+    /// The lowest ping round trip measured so far (a pong counts only when it echoes the last ping this side sent, so a
+    /// peer can make it longer but never shorter); null before the first. For inbound eviction.
+    /// </summary>
+    public TimeSpan? MinPing => Volatile.Read(ref _minPingTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <summary>When the peer last gave a block that joined the best chain (a <see cref="TimeProvider"/> timestamp; 0 if never).</summary>
+    public long LastUsefulBlock => Volatile.Read(ref _lastUsefulBlock);
+
+    /// <summary>When the peer last gave a transaction the mempool took (a timestamp; 0 if never).</summary>
+    public long LastUsefulTransaction => Volatile.Read(ref _lastUsefulTransaction);
+
     /// <summary>Completes when the connection is closed and its resources released.</summary>
     public Task Completion => _completion.Task;
 
     /// <summary>True once a connected event was published for this connection.</summary>
     internal bool Announced { get; set; }
+
+    /// <summary>Whether this connection was chosen for inbound eviction (it is closing with <see cref="DisconnectCode.Evicted"/>).</summary>
+    internal bool Evicted => Volatile.Read(ref _evicted) != 0;
+
+    /// <summary>Marks the connection chosen for eviction; false when it already was.</summary>
+    internal bool MarkEvicted() => Interlocked.Exchange(ref _evicted, 1) == 0;
+
+    /// <summary>Records that the peer just gave a block that joined the best chain (the protocol calls it).</summary>
+    public void NoteUsefulBlock() => Volatile.Write(ref _lastUsefulBlock, Math.Max(1, _time.GetTimestamp()));
+
+    /// <summary>Records that the peer just gave a transaction the mempool took (the protocol calls it).</summary>
+    public void NoteUsefulTransaction() => Volatile.Write(ref _lastUsefulTransaction, Math.Max(1, _time.GetTimestamp()));
 
     /// <summary>
     /// Queues <paramref name="payload"/> for sending; the memory is not copied and must not change afterwards.
@@ -319,7 +349,9 @@ public sealed class PeerConnection
                             case FrameKind.Ping:
                                 throw new PeerProtocolException($"A ping body of {body.Length} bytes exceeds the maximum of {MaxPingSize}.");
                             case FrameKind.Pong:
-                                // Not matched against our pings: any frame only proves the peer is alive (idle timeout).
+                                // Any frame proves the peer is alive (idle timeout); a pong echoing our last ping also
+                                // measures the round trip. Others are ignored.
+                                NotePong(body.Span);
                                 break;
                             case FrameKind.Disconnect:
                                 Close(PeerDisconnectedPrefix + PeerHandshake.Sanitize(Encoding.ASCII.GetString(body.Span)), graceful: false);
@@ -421,10 +453,35 @@ public sealed class PeerConnection
 
         if (_time.GetElapsedTime(Volatile.Read(ref _lastPing), now) >= _options.PingInterval)
         {
+            // A random body, so a pong cannot be sent before the ping arrives (which would fake a low latency).
             Volatile.Write(ref _lastPing, now);
             var body = new byte[sizeof(long)];
-            BinaryPrimitives.WriteInt64BigEndian(body, now);
+            System.Security.Cryptography.RandomNumberGenerator.Fill(body);
+            Volatile.Write(ref _pingBody, BinaryPrimitives.ReadInt64BigEndian(body));
+            Volatile.Write(ref _pingSentAt, now);
             Enqueue(FrameKind.Ping, body);
+        }
+    }
+
+    private void NotePong(ReadOnlySpan<byte> body)
+    {
+        var sentAt = Volatile.Read(ref _pingSentAt);
+        if (sentAt == 0 || body.Length != sizeof(long) || BinaryPrimitives.ReadInt64BigEndian(body) != Volatile.Read(ref _pingBody))
+        {
+            return;
+        }
+
+        // One measurement per ping: a repeated pong does not count again.
+        if (Interlocked.CompareExchange(ref _pingSentAt, 0, sentAt) != sentAt)
+        {
+            return;
+        }
+
+        var roundTrip = _time.GetElapsedTime(sentAt).Ticks;
+        var min = Volatile.Read(ref _minPingTicks);
+        while ((min < 0 || roundTrip < min) && Interlocked.CompareExchange(ref _minPingTicks, roundTrip, min) is var seen && seen != min)
+        {
+            min = seen;
         }
     }
 

@@ -56,6 +56,10 @@ public sealed class PeerManager : BackgroundService
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PeerConnection> _peers = new(StringComparer.Ordinal);
     private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
+    private readonly Dictionary<IPAddress, int> _inboundByGroup = [];
+
+    // Orders network groups for eviction's group protection; secret, so no peer can aim at it.
+    private readonly int _groupSecret = RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
     // The nonces of our handshakes in progress; the value turns true when one came back to our own listener.
     private readonly ConcurrentDictionary<string, bool> _ownNonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
@@ -66,6 +70,7 @@ public sealed class PeerManager : BackgroundService
     private readonly RefusalLog _inboundFailures;
     private Socket? _listener;
     private int _inbound;
+    private int _evicting;
     private long _inboundHandshakesStarted;
 
     /// <summary>Creates the manager (for dependency injection).</summary>
@@ -327,44 +332,92 @@ public sealed class PeerManager : BackgroundService
         }
     }
 
+    // Caps per address and per group refuse the newcomer; a full house evicts an established inbound peer for it
+    // (InboundEviction), or refuses it when every one is protected. The evicted peer keeps its slot until it has
+    // closed, so the count may exceed MaxInbound by the evictions in progress, never by more.
     private string? TakeInboundSlot(IPAddress address)
     {
+        PeerConnection? victim = null;
         lock (_gate)
         {
-            if (_inbound >= _options.MaxInbound)
-            {
-                return $"{nameof(PeerManagerOptions.MaxInbound)} reached";
-            }
-
             var fromAddress = _inboundByAddress.GetValueOrDefault(address);
             if (fromAddress >= _options.MaxInboundPerAddress)
             {
                 return $"{nameof(PeerManagerOptions.MaxInboundPerAddress)} reached";
             }
 
+            var group = NetworkGroup.Group(address);
+            var fromGroup = _inboundByGroup.GetValueOrDefault(group);
+            if (fromGroup >= _options.MaxInboundPerGroup)
+            {
+                return $"{nameof(PeerManagerOptions.MaxInboundPerGroup)} reached";
+            }
+
+            if (_inbound - _evicting >= _options.MaxInbound)
+            {
+                victim = SelectEvictionVictim();
+                if (victim is null)
+                {
+                    return $"{nameof(PeerManagerOptions.MaxInbound)} reached, every inbound peer protected";
+                }
+
+                _evicting++;
+            }
+
             _inbound++;
             _inboundByAddress[address] = fromAddress + 1;
-            return null;
+            _inboundByGroup[group] = fromGroup + 1;
         }
+
+        if (victim is not null)
+        {
+            _logger.PeerEvicted(victim.NodeId, victim.RemoteEndPoint, address);
+            victim.Close(DisconnectCode.Evicted, graceful: true, $"inbound slot given to {address}");
+        }
+
+        return null;
     }
 
-    private void ReleaseInboundSlot(IPAddress address)
+    // Under _gate: the established inbound peers not already leaving, as InboundEviction sees them.
+    private PeerConnection? SelectEvictionVictim()
+    {
+        var candidates = _peers.Values
+            .Where(p => p.IsInbound && p.IsConnected && !p.Evicted)
+            .Select(p => new EvictionCandidate(p, NetworkGroup.Group(p.RemoteEndPoint.Address), p.MinPing, p.LastUsefulBlock, p.LastUsefulTransaction, p.ConnectedAt))
+            .ToList();
+        var victim = InboundEviction.SelectVictim(candidates, _groupSecret)?.Connection as PeerConnection;
+        return victim is not null && victim.MarkEvicted() ? victim : null;
+    }
+
+    private void ReleaseInboundSlot(IPAddress address, PeerConnection? connection)
     {
         lock (_gate)
         {
             _inbound--;
+            if (connection?.Evicted == true)
+            {
+                _evicting--;
+            }
+
             if (--_inboundByAddress[address] == 0)
             {
                 _inboundByAddress.Remove(address);
+            }
+
+            var group = NetworkGroup.Group(address);
+            if (--_inboundByGroup[group] == 0)
+            {
+                _inboundByGroup.Remove(group);
             }
         }
     }
 
     private async Task HandleInboundAsync(Socket socket, IPEndPoint remote, CancellationToken cancellationToken)
     {
+        PeerConnection? connection = null;
         try
         {
-            var (connection, _) = await EstablishAsync(socket, remote, isInbound: true, expectedNodeId: null, cancellationToken);
+            (connection, _) = await EstablishAsync(socket, remote, isInbound: true, expectedNodeId: null, cancellationToken);
             await connection.Completion;
         }
         catch (Exception e) when (e is PeerProtocolException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -373,7 +426,7 @@ public sealed class PeerManager : BackgroundService
         }
         finally
         {
-            ReleaseInboundSlot(remote.Address);
+            ReleaseInboundSlot(remote.Address, connection);
         }
     }
 

@@ -19,6 +19,9 @@ public sealed class PeerManagerOptions
     /// <summary>Default cap on inbound connections from one IP address.</summary>
     public const int DefaultMaxInboundPerAddress = 4;
 
+    /// <summary>Default cap on inbound connections from one network group (IPv4 /16, IPv6 /64).</summary>
+    public const int DefaultMaxInboundPerGroup = 8;
+
     /// <summary>Default number of inbound handshakes one address may start at once (its token bucket's size).</summary>
     public const int DefaultMaxHandshakeBurst = 8;
 
@@ -51,6 +54,9 @@ public sealed class PeerManagerOptions
 
     /// <summary>Cap on inbound connections from one IP address.</summary>
     public int MaxInboundPerAddress { get; set; } = DefaultMaxInboundPerAddress;
+
+    /// <summary>Cap on inbound connections from one network group (IPv4 /16, IPv6 /64); at least <see cref="MaxInboundPerAddress"/>.</summary>
+    public int MaxInboundPerGroup { get; set; } = DefaultMaxInboundPerGroup;
 
     /// <summary>
     /// Inbound handshakes one address (an IPv4 address or an IPv6 /64) may start at once; its network group (IPv4 /16,
@@ -128,6 +134,11 @@ public sealed class PeerManagerOptions
         Positive(MaxInbound, nameof(MaxInbound));
         Positive(MaxInboundPerAddress, nameof(MaxInboundPerAddress));
         Positive(MaxHandshakeBurst, nameof(MaxHandshakeBurst));
+        if (MaxInboundPerGroup < MaxInboundPerAddress)
+        {
+            errors.Add($"{nameof(MaxInboundPerGroup)} must be at least {nameof(MaxInboundPerAddress)}.");
+        }
+
         Positive(SendQueueCapacity, nameof(SendQueueCapacity));
         Positive(EventQueueCapacity, nameof(EventQueueCapacity));
         if (MaxQueuedBytes < FrameCipher.MaxPayloadSize)

@@ -556,6 +556,11 @@ public sealed partial class NodeProtocol
             }
         }
 
+        if (accepted.Count > 0)
+        {
+            state.Connection.NoteUsefulTransaction(); // protects the peer from inbound eviction (PeerManager)
+        }
+
         RetryOrphanTransactions(accepted);
     }
 
@@ -651,6 +656,7 @@ public sealed partial class NodeProtocol
 
         if (result.Status == BlockStatus.Connected)
         {
+            state.Connection.NoteUsefulBlock(); // protects the peer from inbound eviction (PeerManager)
             LogBlockAccepted(_logger, block.Height, block.Hash.ToString(), state.Connection.ToString());
 
             // A held out-of-order transaction may have been waiting for a nonce this block confirms.

@@ -48,6 +48,7 @@ internal sealed class InProcessNode : IAsyncDisposable
             ListenPort = 0,
             MaxInbound = 64,
             MaxInboundPerAddress = 64,
+            MaxInboundPerGroup = 64,
             PingInterval = TimeSpan.FromMinutes(10),
             IdleTimeout = TimeSpan.FromMinutes(20),
             CloseTimeout = TimeSpan.FromSeconds(1),

@@ -143,6 +143,58 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task InboundSlotsFull_NewcomersEvictIdlePeers_PeerThatGaveABlockKept()
+    {
+        // 32 peers that only ping used to hold the inbound slots for ever: newcomers were reset at accept. Now a
+        // newcomer evicts the youngest unprotected peer of the most represented group; a peer that gave a block is
+        // protected even when it is the youngest.
+        const int slots = 4;
+        await using var node = await TestNode.StartAsync("node", output, o =>
+        {
+            o.MaxInbound = slots;
+            o.MaxInboundPerAddress = o.MaxInboundPerGroup = 16;
+        });
+        var peers = new List<ProtocolPeer>();
+        try
+        {
+            for (var i = 0; i < slots - 1; i++)
+            {
+                var idle = await ProtocolPeer.StartAsync();
+                peers.Add(idle);
+                await idle.ConnectAsync(node);
+            }
+
+            var giver = await ProtocolPeer.StartAsync();
+            peers.Add(giver);
+            await giver.ConnectAsync(node);
+            var block = TestBlocks.Build(node.Chain.Tip, node.MinerAddress);
+            giver.Send(new BlockMessage(block.Encode()));
+            await node.WaitUntilAsync(() => node.Chain.Tip.Hash == block.Hash, "the giver's block");
+
+            var evicted = PeerConnection.PeerDisconnectedPrefix + DisconnectCode.Evicted;
+            for (var round = 1; round <= 5; round++)
+            {
+                var newcomer = await ProtocolPeer.StartAsync();
+                peers.Add(newcomer);
+                await newcomer.ConnectAsync(node);
+                await WaitUntil.Async(() => peers.Count(p => p.Connection.DisconnectReason == evicted) == round, $"eviction {round}");
+                Assert.True(giver.Connection.IsConnected, $"the peer that gave a block was evicted in round {round}");
+            }
+
+            // The evicted peers' slots were given back: the node holds its cap, no more.
+            await WaitUntil.Async(() => node.Peers.InboundCount == slots, "the inbound count to settle at the cap");
+            Assert.Equal(slots, peers.Count(p => p.Connection.IsConnected));
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                await peer.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Block_TamperedCopyThenHonestFromAnotherPeer_HonestBytesForwarded()
     {
         await using var node = await TestNode.StartAsync("node", output);

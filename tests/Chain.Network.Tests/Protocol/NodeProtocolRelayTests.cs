@@ -238,7 +238,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         // Only 8 later announcers used to be remembered per transaction: nine that announce and never deliver kept
         // the request away from an honest tenth, whose announcement was dropped, so the inv path never fetched it.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var node = await TestNode.StartAsync("node", output, o => o.MaxInboundPerAddress = 16, protocolTime: time);
+        await using var node = await TestNode.StartAsync("node", output, o => o.MaxInboundPerAddress = o.MaxInboundPerGroup = 16, protocolTime: time);
         var payer = TestBlocks.Key(0);
         node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
         var tx = TestBlocks.Transfer(payer, node.MinerAddress, 3_000, nonce: 0);
