@@ -10,23 +10,46 @@ namespace Chain.Core.Tests.Ledger;
 /// Model-based test: random sequences of blocks (on the tip and on older blocks, so forks and
 /// reorganisations happen), invalid blocks and mempool transactions, checked after every step against a
 /// reference model that replays the longest branch (first seen wins ties) from genesis.
+/// A sequence depends on its seed alone (the keys are <see cref="FixedKeys"/>, the clock is fake), so a failure,
+/// which names its seed and step, replays with <c>CHAIN_MODEL_SEED=&lt;seed&gt;</c>; a longer hunt runs with
+/// <c>CHAIN_MODEL_ITERATIONS=100000</c> (the ordinary run tries 25 sequences).
 /// </summary>
 public class ChainModelTests
 {
     private const int Accounts = 4;
+    private const int Steps = 40;
 
     [Fact]
     public void RandomBlocksForksAndTransactions_MatchReferenceModel()
     {
+        if (int.TryParse(Environment.GetEnvironmentVariable("CHAIN_MODEL_SEED"), out var replay))
+        {
+            RunSequence(replay, Steps);
+            return;
+        }
+
+        var iterations = int.TryParse(Environment.GetEnvironmentVariable("CHAIN_MODEL_ITERATIONS"), out var n) ? n : 25;
         var reorganisations = 0;
-        Gen.Int.Sample(seed => reorganisations += RunSequence(seed, steps: 40), iter: 25, threads: 1);
+        Gen.Int.Sample(seed => reorganisations += RunSequence(seed, Steps), iter: iterations, threads: 1);
 
         // The sequences must really exercise fork choice, not only extend one chain.
         Assert.True(reorganisations > 0, "no sequence reorganised");
     }
 
-    // Returns how many reorganisations the sequence caused.
+    // Returns how many reorganisations the sequence caused; a failure names the seed that replays it.
     private static int RunSequence(int seed, int steps)
+    {
+        try
+        {
+            return RunSequenceUnnamed(seed, steps);
+        }
+        catch (Exception e) when (!e.Message.StartsWith($"seed {seed} ", StringComparison.Ordinal))
+        {
+            throw new Xunit.Sdk.XunitException($"seed {seed} (replay with CHAIN_MODEL_SEED={seed}): {e.Message}", e);
+        }
+    }
+
+    private static int RunSequenceUnnamed(int seed, int steps)
     {
         var rng = new Random(seed);
         var keys = Enumerable.Range(0, Accounts).Select(TestChain.Key).ToArray();
@@ -53,7 +76,7 @@ public class ChainModelTests
                     continue; // the same parent, miner and transactions make the same block
                 }
 
-                Assert.True(result.Accepted, $"seed {seed} step {step}: valid block refused: {result.Error} {result.Message}");
+                Assert.True(result.Accepted, $"seed {seed} step {step} (replay with CHAIN_MODEL_SEED={seed}): valid block refused: {result.Error} {result.Message}");
                 // A block held for its branch's low work is not in the tree yet: the model keeps its own entry.
                 model.Add(chain.GetBlock(block.Hash) ?? new BlockIndex(block, parent));
             }
@@ -66,7 +89,7 @@ public class ChainModelTests
                 {
                     var amount = 1 + rng.NextInt64(pending.Balance - NetworkParameters.Dev.MinFee);
                     var tx = TestChain.Transfer(keys[sender], addresses[rng.Next(Accounts)], amount, pending.Nonce);
-                    Assert.True(chain.SubmitTransaction(tx).IsValid, $"seed {seed} step {step}: valid transfer refused");
+                    Assert.True(chain.SubmitTransaction(tx).IsValid, $"seed {seed} step {step} (replay with CHAIN_MODEL_SEED={seed}): valid transfer refused");
                 }
             }
             else
@@ -112,7 +135,7 @@ public class ChainModelTests
 
     private static void Check(int seed, int step, Blockchain chain, Model model, Address[] addresses)
     {
-        Assert.True(model.Tip.Hash == chain.Tip.Hash, $"seed {seed} step {step}: tip {chain.Tip} but the model says {model.Tip}");
+        Assert.True(model.Tip.Hash == chain.Tip.Hash, $"seed {seed} step {step} (replay with CHAIN_MODEL_SEED={seed}): tip {chain.Tip} but the model says {model.Tip}");
         var expected = model.StateAt(model.Tip);
         foreach (var address in addresses)
         {
@@ -125,7 +148,7 @@ public class ChainModelTests
         {
             Assert.Null(chain.FindTransaction(tx.Id)?.Block);
             var account = pending.GetValueOrDefault(tx.Sender);
-            Assert.True(TransactionRules.CheckAgainst(tx, account).IsValid, $"seed {seed} step {step}: mempool holds {tx.Id} invalid at the tip");
+            Assert.True(TransactionRules.CheckAgainst(tx, account).IsValid, $"seed {seed} step {step} (replay with CHAIN_MODEL_SEED={seed}): mempool holds {tx.Id} invalid at the tip");
             pending[tx.Sender] = new AccountState(account.Balance - tx.Amount - tx.Fee, account.Nonce + 1);
         }
     }

@@ -9,11 +9,11 @@ namespace Chain.Core.Tests.TestSupport;
 /// <summary>Builds dev-network blocks on any parent, with valid proof of work, for ledger tests.</summary>
 internal static class TestChain
 {
-    private static readonly Lazy<RSA[]> LazyKeys = new(() => [.. Enumerable.Range(0, 4).Select(_ => RSA.Create(2048))]);
+    private static readonly Lazy<RSA[]> LazyKeys = new(() => [.. Enumerable.Range(0, FixedKeys.Count).Select(FixedKeys.Load)]);
 
     public static NetworkParameters Dev => NetworkParameters.Dev;
 
-    /// <summary>Four shared RSA-2048 keys (generating keys is slow).</summary>
+    /// <summary>Four shared RSA-2048 keys, the same in every process (<see cref="FixedKeys"/>).</summary>
     public static RSA Key(int i) => LazyKeys.Value[i];
 
     public static Address AddressOf(RSA key) => Address.FromPublicKey(key.ExportSubjectPublicKeyInfo());
