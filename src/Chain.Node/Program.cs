@@ -70,7 +70,19 @@ services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton(sp => NetworkParameters.Find(sp.GetRequiredService<IOptions<NodeOptions>>().Value.Network)!);
 services.AddSingleton(sp => DataFolder.Open(sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<NetworkParameters>()));
-services.AddSingleton(sp => sp.GetRequiredService<DataFolder>().OpenWallet(sp.GetRequiredService<IOptions<NodeOptions>>().Value));
+services.AddSingleton(sp => WalletSetup.Read(sp.GetRequiredService<IOptions<NodeOptions>>().Value, Environment.GetEnvironmentVariable));
+services.AddSingleton(sp =>
+{
+    var setup = sp.GetRequiredService<WalletSetup>();
+    var wallet = sp.GetRequiredService<DataFolder>().OpenWallet(setup, out var outcome);
+    var network = sp.GetRequiredService<NetworkParameters>();
+    NodeLog.WalletOpened(
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger("Chain.Node.Wallet"),
+        outcome,
+        network.FormatAddress(wallet.Address),
+        wallet.IsEncrypted ? $"private key encrypted (passphrase: {setup.Source})" : "private key stored unencrypted (the console's 'wallet encrypt' encrypts it)");
+    return wallet;
+});
 services.AddSingleton(sp => NodeKey.LoadOrCreate(sp.GetRequiredService<DataFolder>().Path));
 services.AddSingleton(sp => LedgerLoader.Load(
     sp.GetRequiredService<NetworkParameters>(),
@@ -114,6 +126,9 @@ try
     // Resolve the options and the ledger first, so a bad setting or a damaged data folder stops the node
     // with one clear line before anything starts listening.
     var options = host.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+    _ = host.Services.GetRequiredService<IOptions<PeerManagerOptions>>().Value;
+    // The passphrase and an imported key are read and checked before the data folder is created or opened.
+    host.Services.GetRequiredService<WalletSetup>();
     host.Services.GetRequiredService<Blockchain>();
     host.Services.GetRequiredService<Wallet>();
     // Taken before running: RunAsync disposes the host and its services.

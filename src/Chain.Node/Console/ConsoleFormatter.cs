@@ -28,6 +28,15 @@ public static class ConsoleFormatter
                 output.WriteLine(wallet.Address);
                 output.Write(wallet.PublicKey + "\n");
                 break;
+            case WalletEncrypted:
+                output.WriteLine("encrypted: start the node with the same passphrase from now on");
+                break;
+            case PassphraseChanged:
+                output.WriteLine("passphrase changed: start the node with the new passphrase from now on");
+                break;
+            case KeyExported exported:
+                output.WriteLine($"exported {exported.File}");
+                break;
             case SignatureInfo signature:
                 output.WriteLine(signature.Signature);
                 break;

@@ -17,10 +17,23 @@ public static class ConsoleGrammar
             return null;
         }
 
-        var space = trimmed.IndexOf(' ', StringComparison.Ordinal);
-        var command = (space < 0 ? trimmed : trimmed[..space]).ToLowerInvariant();
-        var rest = space < 0 ? string.Empty : trimmed[(space + 1)..].Trim();
-        var method = OperationCatalog.Find(command) ?? throw OperationException.Invalid($"unknown command '{command}' (type help)");
+        var (command, rest) = SplitFirst(trimmed);
+        var method = OperationCatalog.FindCommand(command);
+        // A command of two words (wallet encrypt) is tried before the one word.
+        if (rest.Length > 0)
+        {
+            var (second, after) = SplitFirst(rest);
+            if (OperationCatalog.FindCommand(command + " " + second) is { } twoWords)
+            {
+                (method, rest) = (twoWords, after);
+            }
+        }
+
+        if (method is null)
+        {
+            throw OperationException.Invalid($"unknown command '{OperationParsers.Echo(command)}' (type help)");
+        }
+
         var parameters = method.Parameters;
         string[] words = method.Arity == ConsoleArity.Rest
             ? rest.Split(' ', Math.Max(parameters.Count, 1), StringSplitOptions.RemoveEmptyEntries)
@@ -43,5 +56,11 @@ public static class ConsoleGrammar
         }
 
         return new ConsoleCall(method, new OperationArguments(values));
+    }
+
+    private static (string Word, string Remainder) SplitFirst(string text)
+    {
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? (text, string.Empty) : (text[..space], text[(space + 1)..].Trim());
     }
 }

@@ -3,9 +3,6 @@ namespace Chain.Node.Operations;
 /// <summary>How the console maps the words after a command to its parameters.</summary>
 public enum ConsoleArity
 {
-    /// <summary>One word per parameter in order; words beyond the parameters are ignored.</summary>
-    Lenient,
-
     /// <summary>One word per parameter in order; too few or too many words is a usage error.</summary>
     Exact,
 

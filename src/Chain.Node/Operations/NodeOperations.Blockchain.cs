@@ -127,11 +127,14 @@ public sealed partial class NodeOperations
         return new FeeEstimate(Money.Format(fee), Money.Format(minimum), fees.Count, Money.Format(median));
     }
 
+    // 64 characters are a hash even when every one is a decimal digit; anything shorter is a height.
     private BlockIndex FindBlock(string heightOrHash)
     {
-        var entry = uint.TryParse(heightOrHash, NumberStyles.None, CultureInfo.InvariantCulture, out var height)
-            ? chain.GetBlockByHeight(height)
-            : Hash256.TryParse(heightOrHash, out var hash) ? chain.GetBlock(hash) : throw OperationException.Invalid("give a height or a 64-character block hash");
+        var entry = heightOrHash.Length == Hash256.Size * 2
+            ? Hash256.TryParse(heightOrHash, out var hash) ? chain.GetBlock(hash) : throw OperationException.Invalid($"'{heightOrHash}' is not a block hash (64 hexadecimal characters)")
+            : uint.TryParse(heightOrHash, NumberStyles.None, CultureInfo.InvariantCulture, out var height)
+                ? chain.GetBlockByHeight(height)
+                : throw OperationException.Invalid($"'{OperationParsers.Echo(heightOrHash)}' is neither a height nor a 64-character block hash");
         return entry ?? throw new OperationException(OperationError.NotFound, $"no block {heightOrHash}");
     }
 

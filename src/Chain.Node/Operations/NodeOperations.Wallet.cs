@@ -10,10 +10,10 @@ namespace Chain.Node.Operations;
 public sealed partial class NodeOperations
 {
     /// <summary>This wallet's address.</summary>
-    public AddressInfo GetAddress() => new(wallet.Address.ToString());
+    public AddressInfo GetAddress() => new(FormatAddress(wallet.Address));
 
     /// <summary>This wallet's address and public key (PEM).</summary>
-    public WalletInfo GetWallet() => new(wallet.Address.ToString(), wallet.PublicKeyPem.TrimEnd());
+    public WalletInfo GetWallet() => new(FormatAddress(wallet.Address), wallet.PublicKeyPem.TrimEnd());
 
     /// <summary>RSA-PSS SHA-256 signature of the UTF-8 <paramref name="text"/>.</summary>
     public SignatureInfo Sign(string text)
@@ -50,7 +50,7 @@ public sealed partial class NodeOperations
     public BalanceInfo Balance(Address? address)
     {
         var who = address ?? wallet.Address;
-        return new BalanceInfo(who.ToString(), Money.Format(chain.GetAccount(who).Balance));
+        return new BalanceInfo(FormatAddress(who), Money.Format(chain.GetAccount(who).Balance));
     }
 
     /// <summary>
@@ -81,11 +81,11 @@ public sealed partial class NodeOperations
             var incoming = tx.Recipient == who;
             var outgoing = !tx.IsCoinbase && tx.Sender == who;
             var delta = (incoming ? tx.Amount : 0) - (outgoing ? tx.Amount + tx.Fee : 0);
-            var other = tx.IsCoinbase ? "coinbase" : incoming && !outgoing ? tx.Sender.ToString() : tx.Recipient.ToString();
+            var other = tx.IsCoinbase ? "coinbase" : incoming && !outgoing ? FormatAddress(tx.Sender) : FormatAddress(tx.Recipient);
             entries.Add(new HistoryEntry(block.Height, tx.Id.ToString(), (delta >= 0 ? "+" : string.Empty) + Money.Format(delta), other));
         }
 
-        return new HistoryListing(who.ToString(), entries);
+        return new HistoryListing(FormatAddress(who), entries);
     }
 
     /// <summary>Whether <paramref name="text"/> is an address, and whether it is this wallet's.</summary>
@@ -93,8 +93,8 @@ public sealed partial class NodeOperations
     {
         try
         {
-            var address = OperationParsers.Address(text);
-            return new AddressValidation(true, address.ToString(), address == wallet.Address, null);
+            var address = OperationParsers.Address(chain.Network, text);
+            return new AddressValidation(true, FormatAddress(address), address == wallet.Address, null);
         }
         catch (OperationException e)
         {
@@ -102,24 +102,44 @@ public sealed partial class NodeOperations
         }
     }
 
+    // An existing file is a key file; other text is an address, refused with the address's own error when it
+    // looks like one (a prefix and '1', or 40 hex), else with both readings.
     private RSA LoadVerificationKey(string keyOrAddress)
     {
-        if (Address.TryParse(keyOrAddress, out var address))
-        {
-            var spki = address == wallet.Address ? wallet.PublicKey.ToArray() : FindPublicKey(address)
-                ?? throw new OperationException(OperationError.NotFound, $"no public key known for address {address} (it has never sent a transaction); give a public key file");
-            return RsaPss.TryImportPublicKey(spki) ?? throw new OperationException(OperationError.Failed, "the known public key is not an RSA-2048 key");
-        }
-
         if (!File.Exists(keyOrAddress))
         {
-            throw OperationException.Invalid($"'{keyOrAddress}' is neither an address nor a readable public key file");
+            if (chain.Network.TryParseAddress(keyOrAddress, out var address, out var error))
+            {
+                var spki = address == wallet.Address ? wallet.PublicKey.ToArray() : FindPublicKey(address)
+                    ?? throw new OperationException(OperationError.NotFound, $"no public key known for address {FormatAddress(address)} (it has never sent a transaction); give a public key file");
+                return RsaPss.TryImportPublicKey(spki) ?? throw new OperationException(OperationError.Failed, "the known public key is not an RSA-2048 key");
+            }
+
+            var looksLikeAddress = NetworkParameters.All.Any(n => keyOrAddress.StartsWith(n.AddressPrefix + "1", StringComparison.OrdinalIgnoreCase))
+                || (keyOrAddress.Length == Address.Size * 2 && keyOrAddress.All(char.IsAsciiHexDigit));
+            throw OperationException.Invalid(looksLikeAddress ? error! : $"'{OperationParsers.Echo(keyOrAddress)}' is neither an address nor a readable public key file");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(keyOrAddress);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OperationException.Invalid($"'{keyOrAddress}' is neither an address nor a readable public key file: {e.Message}");
+        }
+
+        // Verifying needs only the public key; a private key has no business being passed around.
+        if (text.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            throw OperationException.Invalid($"{keyOrAddress}: is a private key; give the public key (the 'wallet' command prints it)");
         }
 
         var rsa = RSA.Create();
         try
         {
-            rsa.ImportFromPem(File.ReadAllText(keyOrAddress));
+            rsa.ImportFromPem(text);
             return rsa;
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Core.Mining;
 using Chain.Core.Wallets;
@@ -6,6 +7,8 @@ using Chain.Node.Configuration;
 using Chain.Node.Operations.Results;
 using Chain.Node.Services;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Chain.Node.Operations;
@@ -23,8 +26,11 @@ public sealed partial class NodeOperations(
     IPeerDirectory peers,
     IPendingTransactionsSaver pending,
     IHostApplicationLifetime lifetime,
-    IOptions<NodeOptions> options)
+    IOptions<NodeOptions> options,
+    ILogger<NodeOperations>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+
     /// <summary>Blocks <c>mine</c> mines at most in one go.</summary>
     public const int MaxMineCount = 1_000;
 
@@ -41,10 +47,24 @@ public sealed partial class NodeOperations(
         return new StopInfo(true);
     }
 
-    /// <summary>A transaction as every answer shows it.</summary>
-    public static TransactionInfo Describe(Transaction tx) => tx.IsCoinbase
-        ? new TransactionInfo(tx.Id.ToString(), true, null, tx.Recipient.ToString(), Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce)
-        : new TransactionInfo(tx.Id.ToString(), false, tx.Sender.ToString(), tx.Recipient.ToString(), Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce);
+    /// <summary>The network the node is on (its address prefix among the rest).</summary>
+    public NetworkParameters Network => chain.Network;
+
+    /// <summary>An address as every answer shows it: this network's checksummed text form (ENCODING.md, "Address").</summary>
+    public string FormatAddress(Address address) => chain.Network.FormatAddress(address);
+
+    /// <summary>
+    /// A transaction as every answer shows it, its addresses in the text form of the network the transaction is
+    /// for (a decoded transaction may be another network's); 40 hex when that network is unknown.
+    /// </summary>
+    public static TransactionInfo Describe(Transaction tx)
+    {
+        var network = NetworkParameters.All.FirstOrDefault(n => n.Magic == tx.Network);
+        var recipient = network?.FormatAddress(tx.Recipient) ?? tx.Recipient.ToString();
+        return tx.IsCoinbase
+            ? new TransactionInfo(tx.Id.ToString(), true, null, recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce)
+            : new TransactionInfo(tx.Id.ToString(), false, network?.FormatAddress(tx.Sender) ?? tx.Sender.ToString(), recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce);
+    }
 
     /// <summary>A header as every answer shows it; <paramref name="work"/> is the cumulative work when the block is in the tree.</summary>
     public static HeaderInfo Describe(BlockHeader h, UInt128? work) => new(

@@ -17,7 +17,37 @@ public static class OperationCatalog
     [
         new("help", "help", "list the commands", [], typeof(HelpListing), (_, _, _) => Done(Help())),
         new("address", "address", "this wallet's address", [], typeof(AddressInfo), (o, _, _) => Done(o.GetAddress())),
-        new("wallet", "wallet", "this wallet's address and public key (PEM)", [], typeof(WalletInfo), (o, _, _) => Done(o.GetWallet())),
+        new("wallet", "wallet", "this wallet's address and public key (PEM)", [], typeof(WalletInfo), (o, _, _) => Done(o.GetWallet()))
+        {
+            UsageError = "usage: wallet [encrypt <passphrase-file> | passphrase <current-file> <new-file> | export <pem-file> [passphrase-file]]",
+        },
+        new(
+            "walletencrypt",
+            "wallet encrypt <passphrase-file>",
+            "encrypt the wallet file under the first line of a file on the node's host",
+            [new("passphraseFile", false, "a file on the node's host whose first line is the new passphrase")],
+            typeof(WalletEncrypted),
+            (o, a, _) => Done(o.EncryptWallet(a["passphraseFile"]!))) { Command = "wallet encrypt" },
+        new(
+            "walletpassphrase",
+            "wallet passphrase <current-file> <new-file>",
+            "change the wallet's passphrase (each the first line of a file on the node's host)",
+            [
+                new("currentFile", false, "a file on the node's host whose first line is the current passphrase"),
+                new("newFile", false, "a file on the node's host whose first line is the new passphrase"),
+            ],
+            typeof(PassphraseChanged),
+            (o, a, _) => Done(o.ChangePassphrase(a["currentFile"]!, a["newFile"]!))) { Command = "wallet passphrase" },
+        new(
+            "walletexport",
+            "wallet export <pem-file> [passphrase-file]",
+            "write the private key as PKCS#8 PEM to a new owner-only file on the node's host",
+            [
+                new("pemFile", false, "the new file on the node's host (never an existing one)"),
+                new("passphraseFile", true, "for an encrypted wallet: a file whose first line is its passphrase"),
+            ],
+            typeof(KeyExported),
+            (o, a, _) => Done(o.ExportKey(a["pemFile"]!, a["passphraseFile"]))) { Command = "wallet export" },
         new(
             "sign",
             "sign <text>",
@@ -42,7 +72,7 @@ public static class OperationCatalog
             "confirmed balance in coins (default: this wallet)",
             [new("address", true, "the account (default: this wallet)")],
             typeof(BalanceInfo),
-            (o, a, _) => Done(o.Balance(a["address"] is { } address ? OperationParsers.Address(address) : null))),
+            (o, a, _) => Done(o.Balance(a["address"] is { } address ? OperationParsers.Address(o.Network, address) : null))),
         new(
             "send",
             "send <address> <amount> [fee]",
@@ -54,7 +84,7 @@ public static class OperationCatalog
             ],
             typeof(SendInfo),
             (o, a, _) => Done(o.Send(
-                OperationParsers.Address(a["address"]!),
+                OperationParsers.Address(o.Network, a["address"]!),
                 OperationParsers.Coins(a["amount"]!, "amount"),
                 a["fee"] is { } fee ? OperationParsers.Coins(fee, "fee") : null))) { Arity = ConsoleArity.Exact },
         new(
@@ -127,7 +157,7 @@ public static class OperationCatalog
             [new("address", true, "the account (default: this wallet)"), new("count", true, $"entries (default {NodeOperations.DefaultListing})")],
             typeof(HistoryListing),
             (o, a, _) => Done(o.History(
-                a["address"] is { } address ? OperationParsers.Address(address) : null,
+                a["address"] is { } address ? OperationParsers.Address(o.Network, address) : null,
                 a["count"] is { } count ? OperationParsers.Count(count, int.MaxValue) : NodeOperations.DefaultListing)))
         {
             Arity = ConsoleArity.Custom,
@@ -168,9 +198,12 @@ public static class OperationCatalog
 
     private const string TxUsage = "usage: tx <64-character id> [raw]";
 
-    /// <summary>The operation named <paramref name="name"/> (or one of its aliases), case-insensitive; null if none.</summary>
-    public static OperationMethod? Find(string name) =>
-        All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(name, StringComparer.OrdinalIgnoreCase));
+    /// <summary>The JSON-RPC method named <paramref name="name"/> (exactly), or null.</summary>
+    public static OperationMethod? Find(string name) => All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal));
+
+    /// <summary>The console command <paramref name="command"/> (its words joined by one space, or an alias), case-insensitive; null if none.</summary>
+    public static OperationMethod? FindCommand(string command) =>
+        All.FirstOrDefault(m => string.Equals(m.ConsoleName, command, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(command, StringComparer.OrdinalIgnoreCase));
 
     private static HelpListing Help() => new([.. All.Select(m => new HelpEntry(m.Usage, m.Help))]);
 
@@ -181,24 +214,22 @@ public static class OperationCatalog
     private static Hash256 TransactionId(string text) =>
         Hash256.TryParse(text, out var id) ? id : throw OperationException.Invalid(TxUsage);
 
-    // The console's history takes an address and a count in either order: a word that is an address is the
-    // address, any other must be a count (the last of each wins).
+    // The console's history takes an optional address, then an optional count. A checksummed address always has
+    // letters, so a first word of digits alone is the count; any other first word must be an address.
     private static OperationArguments BindHistory(IReadOnlyList<string> words)
     {
         var values = new Dictionary<string, string>();
-        foreach (var word in words)
+        var next = 0;
+        if (next < words.Count && !words[next].All(char.IsAsciiDigit))
         {
-            if (Address.TryParse(word, out _))
-            {
-                values["address"] = word;
-            }
-            else
-            {
-                OperationParsers.Count(word, int.MaxValue);
-                values["count"] = word;
-            }
+            values["address"] = words[next++];
         }
 
-        return new OperationArguments(values);
+        if (next < words.Count)
+        {
+            values["count"] = words[next++];
+        }
+
+        return next < words.Count ? throw Find("history")!.UsageException() : new OperationArguments(values);
     }
 }

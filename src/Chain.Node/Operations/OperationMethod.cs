@@ -13,8 +13,14 @@ public sealed record OperationMethod(
     Type ResultType,
     Func<NodeOperations, OperationArguments, CancellationToken, ValueTask<object>> Invoke)
 {
-    /// <summary>How the console maps words to parameters.</summary>
-    public ConsoleArity Arity { get; init; } = ConsoleArity.Lenient;
+    /// <summary>How the console maps words to parameters; by default a word per parameter, and no more.</summary>
+    public ConsoleArity Arity { get; init; } = ConsoleArity.Exact;
+
+    /// <summary>The console's words for it when they are not <see cref="Name"/> (<c>wallet encrypt</c> for <c>walletencrypt</c>).</summary>
+    public string? Command { get; init; }
+
+    /// <summary>The console's command: <see cref="Command"/>, else <see cref="Name"/>.</summary>
+    public string ConsoleName => Command ?? Name;
 
     /// <summary>For <see cref="ConsoleArity.Custom"/>: the console's words to arguments.</summary>
     public Func<IReadOnlyList<string>, OperationArguments>? ConsoleBinder { get; init; }

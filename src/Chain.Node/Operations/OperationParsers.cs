@@ -7,25 +7,31 @@ namespace Chain.Node.Operations;
 /// <summary>
 /// Turns the text of an argument into a value, for every front end alike (the console's words, the API's
 /// parameters), so a bad argument gets the same message everywhere. Addresses go only through
-/// <see cref="Address.TryParse"/>, the one definition of an address.
+/// <see cref="NetworkParameters.TryParseAddress"/>, the one definition of an address as people type it.
 /// </summary>
 public static class OperationParsers
 {
-    /// <summary>An address.</summary>
-    public static Address Address(string text) =>
-        Core.Crypto.Address.TryParse(text, out var address) ? address : throw OperationException.Invalid($"'{text}' is not an address (40 hexadecimal characters)");
+    /// <summary>Longest piece of user input echoed back in an error; longer input is cut and marked with an ellipsis.</summary>
+    public const int MaxEcho = 64;
+
+    /// <summary>An address in <paramref name="network"/>'s checksummed text form (ENCODING.md, "Address"); a bare 40-hex address is refused.</summary>
+    public static Address Address(NetworkParameters network, string text) =>
+        network.TryParseAddress(text, out var address, out var error) ? address : throw OperationException.Invalid(error!);
+
+    /// <summary><paramref name="text"/> as an error message quotes it: cut to <see cref="MaxEcho"/> characters.</summary>
+    public static string Echo(string text) => text.Length <= MaxEcho ? text : string.Concat(text.AsSpan(0, MaxEcho), "…");
 
     /// <summary>A non-negative amount of coins as units; <paramref name="what"/> names it in the message.</summary>
     public static long Coins(string text, string what) =>
         Money.TryParseCoins(text, out var units)
             ? units
-            : throw OperationException.Invalid($"{what} '{text}' is not an amount of coins (e.g. 12.5, at most 8 decimals)");
+            : throw OperationException.Invalid($"{what} '{Echo(text)}' is not an amount of coins (e.g. 12.5, at most 8 decimals)");
 
     /// <summary>A count between 1 and <paramref name="max"/>.</summary>
     public static int Count(string text, int max) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max
             ? n
-            : throw OperationException.Invalid($"'{text}' is not a count between 1 and {max}");
+            : throw OperationException.Invalid($"'{Echo(text)}' is not a count between 1 and {max}");
 
     /// <summary>Whether <paramref name="text"/> is a count between 1 and <paramref name="max"/>.</summary>
     public static bool IsCount(string text, int max) =>
@@ -36,7 +42,7 @@ public static class OperationParsers
     {
         null or "false" => false,
         "raw" or "true" => true,
-        _ => throw OperationException.Invalid($"'{text}' is not 'raw'"),
+        _ => throw OperationException.Invalid($"'{Echo(text)}' is not 'raw'"),
     };
 
     /// <summary>Hex (either case) as bytes; <paramref name="what"/> names it in the message.</summary>

@@ -15,9 +15,6 @@ public sealed class DataFolder : IDisposable
     /// <summary>The marker file naming the folder's network.</summary>
     public const string NetworkFileName = "network";
 
-    /// <summary>Environment variable holding the wallet passphrase.</summary>
-    public const string PassphraseVariable = "CHAIN_WALLET_PASSPHRASE";
-
     private DataFolder(string path, BlockStore blocks, IReadOnlyList<Block> storedBlocks, StoreRecovery recovery)
     {
         Path = path;
@@ -79,45 +76,36 @@ public sealed class DataFolder : IDisposable
         return new DataFolder(path, store, blocks, recovery);
     }
 
-    /// <summary>Loads the wallet, creating it (or importing <c>--import-key</c>) when the folder has none.</summary>
-    public Wallet OpenWallet(NodeOptions options)
+    /// <summary>
+    /// Loads the wallet, creating it (or importing <c>--import-key</c>) when the folder has none; an existing wallet is
+    /// accepted with the same imported key and refused with another. Says what it did in <paramref name="outcome"/>.
+    /// </summary>
+    public Wallet OpenWallet(WalletSetup setup, out string outcome)
     {
-        var (passphrase, source) = ReadPassphrase(options);
         var exists = File.Exists(WalletFile.GetPath(Path));
         try
         {
-            if (options.ImportKey.Length > 0)
+            if (setup.TakeImportKey() is { } key)
             {
-                if (exists)
-                {
-                    throw new DataFolderException($"--import-key (Node:ImportKey): {WalletFile.GetPath(Path)} already exists and is never replaced; use another --data-dir");
-                }
-
-                return WalletFile.Import(Path, options.ImportKey, passphrase);
+                var wallet = WalletFile.Import(Path, setup.ImportKeyPath, key, setup.Passphrase);
+                outcome = exists ? "opened (the imported key is already this wallet's)" : "imported";
+                return wallet;
             }
 
-            return WalletFile.LoadOrCreate(Path, passphrase);
+            outcome = exists ? "opened" : "created";
+            return WalletFile.LoadOrCreate(Path, setup.Passphrase);
         }
         catch (WalletException e) when (e.Message.Contains("passphrase", StringComparison.OrdinalIgnoreCase))
         {
             // Say where the passphrase came from, so the user knows which setting to correct.
-            throw new DataFolderException($"{e.Message} (passphrase: {source})", e);
+            throw new DataFolderException($"{e.Message} (passphrase: {setup.Source})", e);
+        }
+        catch (WalletException e) when (e.Message.Contains("another key", StringComparison.Ordinal))
+        {
+            throw new DataFolderException($"--import-key (Node:ImportKey): {e.Message}", e);
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => Blocks.Dispose();
-
-    private static (string? Passphrase, string Source) ReadPassphrase(NodeOptions options)
-    {
-        if (options.WalletPassphraseFile.Length > 0)
-        {
-            return (File.ReadLines(options.WalletPassphraseFile).FirstOrDefault() ?? string.Empty, $"first line of --wallet-passphrase-file (Node:WalletPassphraseFile) {options.WalletPassphraseFile}");
-        }
-
-        var fromEnvironment = Environment.GetEnvironmentVariable(PassphraseVariable);
-        return string.IsNullOrEmpty(fromEnvironment)
-            ? (null, $"none given; set {PassphraseVariable} or --wallet-passphrase-file")
-            : (fromEnvironment, $"from {PassphraseVariable}");
-    }
 }

@@ -38,7 +38,19 @@ public sealed class CommandProcessorTests : IDisposable
 
     [Theory]
     [InlineData("nonsense", "error: unknown command 'nonsense' (type help)")]
-    [InlineData("BALANCE xyz", "error: 'xyz' is not an address (40 hexadecimal characters)")]
+    [InlineData("BALANCE xyz", "error: 'xyz' is not an address (chaindev1… with a checksum): has no prefix, separator '1' and checksum")]
+    [InlineData("balance 1111111111111111111111111111111111111111", "error: '1111111111111111111111111111111111111111' is a bare 40-hex address, which has no checksum: give the checksummed form (chaindev1…, as the 'address' command prints it)")]
+    [InlineData("mine 2 3", "error: usage: mine [count]")]
+    [InlineData("quit now", "error: usage: quit")]
+    [InlineData("status x", "error: usage: status")]
+    [InlineData("mining on off", "error: usage: mining on|off")]
+    [InlineData("history 5 6", "error: usage: history [address] [n]")]
+    [InlineData("chain 1 2", "error: usage: chain [n]")]
+    [InlineData("wallet export", "error: usage: wallet export <pem-file> [passphrase-file]")]
+    [InlineData("wallet frobnicate", "error: usage: wallet [encrypt <passphrase-file> | passphrase <current-file> <new-file> | export <pem-file> [passphrase-file]]")]
+    [InlineData("wallet encrypt a b", "error: usage: wallet encrypt <passphrase-file>")]
+    [InlineData("wallet encrypt /no/such/passphrase.txt", "error: cannot read the passphrase from /no/such/passphrase.txt: Could not find a part of the path '/no/such/passphrase.txt'.")]
+    [InlineData("block 000000000000000000000000000000000000000000000000000000000000000x", "error: '000000000000000000000000000000000000000000000000000000000000000x' is not a block hash (64 hexadecimal characters)")]
     [InlineData("mine 1001", "error: '1001' is not a count between 1 and 1000")]
     [InlineData("mining", "error: usage: mining on|off")]
     public async Task Execute_BadInput_OneErrorLine(string line, string expected)
@@ -55,24 +67,24 @@ public sealed class CommandProcessorTests : IDisposable
         Assert.Matches("^1 [0-9a-f]{64}$", mined[0]);
         Assert.Matches("^2 [0-9a-f]{64}$", mined[1]);
         Assert.Equal(["100"], await RunAsync("balance"));
-        Assert.Equal(["100"], await RunAsync($"balance {SharedWallet.Address}"));
+        Assert.Equal(["100"], await RunAsync($"balance {Own}"));
     }
 
     [Fact]
     public async Task Send_PrintsIdAndLandsInMempool_HistoryAfterMining()
     {
         await RunAsync("mine");
-        var recipient = new string('1', 40);
+        var recipient = NetworkParameters.Dev.FormatAddress(Chain.Core.Crypto.Address.Parse(new string('1', 40)));
         var id = Assert.Single(await RunAsync($"send {recipient} 12.5 0.5"));
         Assert.Matches("^[0-9a-f]{64}$", id);
         Assert.Equal(1, _saver.Saves);
-        Assert.Equal([$"{id} {SharedWallet.Address} -> {recipient} 12.5 fee=0.5 nonce=0"], await RunAsync("mempool"));
+        Assert.Equal([$"{id} {Own} -> {recipient} 12.5 fee=0.5 nonce=0"], await RunAsync("mempool"));
 
         await RunAsync("mine");
         Assert.Equal(["12.5"], await RunAsync($"balance {recipient}"));
         Assert.Equal(["87.5"], await RunAsync("balance"));
         Assert.Contains($"2 {id} -13 {recipient}", await RunAsync("history"));
-        Assert.Equal([$"2 {id} +12.5 {SharedWallet.Address}"], await RunAsync($"history {recipient}"));
+        Assert.Equal([$"2 {id} +12.5 {Own}"], await RunAsync($"history {recipient}"));
     }
 
     [Fact]
@@ -106,8 +118,8 @@ public sealed class CommandProcessorTests : IDisposable
     public async Task SignThenVerify_ByAddress()
     {
         var signature = Assert.Single(await RunAsync("sign two  spaces"));
-        Assert.Equal(["valid"], await RunAsync($"verify {SharedWallet.Address} {signature} two  spaces"));
-        Assert.Equal(["invalid"], await RunAsync($"verify {SharedWallet.Address} {signature} two spaces"));
+        Assert.Equal(["valid"], await RunAsync($"verify {Own} {signature} two  spaces"));
+        Assert.Equal(["invalid"], await RunAsync($"verify {Own} {signature} two spaces"));
     }
 
     [Fact]
@@ -115,6 +127,45 @@ public sealed class CommandProcessorTests : IDisposable
     {
         Assert.Equal(["stopping"], await RunAsync("quit"));
         Assert.True(_lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    private static string Own => NetworkParameters.Dev.FormatAddress(SharedWallet.Address);
+
+    [Fact]
+    public async Task Block_SixtyFourDecimalDigits_IsAHashNotAHeight()
+    {
+        await RunAsync("mine 5");
+        var decimalLooking = new string('0', 63) + "5";
+
+        Assert.Equal([$"error: no block {decimalLooking}"], await RunAsync($"block {decimalLooking}"));
+        Assert.StartsWith("hash=", (await RunAsync("block 5"))[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExtraArguments_BalanceAndHistoryWithAnAddress_RefusedWithTheUsageLine()
+    {
+        Assert.Equal(["error: usage: balance [address]"], await RunAsync($"balance {Own} x"));
+        Assert.Equal(["error: usage: history [address] [n]"], await RunAsync($"history {Own} 2 3"));
+        Assert.Empty(await RunAsync($"history {Own} 2"));
+    }
+
+    [Fact]
+    public async Task Verify_PrivateKeyPem_Refused()
+    {
+        using var folder = new TempFolder();
+        var file = Path.Combine(folder.Path, "private.pem");
+        await File.WriteAllTextAsync(file, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+
+        var answer = Assert.Single(await RunAsync($"verify {file} AAAA text"));
+
+        Assert.Contains("is a private key", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_HugeInput_EchoIsCut()
+    {
+        var answer = Assert.Single(await RunAsync(new string('x', 1_000_000)));
+        Assert.True(answer.Length < 200, answer);
     }
 
     private static Wallet CreateWallet()

@@ -17,24 +17,32 @@ public sealed class ConsoleTests(ConsoleNodeFixture fixture) : IClassFixture<Con
         { "frobnicate", "unknown command 'frobnicate'" },
         { "balance nothex", "'nothex' is not an address" },
         { "send", "usage: send" },
-        { "send 0000000000000000000000000000000000000001", "usage: send" },
-        { "send 0000000000000000000000000000000000000001 abc", "amount 'abc'" },
-        { "send 0000000000000000000000000000000000000001 1 -2", "fee '-2'" },
-        { "send 0000000000000000000000000000000000000001 1.000000001", "at most 8 decimals" },
-        { "send 0000000000000000000000000000000000000001 1000000", "insufficient balance" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c", "usage: send" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c abc", "amount 'abc'" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1 -2", "fee '-2'" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1.000000001", "at most 8 decimals" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1000000", "insufficient balance" },
         { "mine 0", "'0' is not a count" },
         { "mine lots", "'lots' is not a count" },
         { "mining maybe", "usage: mining on|off" },
         { "chain -1", "is not a count" },
         { "block", "usage: block" },
         { "block 999999", "no block 999999" },
-        { "block xyz", "give a height or a 64-character block hash" },
+        { "block xyz", "neither a height nor a 64-character block hash" },
+        { "block 0000000000000000000000000000000000000000000000000000000000000001", "no block 0000000000000000000000000000000000000000000000000000000000000001" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt8c 1", "checksum does not match" },
+        { "send chain1qqgjyv6y24n80zye42aueh0wluqpzg3nmqs4a2 1", "another network" },
+        { "send 00112233445566778899aabbccddeeff00112233 1", "no checksum" },
+        { "balance {address} x", "usage: balance [address]" },
+        { "history {address} 2 3", "usage: history [address] [n]" },
+        { "mine 2 3", "usage: mine [count]" },
+        { "quit now", "usage: quit" },
         { "tx", "usage: tx" },
         { "tx 0000000000000000000000000000000000000000000000000000000000000000", "no transaction" },
         { "history 0", "is not a count" },
         { "sign", "usage: sign" },
         { "verify only-two args", "usage: verify" },
-        { "verify 0000000000000000000000000000000000000001 AAAA text", "no public key known" },
+        { "verify chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c AAAA text", "no public key known" },
         { "verify /no/such/file.pem AAAA text", "neither an address nor a readable public key file" },
         { "verify {address} not*base64 text", "not base64" },
         { "connect", "usage: connect" },
@@ -57,7 +65,7 @@ public sealed class ConsoleTests(ConsoleNodeFixture fixture) : IClassFixture<Con
     public async Task Help_ListsEveryCommand()
     {
         var help = await Node.CommandAsync("help");
-        string[] commands = ["help", "address", "wallet", "sign", "verify", "balance", "send", "mine", "mining", "status", "peers", "connect", "chain", "block", "tx", "mempool", "history", "quit"];
+        string[] commands = ["help", "address", "wallet", "wallet encrypt", "wallet passphrase", "wallet export", "sign", "verify", "balance", "send", "mine", "mining", "status", "peers", "connect", "chain", "block", "tx", "mempool", "history", "quit"];
         foreach (var command in commands)
         {
             Assert.Contains(help, line => line.StartsWith(command + " ", StringComparison.Ordinal));

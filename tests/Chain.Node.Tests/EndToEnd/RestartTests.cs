@@ -59,7 +59,7 @@ public sealed partial class RestartTests : IDisposable
         await using (var node = await NodeProcess.StartAsync("K", data))
         {
             Assert.Single(await node.CommandAsync("mine"));
-            txId = await node.AskAsync("send 0000000000000000000000000000000000000001 1");
+            txId = await node.AskAsync("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1");
         }
 
         // Disposed without quitting: killed at once, no shutdown hook ran.

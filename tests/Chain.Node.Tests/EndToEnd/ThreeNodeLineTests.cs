@@ -62,7 +62,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
         var addressA = await a.AskAsync("address");
         var addressB = await b.AskAsync("address");
         var addressC = await c.AskAsync("address");
-        Assert.Matches("^[0-9a-f]{40}$", addressC);
+        Assert.Matches("^chaindev1[02-9ac-hj-np-z]{38}$", addressC);
         Assert.Equal("150", await a.AskAsync("balance"));
 
         var txId = await a.AskAsync($"send {addressC} 12.5");

@@ -13,9 +13,9 @@ internal sealed record SplitSpends(string W, string ToX, string ToY, string Plai
 /// </summary>
 internal static class PartitionScenario
 {
-    public static readonly string X = new('8', 40);
-    public static readonly string Y = new('9', 40);
-    public static readonly string Z = new('7', 40);
+    public static readonly string X = Chain.Core.Ledger.NetworkParameters.Dev.FormatAddress(Chain.Core.Crypto.Address.Parse(new string('8', 40)));
+    public static readonly string Y = Chain.Core.Ledger.NetworkParameters.Dev.FormatAddress(Chain.Core.Crypto.Address.Parse(new string('9', 40)));
+    public static readonly string Z = Chain.Core.Ledger.NetworkParameters.Dev.FormatAddress(Chain.Core.Crypto.Address.Parse(new string('7', 40)));
 
     /// <summary>Runs the spends and the mining with the halves apart; returns what the checks need.</summary>
     public static async Task<SplitSpends> SpendApartAsync(NodeProcess a, NodeProcess b, NodeProcess c, NodeProcess d)

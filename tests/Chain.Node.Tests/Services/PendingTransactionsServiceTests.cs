@@ -18,7 +18,7 @@ public sealed class PendingTransactionsServiceTests : IDisposable
         const int count = 10_001;
         var options = new NodeOptions { DataDir = _folder };
         using var data = DataFolder.Open(options, NetworkParameters.Dev);
-        using var wallet = data.OpenWallet(options);
+        using var wallet = data.OpenWallet(WalletSetup.Read(options, _ => null), out _);
         var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
         Mine(chain, wallet.Address);
 
