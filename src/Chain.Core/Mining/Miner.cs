@@ -28,8 +28,8 @@ public sealed class Miner
 
     private readonly Blockchain _chain;
     private readonly TimeProvider _time;
+    private readonly Queue<(long Started, long Ended, long Hashes)> _recent = new();
     private long _totalHashes;
-    private double _hashRate;
 
     /// <summary>Creates a miner for <paramref name="chain"/>.</summary>
     public Miner(Blockchain chain, TimeProvider time)
@@ -41,8 +41,43 @@ public sealed class Miner
     /// <summary>Called with each template just before its nonce search starts (a test hook).</summary>
     internal Action<Block>? SearchStarting { get; set; }
 
-    /// <summary>Hashes per second measured over the last template searched.</summary>
-    public double HashRate => Volatile.Read(ref _hashRate);
+    /// <summary>Window over which <see cref="HashRate"/> is measured.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>Searches remembered for <see cref="HashRate"/> at most (dev mining ends thousands a second).</summary>
+    public const int MaxRateSamples = 4_096;
+
+    /// <summary>
+    /// Hashes per second over the last <see cref="RateWindow"/>: the hashes of the searches that ended in it, over the
+    /// time since the first of them started (at most the window). Zero once no search has ended for a window, so a
+    /// stopped miner shows 0, and many short searches (dev blocks take milliseconds) count as much as one long one.
+    /// </summary>
+    public double HashRate
+    {
+        get
+        {
+            var now = _time.GetTimestamp();
+            lock (_recent)
+            {
+                DropOld(now);
+                if (_recent.Count == 0)
+                {
+                    return 0;
+                }
+
+                long hashes = 0;
+                var first = now;
+                foreach (var (started, _, count) in _recent)
+                {
+                    hashes += count;
+                    first = Math.Min(first, started);
+                }
+
+                var span = Math.Min(_time.GetElapsedTime(first, now).TotalSeconds, RateWindow.TotalSeconds);
+                return span > 0 ? hashes / span : 0;
+            }
+        }
+    }
 
     /// <summary>Hashes tried since this miner was created.</summary>
     public long TotalHashes => Interlocked.Read(ref _totalHashes);
@@ -159,13 +194,23 @@ public sealed class Miner
         }
 
         await Task.WhenAll(workers);
-        var elapsed = _time.GetElapsedTime(started);
+        var ended = _time.GetTimestamp();
         Interlocked.Add(ref _totalHashes, hashes);
-        if (elapsed > TimeSpan.FromMilliseconds(50))
+        lock (_recent)
         {
-            Volatile.Write(ref _hashRate, hashes / elapsed.TotalSeconds);
+            _recent.Enqueue((started, ended, hashes));
+            DropOld(ended);
         }
 
         return found.FirstOrDefault(f => f is not null);
+    }
+
+    // Under the lock: forgets searches that ended before the window, and the oldest beyond the cap.
+    private void DropOld(long now)
+    {
+        while (_recent.Count > 0 && (_recent.Count > MaxRateSamples || _time.GetElapsedTime(_recent.Peek().Ended, now) > RateWindow))
+        {
+            _recent.Dequeue();
+        }
     }
 }

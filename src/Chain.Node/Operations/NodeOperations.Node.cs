@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Globalization;
 using Chain.Core.Ledger;
+using Chain.Core.Mining;
 using Chain.Node.Operations.Results;
 
 namespace Chain.Node.Operations;
@@ -7,12 +9,20 @@ namespace Chain.Node.Operations;
 /// <summary>The node's own operations: status, peers, dialling, mining and the network it is on.</summary>
 public sealed partial class NodeOperations
 {
-    /// <summary>Height, tip, peers, mempool, difficulty, hash rate and whether continuous mining is on.</summary>
+    /// <summary>This build's version: the assembly's informational version (with the commit when built from git).</summary>
+    public static string Version { get; } =
+        typeof(NodeOperations).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>
+    /// Height, tip, peers, mempool, difficulty, hash rate (over the last <see cref="Miner.RateWindow"/>), whether
+    /// continuous mining is on, this node's id, version and seconds since it started.
+    /// </summary>
     public StatusInfo Status()
     {
         var tip = chain.Tip;
         var difficulty = Target.Difficulty(tip.Header.Bits, chain.Network.PowLimitBits);
-        return new StatusInfo(tip.Height, tip.Hash.ToString(), peers.Peers.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn);
+        var uptime = (long)_time.GetElapsedTime(_started).TotalSeconds;
+        return new StatusInfo(tip.Height, tip.Hash.ToString(), peers.Peers.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn, peers.NodeId, Version, uptime);
     }
 
     /// <summary>The connected peers.</summary>

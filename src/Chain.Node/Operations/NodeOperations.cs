@@ -27,9 +27,12 @@ public sealed partial class NodeOperations(
     IPendingTransactionsSaver pending,
     IHostApplicationLifetime lifetime,
     IOptions<NodeOptions> options,
-    ILogger<NodeOperations>? logger = null)
+    ILogger<NodeOperations>? logger = null,
+    TimeProvider? time = null)
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly long _started = (time ?? TimeProvider.System).GetTimestamp();
 
     /// <summary>Blocks <c>mine</c> mines at most in one go.</summary>
     public const int MaxMineCount = 1_000;

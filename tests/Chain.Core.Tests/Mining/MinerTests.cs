@@ -34,6 +34,27 @@ public class MinerTests
     }
 
     [Fact]
+    public async Task HashRate_ManyShortSearches_CountedThenZeroAfterTheWindow()
+    {
+        // Dev blocks take milliseconds: the rate used to count only searches over 50 ms, so it read 0 while
+        // mining on dev, and it kept the last figure forever after mining stopped.
+        var clock = TestChain.Clock();
+        var miner = new Miner(TestChain.NewChain(clock), clock);
+        Assert.Equal(0, miner.HashRate);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await miner.MineBlockAsync(PayTo, threads: 1, CancellationToken.None).WaitAsync(Bound);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(miner.TotalHashes / 2.0, miner.HashRate, precision: 6);
+
+        clock.Advance(Miner.RateWindow);
+        Assert.Equal(0, miner.HashRate);
+    }
+
+    [Fact]
     public async Task MineBlockAsync_TipChangesBeforeSearch_AbandonsTemplateAndMinesOnNewTip()
     {
         var chain = TestChain.NewChain();

@@ -93,7 +93,7 @@ public sealed class CommandProcessorTests : IDisposable
         _peers.List = [new PeerSummary("127.0.0.1:7100", "abc", Inbound: false)];
         Assert.Equal(["mining=on"], await RunAsync("mining on"));
         var status = Assert.Single(await RunAsync("status"));
-        Assert.Matches(new Regex(@"^height=0 tip=[0-9a-f]{64} peers=1 mempool=0 difficulty=1 hashrate=\d+ mining=on$"), status);
+        Assert.Matches(new Regex(@"^height=0 tip=[0-9a-f]{64} peers=1 mempool=0 difficulty=1 hashrate=\d+ mining=on node=- version=\S+ uptime=\d+$"), status);
         Assert.Equal(["mining=off"], await RunAsync("mining OFF"));
         Assert.False(_mining.IsOn);
     }
