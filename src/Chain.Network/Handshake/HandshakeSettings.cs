@@ -17,7 +17,7 @@ public sealed class HandshakeSettings
     /// <summary>Our chain tip.</summary>
     public ChainStatus Status { get; init; }
 
-    /// <summary>Free text naming our software (at most <see cref="PeerHandshake.MaxUserAgentLength"/> characters).</summary>
+    /// <summary>Free text naming our software (at most <see cref="PeerHandshake.MaxUserAgentLength"/> bytes of UTF-8).</summary>
     public string UserAgent { get; init; } = PeerHandshake.DefaultUserAgent;
 
     /// <summary>Our hello nonce; a fresh random one when null (set it to recognise our own hello coming back).</summary>

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
 using System.Text;
 using Chain.Core.Crypto;
+using Chain.Network.Messages;
 using Chain.Network.Transport;
 
 namespace Chain.Network.Handshake;
@@ -25,13 +26,13 @@ public static class PeerHandshake
     /// <summary>Length of the hello nonce and of each key-exchange secret, in bytes.</summary>
     public const int NonceSize = 32;
 
-    /// <summary>Longest user agent accepted, in characters.</summary>
+    /// <summary>Longest user agent accepted, in bytes of UTF-8.</summary>
     public const int MaxUserAgentLength = 256;
 
     /// <summary>Longest disconnect reason sent or shown, in characters.</summary>
     public const int MaxReasonLength = 256;
 
-    /// <summary>Longest cumulative work field: a UInt128 in hex.</summary>
+    /// <summary>Longest cumulative work field: a UInt128 in lower-case hex without leading zeros.</summary>
     public const int MaxWorkHexLength = 32;
 
     /// <summary>The user agent when none is configured.</summary>
@@ -190,9 +191,9 @@ public static class PeerHandshake
 
     private static HelloMessage BuildHello(HandshakeSettings settings, EphemeralKey ephemeral, byte[] nonce)
     {
-        if (settings.UserAgent.Length > MaxUserAgentLength)
+        if (!IsValidUserAgent(settings.UserAgent))
         {
-            throw new ArgumentException($"The user agent is longer than {MaxUserAgentLength} characters.", nameof(settings));
+            throw new ArgumentException($"The user agent is longer than {MaxUserAgentLength} bytes of UTF-8.", nameof(settings));
         }
 
         return new HelloMessage
@@ -238,7 +239,12 @@ public static class PeerHandshake
             throw await RefuseAsync(output, DisconnectCode.WrongNetwork, cancellationToken);
         }
 
-        if (!Hash256.TryParse(hello.Genesis, out var genesis) || genesis != settings.Network.GenesisHash)
+        if (!LowerHex.TryParseHash(hello.Genesis, out var genesis) || !LowerHex.IsHash(hello.NodeId))
+        {
+            throw await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken);
+        }
+
+        if (genesis != settings.Network.GenesisHash)
         {
             throw await RefuseAsync(output, DisconnectCode.WrongGenesis, cancellationToken);
         }
@@ -248,8 +254,9 @@ public static class PeerHandshake
         var nonce = DecodeBase64(hello.Nonce, NonceSize);
         var key = keyBytes is null ? null : RsaPss.TryImportPublicKey(keyBytes);
         if (key is null || ephemeralKey is null || nonce is null
+            || !ephemeralKey.AsSpan().ContainsAnyExcept((byte)0)
             || hello.ListenPort is < 0 or > 65_535
-            || hello.UserAgent is not { Length: <= MaxUserAgentLength }
+            || !IsValidUserAgent(hello.UserAgent)
             || !TryParseWork(hello.CumulativeWork, out var work))
         {
             key?.Dispose();
@@ -375,14 +382,23 @@ public static class PeerHandshake
             return null;
         }
 
-        return bytes[..written];
+        // Canonical form only (PROTOCOL.md 1): padded, no whitespace, unused trailing bits zero; that is, exactly
+        // what encoding the bytes gives, so one value has one spelling.
+        var decoded = bytes[..written];
+        return Convert.ToBase64String(decoded) == text ? decoded : null;
     }
 
+    /// <summary>Whether <paramref name="userAgent"/> is present and at most <see cref="MaxUserAgentLength"/> bytes of UTF-8.</summary>
+    public static bool IsValidUserAgent([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? userAgent) =>
+        userAgent is not null && userAgent.Length <= MaxUserAgentLength && Encoding.UTF8.GetByteCount(userAgent) <= MaxUserAgentLength;
+
+    // Canonical only: lower-case hex digits without leading zeros ("0" for zero), as the sender writes it.
     private static bool TryParseWork(string? hex, out UInt128 work)
     {
         work = UInt128.Zero;
         return hex is { Length: > 0 and <= MaxWorkHexLength }
-            && hex.All(char.IsAsciiHexDigit)
+            && LowerHex.IsLowerHex(hex)
+            && (hex.Length == 1 || hex[0] != '0')
             && UInt128.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out work);
     }
 

@@ -126,9 +126,9 @@ public sealed class PeerManagerOptions
             }
         }
 
-        if (UserAgent.Length > PeerHandshake.MaxUserAgentLength)
+        if (!PeerHandshake.IsValidUserAgent(UserAgent))
         {
-            errors.Add($"{nameof(UserAgent)} is longer than {PeerHandshake.MaxUserAgentLength} characters.");
+            errors.Add($"{nameof(UserAgent)} is longer than {PeerHandshake.MaxUserAgentLength} bytes of UTF-8.");
         }
 
         Positive(MaxInbound, nameof(MaxInbound));

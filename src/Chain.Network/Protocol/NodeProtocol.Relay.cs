@@ -695,9 +695,9 @@ public sealed partial class NodeProtocol
         ids = new List<Hash256>(texts.Count);
         foreach (var text in texts)
         {
-            if (!Hash256.TryParse(text, out var id))
+            if (!LowerHex.TryParseHash(text, out var id))
             {
-                Misbehaved(state, "an id that is not 64 hexadecimal characters");
+                Misbehaved(state, "an id that is not 64 lower-case hexadecimal characters");
                 return false;
             }
 

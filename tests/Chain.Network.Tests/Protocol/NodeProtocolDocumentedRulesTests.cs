@@ -2,7 +2,7 @@ using Chain.Network.Messages;
 
 namespace Chain.Network.Tests.Protocol;
 
-/// <summary>Rules PROTOCOL.md 9 states exactly, checked on a real node: how the answer to a getdata ends.</summary>
+/// <summary>Rules PROTOCOL.md 9 states exactly, checked on a real node: how the answer to a getdata ends, lower-case ids.</summary>
 public sealed class NodeProtocolDocumentedRulesTests(ITestOutputHelper output)
 {
     [Fact]
@@ -55,5 +55,17 @@ public sealed class NodeProtocolDocumentedRulesTests(ITestOutputHelper output)
         var received = peer.Received;
         var blockAt = received.FindIndex(m => m is BlockMessage b && b.Block.AsSpan().SequenceEqual(block.Encode()));
         Assert.InRange(blockAt, 0, received.FindIndex(m => m is NotFoundMessage) - 1);
+    }
+
+    [Fact]
+    public async Task Inv_UpperCaseId_RefusedAsInvalidData()
+    {
+        await using var node = await TestNode.StartAsync("node", output);
+        await using var peer = await ProtocolPeer.StartAsync();
+        await peer.ConnectAsync(node);
+
+        peer.Send(new InvMessage([], [node.Chain.Tip.Hash.ToString().ToUpperInvariant()]));
+
+        Assert.Contains("lower-case", await peer.WaitPunishedAsync());
     }
 }
