@@ -34,16 +34,24 @@ if (switches is null)
 }
 
 // No default sources (they would also read unprefixed and DOTNET_ variables): exactly appsettings.json in the
-// working folder, then CHAIN_ environment variables, then the command line, each overriding the one before.
+// working folder (or the --config file), then CHAIN_ environment variables, then the command line, each
+// overriding the one before.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     DisableDefaults = true,
     ContentRootPath = Directory.GetCurrentDirectory(),
 });
-var settingsFile = Path.Combine(builder.Environment.ContentRootPath, "appsettings.json");
+var configFile = CommandLine.ConfigFile(switches);
+if (configFile is not null && !File.Exists(configFile))
+{
+    Console.Error.WriteLine($"error: --config: file '{configFile}' not found");
+    return 2;
+}
+
+var settingsFile = Path.GetFullPath(configFile ?? Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"));
 try
 {
-    builder.Configuration.AddJsonFile(settingsFile, optional: true, reloadOnChange: false);
+    builder.Configuration.AddJsonFile(settingsFile, optional: configFile is null, reloadOnChange: false);
 }
 catch (InvalidDataException e)
 {
@@ -125,9 +133,22 @@ try
 {
     // Resolve the options and the ledger first, so a bad setting or a damaged data folder stops the node
     // with one clear line before anything starts listening.
+    var startLog = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chain.Node");
+    foreach (var unknown in UnknownSettings.Find(builder.Configuration))
+    {
+        NodeLog.UnknownSetting(startLog, unknown);
+    }
+
     var options = host.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
     _ = host.Services.GetRequiredService<IOptions<PeerManagerOptions>>().Value;
-    // The passphrase and an imported key are read and checked before the data folder is created or opened.
+    // The ports are tried and the passphrase and an imported key read and checked before the data folder is
+    // created or opened, so a refusal leaves nothing behind.
+    if (PortCheck.FirstProblem(options) is { } portProblem)
+    {
+        Console.Error.WriteLine($"error: {portProblem}");
+        return 1;
+    }
+
     host.Services.GetRequiredService<WalletSetup>();
     host.Services.GetRequiredService<Blockchain>();
     host.Services.GetRequiredService<Wallet>();
@@ -165,7 +186,7 @@ catch (OptionsValidationException e)
 }
 catch (InvalidOperationException e) when (e.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine($"error: {CommandLine.DescribeConversionFailure(e.Message)} ({e.InnerException?.Message})");
+    Console.Error.WriteLine($"error: {CommandLine.DescribeConversionFailure(e.Message)}");
     return 2;
 }
 catch (Exception e) when (e is WalletException or StoreCorruptException or DataFolderException or InvalidDataException or IOException or UnauthorizedAccessException)

@@ -12,6 +12,7 @@ public static class CommandLine
     /// <summary>Every switch the node accepts.</summary>
     public static IReadOnlyList<Option> Options { get; } =
     [
+        new("--config", ConfigKey, "./appsettings.json", "settings file to read instead of appsettings.json in the working folder (must exist)"),
         new("--port", "Node:Port", NodeOptions.DefaultPort.ToString(CultureInfo.InvariantCulture), "TCP port to listen on"),
         new("--bind", "Node:Bind", "0.0.0.0", "address to listen on"),
         new("--peers", "Node:Peers", "(none)", "neighbours to dial: host:port[@node-id][,host:port...]"),
@@ -25,6 +26,28 @@ public static class CommandLine
         new("--no-rpc", "Node:NoRpc", "false", "run without the JSON-RPC API", IsFlag: true),
         new("--wallet-passphrase-file", "Node:WalletPassphraseFile", "(none)", "file whose first line is the wallet passphrase (or set CHAIN_WALLET_PASSPHRASE)"),
     ];
+
+    /// <summary>The configuration key of <c>--config</c> (read before the other settings, not a setting of a section).</summary>
+    public const string ConfigKey = "Config";
+
+    /// <summary>The <c>--config</c> file in normalized <paramref name="args"/>, or null.</summary>
+    public static string? ConfigFile(IReadOnlyList<string> args)
+    {
+        string? file = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i].StartsWith("--config=", StringComparison.Ordinal))
+            {
+                file = args[i]["--config=".Length..];
+            }
+            else if (args[i] == "--config" && i + 1 < args.Count)
+            {
+                file = args[++i];
+            }
+        }
+
+        return file;
+    }
 
     /// <summary>Switch-to-key mappings for the configuration's command-line provider.</summary>
     public static Dictionary<string, string> SwitchMappings => Options.ToDictionary(o => o.Switch, o => o.Key);
@@ -79,8 +102,21 @@ public static class CommandLine
     /// </summary>
     public static string DescribeConversionFailure(string message)
     {
-        var option = Options.FirstOrDefault(o => message.Contains($"at '{o.Key}'", StringComparison.OrdinalIgnoreCase));
-        return option is null ? message : $"{option.Switch} ({option.Key}): {message}";
+        var match = System.Text.RegularExpressions.Regex.Match(message, "value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'");
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var key = match.Groups["key"].Value;
+        var option = Options.FirstOrDefault(o => string.Equals(o.Key, key, StringComparison.OrdinalIgnoreCase));
+        var setting = option is null ? key : $"{option.Switch} ({option.Key})";
+        var type = match.Groups["type"].Value;
+        var expected = type.Contains("Int", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+            : type.Contains("TimeSpan", StringComparison.Ordinal) ? "a time span such as 00:00:30"
+            : "a " + type;
+        return $"{setting}: '{match.Groups["value"].Value}' is not {expected}";
     }
 
     /// <summary>The text printed by <c>--help</c>.</summary>

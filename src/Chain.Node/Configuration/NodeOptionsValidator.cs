@@ -20,6 +20,16 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             failures.Add($"--port (Node:Port): {options.Port} is not a port number (0-65535)");
         }
 
+        if (options.Port == 0 && string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            failures.Add("--data-dir (Node:DataDir): required with --port 0 (any free port): the default ./data/<port> would be ./data/0 whichever port is chosen");
+        }
+
+        if (File.Exists(options.ResolvedDataDir))
+        {
+            failures.Add($"--data-dir (Node:DataDir): '{options.ResolvedDataDir}' is a file, not a folder");
+        }
+
         if (!IPAddress.TryParse(options.Bind, out _))
         {
             failures.Add($"--bind (Node:Bind): '{options.Bind}' is not an IP address");

@@ -76,7 +76,8 @@ public sealed class CommandLineTests
     {
         var mappings = CommandLine.SwitchMappings;
         Assert.Equal(CommandLine.Options.Count, mappings.Count);
-        Assert.All(mappings, m => Assert.StartsWith(NodeOptions.Section + ":", m.Value, StringComparison.Ordinal));
+        Assert.All(mappings.Where(m => m.Key != "--config"), m => Assert.StartsWith(NodeOptions.Section + ":", m.Value, StringComparison.Ordinal));
+        Assert.Equal(CommandLine.ConfigKey, mappings["--config"]);
         Assert.Equal("Node:Port", mappings["--port"]);
     }
 
@@ -84,7 +85,7 @@ public sealed class CommandLineTests
     public void SwitchMappings_KeysBindToNodeOptionsProperties()
     {
         var properties = typeof(NodeOptions).GetProperties().Select(p => p.Name).ToHashSet();
-        Assert.All(CommandLine.Options, o => Assert.Contains(o.Key[(NodeOptions.Section.Length + 1)..], properties));
+        Assert.All(CommandLine.Options.Where(o => o.Key != CommandLine.ConfigKey), o => Assert.Contains(o.Key[(NodeOptions.Section.Length + 1)..], properties));
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class CommandLineTests
     public void DescribeConversionFailure_KnownKey_PrefixedWithSwitch()
     {
         const string message = "Failed to convert configuration value 'abc' at 'Node:Port' to type 'System.Int32'.";
-        Assert.Equal("--port (Node:Port): " + message, CommandLine.DescribeConversionFailure(message));
+        Assert.Equal("--port (Node:Port): 'abc' is not a whole number", CommandLine.DescribeConversionFailure(message));
         Assert.Equal("something else", CommandLine.DescribeConversionFailure("something else"));
     }
 }

@@ -23,6 +23,7 @@ public sealed class NodeOptionsValidatorTests
         var options = new NodeOptions
         {
             Port = 0,
+            DataDir = "some-folder",
             Bind = "::",
             Network = "DEV",
             MinerThreads = NodeOptionsValidator.MaxMinerThreads,

@@ -67,6 +67,51 @@ public sealed class StartupTests : IDisposable
         Assert.NotEqual(0, code);
         Assert.Contains($"error: --port (Node:Port)", error, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.Combine("busy")), "the port is tried before wallet.json and node.key are written");
+    }
+
+    [Fact]
+    public async Task PortNotANumber_OneLineNamingTheSettingAndWhatItNeeds()
+    {
+        var (code, _, error) = await NodeProcess.RunToExitAsync(["--network", "dev", "--data-dir", _folder.Combine("abc"), "--port", "abc"], workingDirectory: _folder.Path);
+        Assert.Equal(2, code);
+        Assert.Equal("error: --port (Node:Port): 'abc' is not a whole number", error.Trim());
+    }
+
+    [Fact]
+    public async Task PortZeroWithoutDataDir_Refused_NoDataFolder()
+    {
+        var (code, _, error) = await NodeProcess.RunToExitAsync(["--network", "dev", "--port", "0"], workingDirectory: _folder.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("error: --data-dir (Node:DataDir): required with --port 0", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.Combine("data")));
+    }
+
+    [Fact]
+    public async Task UnknownSettings_EnvironmentAndSettingsFile_WarnedWithTheirSource()
+    {
+        var config = _folder.Combine("node.json");
+        await File.WriteAllTextAsync(config, """{ "Node": { "Prot": 7071 }, "Nodes": { "Port": 1 } }""");
+        await using var node = await NodeProcess.StartAsync("unknown", _folder.Combine("unknown"), ["--config", config], new Dictionary<string, string> { ["CHAIN_NETWORK__IDLETIMEOUTS"] = "00:00:05" });
+        await node.WaitForLogAsync(new System.Text.RegularExpressions.Regex(@"Unknown setting NETWORK:IDLETIMEOUTS \(environment variable CHAIN_NETWORK__IDLETIMEOUTS\)"));
+        await node.WaitForLogAsync(new System.Text.RegularExpressions.Regex(@"Unknown setting Node:Prot \(.*node\.json\)"));
+        await node.WaitForLogAsync(new System.Text.RegularExpressions.Regex(@"Unknown setting Nodes:Port "));
+        Assert.Equal(0, await node.QuitAsync());
+    }
+
+    [Fact]
+    public async Task ConfigSwitch_ReadsThatFileInsteadOfAppsettings_MissingFileRefused()
+    {
+        await File.WriteAllTextAsync(_folder.Combine("appsettings.json"), """{ "Node": { "Network": "from-appsettings" } }""");
+        var config = _folder.Combine("other.json");
+        await File.WriteAllTextAsync(config, """{ "Node": { "Network": "from-config" } }""");
+        var (_, _, error) = await NodeProcess.RunToExitAsync(["--config", config, "--data-dir", _folder.Combine("cfg")], workingDirectory: _folder.Path);
+        Assert.Contains("unknown network 'from-config'", error, StringComparison.Ordinal);
+
+        var (code, _, missing) = await NodeProcess.RunToExitAsync(["--config", _folder.Combine("none.json")], workingDirectory: _folder.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("error: --config: file", missing, StringComparison.Ordinal);
     }
 
     [Fact]
