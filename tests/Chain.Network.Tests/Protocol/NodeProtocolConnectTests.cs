@@ -42,6 +42,12 @@ public sealed class NodeProtocolConnectTests(ITestOutputHelper output)
 
         release.Set();
         node.Protocol.PeerVisible = null;
+
+        // The connect handling must be over before the later transaction enters the mempool, or its snapshot may take
+        // that one into the connect inv instead of the flush (a race a loaded machine lost): the event loop handles
+        // one event after another, so the answer to a getblocks sent now comes after it.
+        peer.Send(new GetBlocksMessage([]));
+        await peer.WaitForAsync<BlocksMessage>();
         await FlushOneTransactionAsync(node, clock, payer, nonce: 1, expectedDelays: 3, peer);
 
         // Everything the connect handling sent came before `later`: neither the block nor the transaction was announced again.
