@@ -125,6 +125,8 @@ services.AddHostedService<MempoolExpiryService>();
 services.AddSingleton<RpcDispatcher>();
 services.AddSingleton<RpcServer>();
 services.AddHostedService(sp => sp.GetRequiredService<RpcServer>());
+services.AddSingleton<CommandInterrupt>();
+services.AddSingleton<IHostLifetime, NodeLifetime>();
 services.AddHostedService<ConsoleService>();
 services.AddHostedService<ShutdownReporter>();
 

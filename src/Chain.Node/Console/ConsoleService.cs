@@ -10,7 +10,7 @@ namespace Chain.Node.Console;
 /// (<see cref="AnswerEnd"/>), so a script can tell where a multi-line answer stops; a person at a terminal
 /// sees the prompt instead.
 /// </summary>
-public sealed partial class ConsoleService(CommandProcessor processor, ILogger<ConsoleService> logger) : BackgroundService
+public sealed partial class ConsoleService(CommandProcessor processor, CommandInterrupt interrupt, ILogger<ConsoleService> logger) : BackgroundService
 {
     private const string Prompt = "> ";
 
@@ -71,19 +71,28 @@ public sealed partial class ConsoleService(CommandProcessor processor, ILogger<C
                 return;
             }
 
+            var command = interrupt.Begin(stoppingToken);
             try
             {
-                processor.ExecuteAsync(line, output, stoppingToken).GetAwaiter().GetResult();
+                processor.ExecuteAsync(line, output, command.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException) when (command.IsCancellationRequested)
+            {
+                output.WriteLine("error: cancelled (Ctrl+C)");
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // A command that fails unexpectedly must not take the node down with it.
                 output.WriteLine($"error: {e.Message}");
                 LogCommandFailed(logger, e);
+            }
+            finally
+            {
+                interrupt.End(command);
             }
 
             if (!interactive)

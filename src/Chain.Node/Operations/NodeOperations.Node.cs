@@ -36,14 +36,27 @@ public sealed partial class NodeOperations
         return error is null ? new ConnectInfo(endpoint) : throw new OperationException(OperationError.Failed, error);
     }
 
-    /// <summary>Mines <paramref name="count"/> blocks now, paying this wallet.</summary>
+    /// <summary>
+    /// Mines <paramref name="count"/> blocks now, paying this wallet, logging each as it is found (with the hash
+    /// rate). Cancelled (Ctrl+C at the console), it says how many of the blocks were mined.
+    /// </summary>
     public async Task<MinedBlocks> MineAsync(int count, CancellationToken cancellationToken)
     {
         var blocks = new List<MinedBlock>(count);
-        for (var i = 0; i < count; i++)
+        NodeLog.MineStarting(_logger, count, Target.Difficulty(chain.Tip.Header.Bits, chain.Network.PowLimitBits));
+        try
         {
-            var block = await miner.MineBlockAsync(wallet.Address, options.Value.ResolvedMinerThreads, cancellationToken);
-            blocks.Add(new MinedBlock(block.Height, block.Hash.ToString()));
+            for (var i = 0; i < count; i++)
+            {
+                var block = await miner.MineBlockAsync(wallet.Address, options.Value.ResolvedMinerThreads, cancellationToken);
+                blocks.Add(new MinedBlock(block.Height, block.Hash.ToString()));
+                NodeLog.MineProgress(_logger, blocks.Count, count, block.Height, block.Hash.ToString(), miner.HashRate);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            var last = blocks.Count == 0 ? string.Empty : $" (last: {blocks[^1].Height} {blocks[^1].Hash})";
+            throw new OperationException(OperationError.Failed, $"mine cancelled after {blocks.Count} of {count} blocks{last}");
         }
 
         return new MinedBlocks(blocks);

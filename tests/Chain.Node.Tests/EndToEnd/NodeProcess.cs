@@ -311,6 +311,13 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return CheckedExit(await WaitForExitAsync());
     }
 
+    /// <summary>Sends <paramref name="signal"/> (INT is Ctrl+C) and returns once it is delivered, without waiting for an exit.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Sends SIGTERM (what a service manager or <c>kill</c> sends), or another signal such as INT (Ctrl+C), and waits for the exit code.</summary>
     public async Task<int> TerminateAsync(string signal = "TERM", TimeSpan? timeout = null)
     {
