@@ -278,6 +278,15 @@ public sealed class Blockchain
         }
     }
 
+    /// <summary>Coinbase amounts paid to an address that have not matured yet (see <see cref="ChainState.GetImmatureBalance"/>).</summary>
+    public long GetImmatureBalance(Address address)
+    {
+        lock (_lock)
+        {
+            return _state.GetImmatureBalance(address);
+        }
+    }
+
     /// <summary>The state an address will have once its pending transactions are mined (its next nonce to use).</summary>
     public AccountState GetPendingAccount(Address address)
     {

@@ -220,18 +220,34 @@ public sealed partial class ChainState
             return new(block, Tip, BlockError.BadCoinbase, $"the coinbase claims {Money.Format(coinbase.Amount)}, more than reward plus fees {Money.Format(allowed)}", changes);
         }
 
-        if (coinbase.Amount > 0)
+        // Coinbase maturity: this block credits, after its transfers, the coinbase that matures with it (its own only
+        // when the maturity is 1), so the balance at the tip is exactly what the next block's transfers may spend and
+        // a reorganisation shallower than the maturity cannot take away coins that have been spent.
+        if (MaturingCoinbase(block) is { Amount: > 0 } matured)
         {
-            ref var miner = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, coinbase.Recipient, out var seen);
+            ref var miner = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, matured.Recipient, out var seen);
             if (!seen)
             {
-                miner = _accounts.GetValueOrDefault(coinbase.Recipient);
+                miner = _accounts.GetValueOrDefault(matured.Recipient);
             }
 
-            miner = TransactionRules.Credit(miner, coinbase.Amount);
+            miner = TransactionRules.Credit(miner, matured.Amount);
         }
 
         return new(block, Tip, BlockError.None, string.Empty, changes);
+    }
+
+    // The coinbase credited when block connects on the tip: that of the best-chain block maturity − 1 below it; none
+    // while block is no higher than maturity − 1 (only genesis lies that far below, and it pays nothing).
+    private Transaction? MaturingCoinbase(Block block)
+    {
+        var lag = (uint)(_network.CoinbaseMaturity - 1);
+        if (lag == 0)
+        {
+            return block.Transactions[0];
+        }
+
+        return block.Height > lag ? _active[(int)(block.Height - lag)].Block.Transactions[0] : null;
     }
 
     // A block's effect on the accounts it touches, against the tip Base it was computed on, with the error that made

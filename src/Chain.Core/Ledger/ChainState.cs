@@ -62,8 +62,28 @@ public sealed partial class ChainState
     /// <summary>Number of orphan blocks held.</summary>
     public int OrphanCount => _orphans.Count;
 
-    /// <summary>Confirmed state of <paramref name="address"/> at the tip.</summary>
+    /// <summary>Confirmed state of <paramref name="address"/> at the tip: its balance is what the next block's transfers may spend (matured coinbases only).</summary>
     public AccountState GetAccount(Address address) => _accounts.GetValueOrDefault(address);
+
+    /// <summary>
+    /// Coinbase amounts paid to <paramref name="address"/> by best-chain blocks whose coinbase has not matured yet
+    /// (not part of <see cref="GetAccount"/>'s balance; see <see cref="NetworkParameters.CoinbaseMaturity"/>).
+    /// </summary>
+    public long GetImmatureBalance(Address address)
+    {
+        long immature = 0;
+        var lag = (uint)(_network.CoinbaseMaturity - 1);
+        for (var height = Tip.Height; height > 0 && height + lag > Tip.Height; height--)
+        {
+            var coinbase = _active[(int)height].Block.Transactions[0];
+            if (coinbase.Recipient == address)
+            {
+                immature = checked(immature + coinbase.Amount);
+            }
+        }
+
+        return immature;
+    }
 
     /// <summary>Any block of the tree by hash.</summary>
     public BlockIndex? GetEntry(Hash256 hash) => _index.GetValueOrDefault(hash);

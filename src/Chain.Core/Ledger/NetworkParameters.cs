@@ -16,7 +16,7 @@ public sealed class NetworkParameters
 
     private Block? _genesis;
 
-    private NetworkParameters(string name, string addressPrefix, uint magic, uint powLimitBits, int targetBlockSeconds, int retargetInterval, int halvingInterval, long minFee)
+    private NetworkParameters(string name, string addressPrefix, uint magic, uint powLimitBits, int targetBlockSeconds, int retargetInterval, int halvingInterval, long minFee, int coinbaseMaturity)
     {
         Name = name;
         AddressPrefix = addressPrefix;
@@ -26,13 +26,14 @@ public sealed class NetworkParameters
         RetargetInterval = retargetInterval;
         HalvingInterval = halvingInterval;
         MinFee = minFee;
+        CoinbaseMaturity = coinbaseMaturity;
     }
 
-    /// <summary>The main network: 60-second blocks, retargeting every 10 blocks.</summary>
-    public static NetworkParameters Main { get; } = new("main", "chain", 0x4e49_414d, 0x1f00_ffff, 60, 10, 210_000, 1_000);
+    /// <summary>The main network: 60-second blocks, retargeting every 10 blocks, coinbases spendable after 100 blocks.</summary>
+    public static NetworkParameters Main { get; } = new("main", "chain", 0x4e49_414d, 0x1f00_ffff, 60, 10, 210_000, 1_000, 100);
 
-    /// <summary>The development network: every other hash is a block; the difficulty never changes.</summary>
-    public static NetworkParameters Dev { get; } = new("dev", "chaindev", 0x5645_4400, 0x207f_ffff, 1, 0, 10_000, 1_000);
+    /// <summary>The development network: every other hash is a block; the difficulty never changes; coinbases spendable after 3 blocks.</summary>
+    public static NetworkParameters Dev { get; } = new("dev", "chaindev", 0x5645_4400, 0x207f_ffff, 1, 0, 10_000, 1_000, 3);
 
     /// <summary>Every known network.</summary>
     public static IReadOnlyList<NetworkParameters> All { get; } = [Main, Dev];
@@ -57,6 +58,13 @@ public sealed class NetworkParameters
 
     /// <summary>Blocks between halvings of the reward.</summary>
     public int HalvingInterval { get; }
+
+    /// <summary>
+    /// Blocks until a coinbase can be spent: the coinbase of block h is credited to its recipient's balance by block
+    /// h + maturity − 1, so a transfer in block h + maturity is the first that may spend it (Bitcoin's rule; 100 on
+    /// main, 3 on dev so that "mine 3, then send" works). 1 would credit a coinbase with its own block.
+    /// </summary>
+    public int CoinbaseMaturity { get; }
 
     /// <summary>Smallest fee a transaction may pay, in units.</summary>
     public long MinFee { get; }

@@ -44,7 +44,7 @@ public static class ConsoleFormatter
                 output.WriteLine(verify.Valid ? "valid" : "invalid");
                 break;
             case BalanceInfo balance:
-                output.WriteLine(balance.Balance);
+                output.WriteLine(balance.Immature == "0" ? balance.Balance : $"{balance.Balance} immature={balance.Immature}");
                 break;
             case SendInfo send:
                 output.WriteLine(send.Id);
@@ -62,7 +62,7 @@ public static class ConsoleFormatter
             case StatusInfo s:
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"height={s.Height} tip={s.Tip} peers={s.Peers} mempool={s.Mempool} difficulty={s.Difficulty:0.######} hashrate={s.Hashrate:F0} mining={(s.Mining ? "on" : "off")} node={(s.NodeId.Length > 0 ? s.NodeId : "-")} version={s.Version} uptime={s.Uptime}"));
+                    $"height={s.Height} tip={s.Tip} peers={s.Peers} mempool={s.Mempool} difficulty={s.Difficulty:0.######} hashrate={s.Hashrate:F0} mining={(s.Mining ? "on" : "off")} node={(s.NodeId.Length > 0 ? s.NodeId : "-")} version={s.Version} uptime={s.Uptime} immature={s.Immature}"));
                 break;
             case PeerList peers:
                 foreach (var peer in peers.Peers)

@@ -15,14 +15,15 @@ public sealed partial class NodeOperations
 
     /// <summary>
     /// Height, tip, peers, mempool, difficulty, hash rate (over the last <see cref="Miner.RateWindow"/>), whether
-    /// continuous mining is on, this node's id, version and seconds since it started.
+    /// continuous mining is on, this node's id, version, seconds since it started, and this wallet's immature
+    /// coinbase rewards.
     /// </summary>
     public StatusInfo Status()
     {
         var tip = chain.Tip;
         var difficulty = Target.Difficulty(tip.Header.Bits, chain.Network.PowLimitBits);
         var uptime = (long)_time.GetElapsedTime(_started).TotalSeconds;
-        return new StatusInfo(tip.Height, tip.Hash.ToString(), peers.Peers.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn, peers.NodeId, Version, uptime);
+        return new StatusInfo(tip.Height, tip.Hash.ToString(), peers.Peers.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn, peers.NodeId, Version, uptime, Money.Format(chain.GetImmatureBalance(wallet.Address)));
     }
 
     /// <summary>The connected peers.</summary>

@@ -46,11 +46,11 @@ public sealed partial class NodeOperations
         return new VerifyInfo(RsaPss.VerifyData(key, Encoding.UTF8.GetBytes(text), signatureBytes));
     }
 
-    /// <summary>The confirmed balance of <paramref name="address"/> (default: this wallet).</summary>
+    /// <summary>The confirmed balance of <paramref name="address"/> (default: this wallet) and its immature coinbase rewards.</summary>
     public BalanceInfo Balance(Address? address)
     {
         var who = address ?? wallet.Address;
-        return new BalanceInfo(FormatAddress(who), Money.Format(chain.GetAccount(who).Balance));
+        return new BalanceInfo(FormatAddress(who), Money.Format(chain.GetAccount(who).Balance), Money.Format(chain.GetImmatureBalance(who)));
     }
 
     /// <summary>
@@ -64,7 +64,11 @@ public sealed partial class NodeOperations
         var result = chain.SubmitTransaction(tx);
         if (!result.IsValid)
         {
-            throw new OperationException(OperationError.Refused, $"{ToWords(result.Error)}: {result.Message}");
+            var immature = result.Error == TxError.InsufficientBalance ? chain.GetImmatureBalance(wallet.Address) : 0;
+            var hint = immature > 0
+                ? $" ({Money.Format(immature)} more is mined but immature: a coinbase is spendable {chain.Network.CoinbaseMaturity} blocks after its own)"
+                : string.Empty;
+            throw new OperationException(OperationError.Refused, $"{ToWords(result.Error)}: {result.Message}{hint}");
         }
 
         pending.SaveNow();

@@ -69,7 +69,7 @@ public static class OperationCatalog
         new(
             "balance",
             "balance [address]",
-            "confirmed balance in coins (default: this wallet)",
+            "confirmed balance in coins (default: this wallet), then immature=<coins> if mined rewards are not spendable yet",
             [new("address", true, "the account (default: this wallet)")],
             typeof(BalanceInfo),
             (o, a, _) => Done(o.Balance(a["address"] is { } address ? OperationParsers.Address(o.Network, address) : null))),
@@ -106,7 +106,7 @@ public static class OperationCatalog
                 "off" => o.Mining(false),
                 _ => throw OperationException.Invalid("usage: mining on|off"),
             })),
-        new("status", "status", "height, tip, peers, mempool, difficulty, hash rate, mining", [], typeof(StatusInfo), (o, _, _) => Done(o.Status())),
+        new("status", "status", "height, tip, peers, mempool, difficulty, hash rate, mining, this wallet's immature rewards", [], typeof(StatusInfo), (o, _, _) => Done(o.Status())),
         new("peers", "peers", "connected peers: <endpoint> <node-id> <inbound|outbound>", [], typeof(PeerList), (o, _, _) => Done(o.Peers())),
         new(
             "connect",

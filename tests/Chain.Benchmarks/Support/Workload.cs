@@ -6,7 +6,7 @@ namespace Chain.Benchmarks.Support;
 
 /// <summary>
 /// Funded senders and their pre-signed transfers: <see cref="FundingBlocks"/> pay each sender one block reward
-/// (on top of genesis); <see cref="Transfers"/>[s][n] is sender s's transfer with nonce n, valid once the funding
+/// (on top of genesis), then mine the coinbase maturity − 1 blocks that make the last of those rewards spendable; <see cref="Transfers"/>[s][n] is sender s's transfer with nonce n, valid once the funding
 /// blocks and the sender's earlier nonces are applied. Recipients come from a pool of 1,000 addresses.
 /// </summary>
 internal sealed class Workload : IDisposable
@@ -46,6 +46,14 @@ internal sealed class Workload : IDisposable
         foreach (var key in keys)
         {
             var block = DevBlocks.Build(parent, Address.FromPublicKey(key.ExportSubjectPublicKeyInfo()), []);
+            funding.Add(block);
+            parent = block.Header;
+        }
+
+        // Coinbase maturity: the last sender's reward is spendable only after maturity − 1 more blocks.
+        for (var i = 1; i < Network.CoinbaseMaturity; i++)
+        {
+            var block = DevBlocks.Build(parent, Address.Zero, []);
             funding.Add(block);
             parent = block.Header;
         }

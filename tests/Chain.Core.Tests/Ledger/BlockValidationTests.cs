@@ -18,6 +18,7 @@ public class BlockValidationTests
     {
         var chain = TestChain.NewChain();
         TestChain.Extend(chain, AliceAddress, 1);
+        TestChain.Mature(chain);
         return chain;
     }
 
@@ -48,7 +49,7 @@ public class BlockValidationTests
         Assert.Same(block, Assert.Single(result.Connected));
         Assert.Empty(result.Disconnected);
         Assert.Equal(block.Hash, chain.Tip.Hash);
-        Assert.Equal((50 * Coin) + 2_000, chain.GetAccount(Miner).Balance);
+        Assert.Equal((50 * Coin) + 2_000, chain.GetImmatureBalance(Miner));
         Assert.Equal(new AccountState((40 * Coin) - 2_000, 1), chain.GetAccount(AliceAddress));
         Assert.Equal(new AccountState(10 * Coin, 0), chain.GetAccount(Bob));
     }
@@ -131,7 +132,7 @@ public class BlockValidationTests
         Assert.Equal(BlockStatus.Connected, result.Status);
         Assert.Equal([parent.Hash, child.Hash, grandchild.Hash], result.Connected.Select(b => b.Hash));
         Assert.Equal(grandchild.Hash, chain.Tip.Hash);
-        Assert.Equal(150 * Coin, chain.GetAccount(Miner).Balance);
+        Assert.Equal(150 * Coin, chain.GetAccount(Miner).Balance + chain.GetImmatureBalance(Miner));
     }
 
     [Fact]
@@ -317,11 +318,11 @@ public class BlockValidationTests
     {
         var chain = FundedChain();
         var tx = TestChain.Transfer(Alice, Bob, Coin, nonce: 0, fee: 5_000);
-        var reward = NetworkParameters.Dev.BlockReward(2);
+        var reward = NetworkParameters.Dev.BlockReward(chain.Tip.Height + 1);
 
         AssertRejected(chain, TestChain.Build(chain.Tip, Miner, [tx], coinbaseAmount: reward + 5_001), BlockError.BadCoinbase);
         Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, Miner, [tx], coinbaseAmount: reward + 5_000)).Status);
-        Assert.Equal(reward + 5_000, chain.GetAccount(Miner).Balance);
+        Assert.Equal(reward + 5_000, chain.GetImmatureBalance(Miner));
     }
 
     [Fact]

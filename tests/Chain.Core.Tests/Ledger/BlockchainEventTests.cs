@@ -32,7 +32,8 @@ public class BlockchainEventTests
     {
         var chain = TestChain.NewChain();
         var alice = TestChain.Key(0);
-        TestChain.Extend(chain, TestChain.AddressOf(alice), 2);
+        TestChain.Extend(chain, TestChain.AddressOf(alice), 1);
+        TestChain.Mature(chain);
         var failures = new List<Exception>();
         chain.HandlerFailed += failures.Add;
         chain.TransactionAdded += _ => throw new InvalidOperationException("handler bug");

@@ -13,9 +13,11 @@ public class BlockchainSmokeTests
         var aliceAddress = TestChain.AddressOf(alice);
         var bob = TestChain.AddressOf(TestChain.Key(1));
 
-        TestChain.Extend(chain, aliceAddress, 2);
-        Assert.Equal(2u, chain.Tip.Height);
-        Assert.Equal(100 * Money.UnitsPerCoin, chain.GetAccount(aliceAddress).Balance);
+        // Three blocks on dev (coinbase maturity 3): the first coinbase is spendable, the other two are immature.
+        TestChain.Extend(chain, aliceAddress, 3);
+        Assert.Equal(3u, chain.Tip.Height);
+        Assert.Equal(50 * Money.UnitsPerCoin, chain.GetAccount(aliceAddress).Balance);
+        Assert.Equal(100 * Money.UnitsPerCoin, chain.GetImmatureBalance(aliceAddress));
 
         var tx = TestChain.Transfer(alice, bob, 10 * Money.UnitsPerCoin, nonce: 0);
         Assert.True(chain.SubmitTransaction(tx).IsValid);
@@ -28,7 +30,8 @@ public class BlockchainSmokeTests
 
         Assert.Equal(0, chain.MempoolCount);
         Assert.Equal(10 * Money.UnitsPerCoin, chain.GetAccount(bob).Balance);
-        Assert.Equal((140 * Money.UnitsPerCoin), chain.GetAccount(aliceAddress).Balance);
+        Assert.Equal((90 * Money.UnitsPerCoin) - tx.Fee, chain.GetAccount(aliceAddress).Balance); // block 2's coinbase matured
+        Assert.Equal((100 * Money.UnitsPerCoin) + tx.Fee, chain.GetImmatureBalance(aliceAddress));
         Assert.Equal(1ul, chain.GetAccount(aliceAddress).Nonce);
     }
 }

@@ -140,6 +140,7 @@ public class ChainModelTests
         foreach (var address in addresses)
         {
             Assert.Equal(expected.GetValueOrDefault(address), chain.GetAccount(address));
+            Assert.Equal(model.ImmatureAt(model.Tip, address), chain.GetImmatureBalance(address));
         }
 
         // Every mempool transaction applies, in nonce order per sender, on top of the tip.
@@ -177,6 +178,20 @@ public class ChainModelTests
             return leaves[rng.Next(leaves.Count)];
         }
 
+        // The coinbases of the last maturity − 1 blocks, not yet in the state.
+        public long ImmatureAt(BlockIndex tip, Address address)
+        {
+            long immature = 0;
+            var e = tip;
+            for (var i = 1; i < NetworkParameters.Dev.CoinbaseMaturity && e.Parent is not null; i++, e = e.Parent)
+            {
+                var coinbase = e.Block.Transactions[0];
+                immature += coinbase.Recipient == address ? coinbase.Amount : 0;
+            }
+
+            return immature;
+        }
+
         public Dictionary<Address, AccountState> StateAt(BlockIndex tip)
         {
             var path = new List<Block>();
@@ -189,16 +204,21 @@ public class ChainModelTests
             var state = new Dictionary<Address, AccountState>();
             foreach (var block in path)
             {
-                foreach (var tx in block.Transactions)
+                foreach (var tx in block.Transactions.Skip(1))
                 {
-                    if (!tx.IsCoinbase)
-                    {
-                        var sender = state.GetValueOrDefault(tx.Sender);
-                        state[tx.Sender] = new AccountState(sender.Balance - tx.Amount - tx.Fee, sender.Nonce + 1);
-                    }
-
+                    var sender = state.GetValueOrDefault(tx.Sender);
+                    state[tx.Sender] = new AccountState(sender.Balance - tx.Amount - tx.Fee, sender.Nonce + 1);
                     var recipient = state.GetValueOrDefault(tx.Recipient);
                     state[tx.Recipient] = recipient with { Balance = recipient.Balance + tx.Amount };
+                }
+
+                // Coinbase maturity: the state after block h holds the coinbases of blocks up to h − maturity + 1.
+                var matured = (int)block.Height - NetworkParameters.Dev.CoinbaseMaturity + 1;
+                if (matured >= 1)
+                {
+                    var coinbase = path[matured - 1].Transactions[0];
+                    var miner = state.GetValueOrDefault(coinbase.Recipient);
+                    state[coinbase.Recipient] = miner with { Balance = miner.Balance + coinbase.Amount };
                 }
             }
 

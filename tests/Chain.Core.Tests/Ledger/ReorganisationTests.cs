@@ -37,6 +37,7 @@ public class ReorganisationTests
         var chain = TestChain.NewChain();
         TestChain.Extend(chain, AliceAddress, 1);
         TestChain.Extend(chain, BobAddress, 1);
+        TestChain.Mature(chain);
         return chain;
     }
 
@@ -67,9 +68,9 @@ public class ReorganisationTests
         Assert.Equal(b[2].Hash, update.Tip.Hash);
         Assert.Equal([a[1].Hash, a[0].Hash], update.Disconnected.Select(x => x.Hash));
         Assert.Equal(b.Select(x => x.Hash), update.Connected.Select(x => x.Hash));
-        Assert.Equal(b[0].Hash, chain.GetBlockByHeight(3)!.Hash);
+        Assert.Equal(b[0].Hash, chain.GetBlockByHeight(fork.Height + 1)!.Hash);
         Assert.Equal(AccountState.Empty, chain.GetAccount(MinerA));
-        Assert.Equal(150 * Coin, chain.GetAccount(MinerB).Balance);
+        Assert.Equal(150 * Coin, TestChain.Holding(chain, MinerB));
         Assert.NotNull(chain.GetBlock(a[1].Hash)); // the old branch stays in the tree
     }
 
@@ -91,7 +92,7 @@ public class ReorganisationTests
         Assert.Equal(a[1].Hash, chain.Tip.Hash);
         Assert.Equal(2, updates.Count);
         Assert.Equal(chain.GetBlock(a[1].Hash)!.CumulativeWork, chain.GetBlock(b[1].Hash)!.CumulativeWork);
-        Assert.Equal(100 * Coin, chain.GetAccount(MinerA).Balance);
+        Assert.Equal(100 * Coin, TestChain.Holding(chain, MinerA));
         Assert.Equal(AccountState.Empty, chain.GetAccount(MinerB));
     }
 
@@ -99,7 +100,7 @@ public class ReorganisationTests
     public void SubmitBlock_ReorgAcrossTransfers_StateEqualsChainBuiltAlongWinningBranch()
     {
         var chain = ChainFundingAliceAndBob();
-        var prefix = new[] { chain.GetBlockByHeight(1)!.Block, chain.GetBlockByHeight(2)!.Block };
+        var prefix = Enumerable.Range(1, (int)chain.Tip.Height).Select(h => chain.GetBlockByHeight((uint)h)!.Block).ToList();
         var fork = chain.Tip;
         var aliceToCarol = TestChain.Transfer(Alice, Carol, 10 * Coin, nonce: 0);
         var aliceToDave = TestChain.Transfer(Alice, Dave, 5 * Coin, nonce: 1);
@@ -137,6 +138,11 @@ public class ReorganisationTests
         var state = new ChainState(TestChain.Dev, TestChain.Clock(), new SignatureCache());
         var funding = Branch(state.Tip, AliceAddress, 1);
         Assert.Equal(BlockStatus.Connected, state.Add(funding[0]).Status);
+        foreach (var filler in Branch(state.Tip, TestChain.Filler, TestChain.Dev.CoinbaseMaturity - 1))
+        {
+            funding.Add(filler);
+            Assert.Equal(BlockStatus.Connected, state.Add(filler).Status);
+        }
         var fork = state.Tip;
         var a = Branch(fork, MinerA, 2, [TestChain.Transfer(Alice, Carol, Coin, nonce: 0)], [TestChain.Transfer(Alice, Dave, Coin, nonce: 1)]);
         var b = Branch(fork, MinerB, 3, [TestChain.Transfer(Alice, Dave, 2 * Coin, nonce: 0)]);
@@ -252,7 +258,7 @@ public class ReorganisationTests
         Assert.Equal(BlockStatus.Invalid, result.Status);
         Assert.Equal(BlockError.InsufficientBalance, result.Error);
         Assert.Equal(a[0].Hash, chain.Tip.Hash);
-        Assert.Equal(50 * Coin, chain.GetAccount(MinerA).Balance);
+        Assert.Equal(50 * Coin, TestChain.Holding(chain, MinerA));
         Assert.Equal(AccountState.Empty, chain.GetAccount(MinerB));
         Assert.True(chain.GetBlock(b[1].Hash)!.IsInvalid);
     }
@@ -286,7 +292,7 @@ public class ReorganisationTests
         Assert.Equal(10u, chain.Tip.Height);
         Assert.Equal(Target.Expand(main.PowLimitBits) / 4, Target.Expand(chain.Tip.Header.Bits));
         Assert.True(chain.Tip.CumulativeWork > chain.GetBlock(longer[^1].Hash)!.CumulativeWork);
-        Assert.Equal(10 * main.InitialReward, chain.GetAccount(MinerB).Balance);
+        Assert.Equal(10 * main.InitialReward, chain.GetImmatureBalance(MinerB)); // main's coinbases mature after 100 blocks
     }
 
     private static List<Block> MainBranch(BlockIndex from, Address miner, int count, long seconds)

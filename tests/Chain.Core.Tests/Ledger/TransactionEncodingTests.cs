@@ -85,6 +85,7 @@ public class TransactionEncodingTests
         var key = TestChain.Key(0);
         var chain = TestChain.NewChain();
         TestChain.Extend(chain, TestChain.AddressOf(key), 1);
+        TestChain.Mature(chain);
         var first = TestChain.Transfer(key, Address.Zero, Money.UnitsPerCoin, nonce: 0);
         var second = first.WithSignature(key);
         Assert.True(chain.SubmitTransaction(first).IsValid);
@@ -99,6 +100,7 @@ public class TransactionEncodingTests
         var key = TestChain.Key(0);
         var chain = TestChain.NewChain();
         TestChain.Extend(chain, TestChain.AddressOf(key), 1);
+        TestChain.Mature(chain);
         var first = TestChain.Transfer(key, Address.Zero, Money.UnitsPerCoin, nonce: 0);
         var second = first.WithSignature(key);
         Assert.True(chain.SubmitTransaction(first).IsValid);
@@ -117,6 +119,7 @@ public class TransactionEncodingTests
         var key = TestChain.Key(0);
         var chain = TestChain.NewChain();
         TestChain.Extend(chain, TestChain.AddressOf(key), 1);
+        TestChain.Mature(chain);
         var valid = TestChain.Transfer(key, Address.Zero, Money.UnitsPerCoin, nonce: 0);
         Assert.True(chain.SubmitTransaction(valid).IsValid);
         var forged = Transaction.FromParts(valid.Network, valid.SenderPublicKey, valid.Recipient, valid.Amount, valid.Fee, valid.Nonce, new byte[RsaPss.SignatureSize]);

@@ -13,11 +13,12 @@ public class TransactionRulesTests
 
     private const long Coin = Money.UnitsPerCoin;
 
-    /// <summary>A dev chain where Alice mined one block (50 coins, next nonce 0).</summary>
+    /// <summary>A dev chain where Alice mined one block, now mature (50 coins, next nonce 0).</summary>
     private static Blockchain FundedChain()
     {
         var chain = TestChain.NewChain();
         TestChain.Extend(chain, AliceAddress, 1);
+        TestChain.Mature(chain);
         return chain;
     }
 

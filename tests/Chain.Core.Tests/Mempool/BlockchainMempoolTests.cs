@@ -19,6 +19,7 @@ public class BlockchainMempoolTests
         var chain = TestChain.NewChain(clock);
         TestChain.Extend(chain, AliceAddress, 1);
         TestChain.Extend(chain, BobAddress, 1);
+        TestChain.Mature(chain);
         return chain;
     }
 
@@ -37,9 +38,10 @@ public class BlockchainMempoolTests
         var template = chain.CreateTemplate(Carol);
 
         Assert.Equal([b0.Id, a0.Id, a1.Id], template.Transactions.Skip(1).Select(t => t.Id));
-        Assert.Equal(NetworkParameters.Dev.BlockReward(3) + 15_000, template.Transactions[0].Amount);
+        Assert.Equal(NetworkParameters.Dev.BlockReward(template.Height) + 15_000, template.Transactions[0].Amount);
         Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(new Block(TestChain.Solve(template.Header), template.Transactions)).Status);
-        Assert.Equal(NetworkParameters.Dev.BlockReward(3) + (3 * Coin) + 15_000, chain.GetAccount(Carol).Balance);
+        Assert.Equal(3 * Coin, chain.GetAccount(Carol).Balance);
+        Assert.Equal(NetworkParameters.Dev.BlockReward(template.Height) + 15_000, chain.GetImmatureBalance(Carol));
     }
 
     [Fact]
@@ -110,6 +112,7 @@ public class BlockchainMempoolTests
         var chain = new Blockchain(NetworkParameters.Dev, TestChain.Clock(), mempoolCapacity: 2);
         TestChain.Extend(chain, AliceAddress, 1);
         TestChain.Extend(chain, BobAddress, 1);
+        TestChain.Mature(chain);
         Assert.True(chain.SubmitTransaction(TestChain.Transfer(Alice, Carol, Coin, nonce: 0, fee: 5_000)).IsValid);
         Assert.True(chain.SubmitTransaction(TestChain.Transfer(Bob, Carol, Coin, nonce: 0, fee: 3_000)).IsValid);
 

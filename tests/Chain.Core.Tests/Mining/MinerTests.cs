@@ -18,6 +18,7 @@ public class MinerTests
         var clock = TestChain.Clock();
         var chain = TestChain.NewChain(clock);
         TestChain.Extend(chain, TestChain.AddressOf(alice), 1);
+        TestChain.Mature(chain);
         var tx = TestChain.Transfer(alice, Other, Money.UnitsPerCoin, nonce: 0, fee: 7_000);
         Assert.True(chain.SubmitTransaction(tx).IsValid);
         var miner = new Miner(chain, clock);
@@ -25,10 +26,10 @@ public class MinerTests
         var block = await miner.MineBlockAsync(PayTo, threads: 2, CancellationToken.None).WaitAsync(Bound);
 
         Assert.Equal(block.Hash, chain.Tip.Hash);
-        Assert.Equal(2u, block.Height);
+        Assert.Equal((uint)NetworkParameters.Dev.CoinbaseMaturity + 1, block.Height);
         Assert.Equal([tx.Id], block.Transactions.Skip(1).Select(t => t.Id));
         Assert.True(Target.IsMetBy(block.Hash, Target.Expand(block.Header.Bits)));
-        Assert.Equal(NetworkParameters.Dev.BlockReward(2) + 7_000, chain.GetAccount(PayTo).Balance);
+        Assert.Equal(NetworkParameters.Dev.BlockReward(block.Height) + 7_000, chain.GetImmatureBalance(PayTo));
         Assert.Equal(0, chain.MempoolCount);
         Assert.True(miner.TotalHashes > 0);
     }

@@ -13,6 +13,9 @@ internal static class TestChain
 
     public static NetworkParameters Dev => NetworkParameters.Dev;
 
+    /// <summary>Receives the rewards of filler blocks (<see cref="Mature"/>); no test holds its key.</summary>
+    public static Address Filler { get; } = Address.Parse("f111111111111111111111111111111111111111");
+
     /// <summary>Four shared RSA-2048 keys, the same in every process (<see cref="FixedKeys"/>).</summary>
     public static RSA Key(int i) => LazyKeys.Value[i];
 
@@ -96,4 +99,13 @@ internal static class TestChain
             Assert.Equal(BlockStatus.Connected, result.Status);
         }
     }
+
+    /// <summary>
+    /// Mines the dev network's coinbase maturity − 1 empty blocks paying <see cref="Filler"/>, after which every
+    /// coinbase mined before is in its recipient's balance (spendable by the next block).
+    /// </summary>
+    public static void Mature(Blockchain chain) => Extend(chain, Filler, Dev.CoinbaseMaturity - 1);
+
+    /// <summary>What <paramref name="address"/> holds at the tip counting its immature coinbases: balance plus immature.</summary>
+    public static long Holding(Blockchain chain, Address address) => chain.GetAccount(address).Balance + chain.GetImmatureBalance(address);
 }

@@ -24,7 +24,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
     {
         await using var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(1);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         var to = node.MinerAddress;
         var tx = what switch
         {
@@ -54,7 +54,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
     {
         await using var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(1);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         var first = TestBlocks.Transfer(payer, node.MinerAddress, 5, nonce: 0);
         Assert.Equal(BlockStatus.Connected, node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, node.MinerAddress, [first])).Status);
         var replay = TestBlocks.Transfer(payer, node.MinerAddress, 6, nonce: 0);
@@ -79,7 +79,7 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
     {
         await using var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(2);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         var tip = node.Chain.Tip;
         var transfer = TestBlocks.Transfer(payer, node.MinerAddress, 5, nonce: 0);
         var good = TestBlocks.Build(tip, node.MinerAddress, [transfer]);
@@ -200,9 +200,12 @@ public sealed class MisbehavingPeerTests(ITestOutputHelper output)
         await using var node = await TestNode.StartAsync("node", output);
         await using var observer = await TestNode.StartAsync("observer", output);
         var payer = TestBlocks.Key(2);
-        var funding = TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer));
-        Assert.Equal(BlockStatus.Connected, node.Chain.SubmitBlock(funding).Status);
-        Assert.Equal(BlockStatus.Connected, observer.Chain.SubmitBlock(funding).Status);
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
+        for (var height = 1u; height <= node.Chain.Tip.Height; height++)
+        {
+            Assert.Equal(BlockStatus.Connected, observer.Chain.SubmitBlock(node.Chain.GetBlockByHeight(height)!.Block).Status);
+        }
+
         await observer.ConnectToAsync(node);
 
         // One signature bit flipped: signatures are outside the ids and the Merkle root, so the hash is the same.

@@ -15,7 +15,7 @@ public sealed class NodeProtocolCompactBlockTests(ITestOutputHelper output)
     {
         var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         var payee = TestBlocks.AddressOf(TestBlocks.Key(1));
         return (node, TestBlocks.Transfer(payer, payee, 1_000, nonce: 0), TestBlocks.Transfer(payer, payee, 1_000, nonce: 1));
     }

@@ -17,7 +17,7 @@ public sealed class NodeProtocolConnectTests(ITestOutputHelper output)
         var clock = new CountingClock();
         await using var node = await TestNode.StartAsync("node", output, protocolTime: clock);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         await node.WaitUntilAsync(() => clock.AnnounceDelays == 1, "the flush of the first block (the announce loop then waits for the clock)");
 
         using var visible = new ManualResetEventSlim();
@@ -61,7 +61,7 @@ public sealed class NodeProtocolConnectTests(ITestOutputHelper output)
         var clock = new CountingClock();
         await using var node = await TestNode.StartAsync("node", output, protocolTime: clock);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         await node.WaitUntilAsync(() => clock.AnnounceDelays == 1, "the flush of the first block (the announce loop then waits for the clock)");
         await using var other = await ProtocolPeer.StartAsync();
         await other.ConnectAsync(node);

@@ -67,7 +67,7 @@ public sealed class NodeProtocolDefenceTests(ITestOutputHelper output)
         await using var _ = node;
         await using var __ = honest;
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         var good = TestBlocks.Transfer(payer, honest.MinerAddress, 1_000, nonce: 0);
         var signature = (byte[])good.Signature.Clone();
         signature[10] ^= 1;

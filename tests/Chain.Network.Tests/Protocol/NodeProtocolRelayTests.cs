@@ -17,7 +17,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
             var payee = TestBlocks.AddressOf(TestBlocks.Key(1));
 
             // Fund the payer at A before the line forms; the others sync it on connect.
-            a.Chain.SubmitBlock(TestBlocks.Build(a.Chain.Tip, TestBlocks.AddressOf(payer)));
+            TestBlocks.Fund(a.Chain, TestBlocks.AddressOf(payer));
             await TestNode.ConnectLineAsync(nodes);
             foreach (var node in nodes)
             {
@@ -41,7 +41,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
                 Assert.Equal(5_000, node.Chain.GetAccount(payee).Balance);
             }
 
-            Assert.Equal(2u, e.Chain.Tip.Height);
+            Assert.Equal((uint)TestBlocks.Dev.CoinbaseMaturity + 1, e.Chain.Tip.Height);
         }
         finally
         {
@@ -55,7 +55,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         await using var node = await TestNode.StartAsync("node", output);
         await using var neighbour = await TestNode.StartAsync("neighbour", output);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         await neighbour.ConnectToAsync(node);
         await neighbour.WaitUntilAsync(() => neighbour.Chain.Tip.Hash == node.Chain.Tip.Hash, "the funding block");
         await using var sender = await ProtocolPeer.StartAsync();
@@ -93,7 +93,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
     {
         await using var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         await using var listener = await ProtocolPeer.StartAsync();
         await listener.ConnectAsync(node);
         var txs = Enumerable.Range(0, 41).Select(n => TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: (ulong)n)).ToList();
@@ -128,7 +128,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
     {
         await using var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
         var txs = Enumerable.Range(0, 4).Select(n => TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: (ulong)n)).ToList();
@@ -149,7 +149,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
     {
         await using var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         await using var peer = await ProtocolPeer.StartAsync();
         await peer.ConnectAsync(node);
         var first = TestBlocks.Transfer(payer, node.MinerAddress, 1_000, nonce: 0);
@@ -168,7 +168,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
     {
         await using var node = await TestNode.StartAsync("node", output);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         var tx = TestBlocks.Transfer(payer, node.MinerAddress, 3_000, nonce: 0);
         var id = tx.Id.ToString();
         await using var first = await ProtocolPeer.StartAsync();
@@ -240,7 +240,7 @@ public sealed class NodeProtocolRelayTests(ITestOutputHelper output)
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var node = await TestNode.StartAsync("node", output, o => o.MaxInboundPerAddress = o.MaxInboundPerGroup = 16, protocolTime: time);
         var payer = TestBlocks.Key(0);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         var tx = TestBlocks.Transfer(payer, node.MinerAddress, 3_000, nonce: 0);
         var id = tx.Id.ToString();
         var silent = new List<ProtocolPeer>();

@@ -16,7 +16,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
         {
             var payer = TestBlocks.Key(0);
             var payee = TestBlocks.AddressOf(TestBlocks.Key(1));
-            nodes[0].Chain.SubmitBlock(TestBlocks.Build(nodes[0].Chain.Tip, TestBlocks.AddressOf(payer)));
+            TestBlocks.Fund(nodes[0].Chain, TestBlocks.AddressOf(payer));
             await TestNode.ConnectLineAsync(nodes);
             await AllOnTipAsync(nodes, nodes[0].Chain.Tip.Hash);
 
@@ -128,7 +128,7 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
 
         // Blocks of ~150 KB: the 2 MiB batch cap binds long before the 500-block cap.
         var payer = TestBlocks.Key(2);
-        node.Chain.SubmitBlock(TestBlocks.Build(node.Chain.Tip, TestBlocks.AddressOf(payer)));
+        TestBlocks.Fund(node.Chain, TestBlocks.AddressOf(payer));
         const int perBlock = 250;
         const int blockCount = 18;
         var txs = new Transaction[perBlock * blockCount];

@@ -44,6 +44,16 @@ internal static class TestBlocks
         }
     }
 
+    /// <summary>
+    /// Mines a block paying <paramref name="payer"/>, then the coinbase maturity − 1 empty blocks (paying nobody's
+    /// key) after which its reward is in the balance, spendable by the next block and the mempool.
+    /// </summary>
+    public static void Fund(Blockchain chain, Address payer)
+    {
+        Extend(chain, payer, 1);
+        Extend(chain, Address.Zero, Dev.CoinbaseMaturity - 1);
+    }
+
     /// <summary>The first nonce whose hash meets the header's target.</summary>
     public static BlockHeader Solve(BlockHeader header) => FindNonce(header, met: true);
 

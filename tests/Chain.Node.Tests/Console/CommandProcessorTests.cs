@@ -66,14 +66,29 @@ public sealed class CommandProcessorTests : IDisposable
         Assert.Equal(2, mined.Count);
         Assert.Matches("^1 [0-9a-f]{64}$", mined[0]);
         Assert.Matches("^2 [0-9a-f]{64}$", mined[1]);
-        Assert.Equal(["100"], await RunAsync("balance"));
-        Assert.Equal(["100"], await RunAsync($"balance {Own}"));
+        Assert.Equal(["0 immature=100"], await RunAsync("balance")); // dev coinbases mature after 3 blocks
+
+        await RunAsync("mine");
+        Assert.Equal(["50 immature=100"], await RunAsync("balance"));
+        Assert.Equal(["50 immature=100"], await RunAsync($"balance {Own}"));
+    }
+
+    [Fact]
+    public async Task Send_OnlyImmatureCoins_RefusedNamingTheImmatureAmount()
+    {
+        await RunAsync("mine 2");
+
+        var answer = Assert.Single(await RunAsync($"send {NetworkParameters.Dev.FormatAddress(Chain.Core.Crypto.Address.Parse(new string('1', 40)))} 1"));
+
+        Assert.StartsWith("error: insufficient balance", answer, StringComparison.Ordinal);
+        Assert.Contains("100 more is mined but immature", answer, StringComparison.Ordinal);
+        Assert.Empty(await RunAsync("mempool"));
     }
 
     [Fact]
     public async Task Send_PrintsIdAndLandsInMempool_HistoryAfterMining()
     {
-        await RunAsync("mine");
+        await RunAsync("mine 3");
         var recipient = NetworkParameters.Dev.FormatAddress(Chain.Core.Crypto.Address.Parse(new string('1', 40)));
         var id = Assert.Single(await RunAsync($"send {recipient} 12.5 0.5"));
         Assert.Matches("^[0-9a-f]{64}$", id);
@@ -82,9 +97,9 @@ public sealed class CommandProcessorTests : IDisposable
 
         await RunAsync("mine");
         Assert.Equal(["12.5"], await RunAsync($"balance {recipient}"));
-        Assert.Equal(["87.5"], await RunAsync("balance"));
-        Assert.Contains($"2 {id} -13 {recipient}", await RunAsync("history"));
-        Assert.Equal([$"2 {id} +12.5 {Own}"], await RunAsync($"history {recipient}"));
+        Assert.Equal(["87 immature=100.5"], await RunAsync("balance")); // blocks 1 and 2 matured, 3 and 4 (with the fee) not
+        Assert.Contains($"4 {id} -13 {recipient}", await RunAsync("history"));
+        Assert.Equal([$"4 {id} +12.5 {Own}"], await RunAsync($"history {recipient}"));
     }
 
     [Fact]
@@ -93,7 +108,7 @@ public sealed class CommandProcessorTests : IDisposable
         _peers.List = [new PeerSummary("127.0.0.1:7100", "abc", Inbound: false)];
         Assert.Equal(["mining=on"], await RunAsync("mining on"));
         var status = Assert.Single(await RunAsync("status"));
-        Assert.Matches(new Regex(@"^height=0 tip=[0-9a-f]{64} peers=1 mempool=0 difficulty=1 hashrate=\d+ mining=on node=- version=\S+ uptime=\d+$"), status);
+        Assert.Matches(new Regex(@"^height=0 tip=[0-9a-f]{64} peers=1 mempool=0 difficulty=1 hashrate=\d+ mining=on node=- version=\S+ uptime=\d+ immature=0$"), status);
         Assert.Equal(["mining=off"], await RunAsync("mining OFF"));
         Assert.False(_mining.IsOn);
     }

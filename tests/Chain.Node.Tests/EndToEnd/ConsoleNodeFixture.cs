@@ -17,7 +17,7 @@ public sealed class ConsoleNodeFixture : IAsyncLifetime
         try
         {
             Address = await Node.AskAsync("address");
-            Assert.Equal(2, (await Node.CommandAsync("mine 2")).Count);
+            Assert.Equal(3, (await Node.CommandAsync("mine 3")).Count); // the first reward is then spendable (dev maturity 3)
         }
         catch
         {

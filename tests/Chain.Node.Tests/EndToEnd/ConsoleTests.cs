@@ -8,7 +8,7 @@ namespace Chain.Node.Tests.EndToEnd;
 /// <summary>The console of a real node: answers, <c>error:</c> lines for bad input, and signatures that OpenSSL accepts.</summary>
 public sealed class ConsoleTests(ConsoleNodeFixture fixture) : IClassFixture<ConsoleNodeFixture>
 {
-    private const string StatusPattern = @"^height=\d+ tip=[0-9a-f]{64} peers=\d+ mempool=\d+ difficulty=[0-9.]+ hashrate=\d+ mining=(on|off) node=[0-9a-f]{64} version=\S+ uptime=\d+$";
+    private const string StatusPattern = @"^height=\d+ tip=[0-9a-f]{64} peers=\d+ mempool=\d+ difficulty=[0-9.]+ hashrate=\d+ mining=(on|off) node=[0-9a-f]{64} version=\S+ uptime=\d+ immature=[0-9.]+$";
 
     private NodeProcess Node => fixture.Node;
 

@@ -24,7 +24,7 @@ public sealed partial class RestartTests : IDisposable
         await using (var n = await NodeProcess.StartAsync("N", dataN))
         {
             address = await n.AskAsync("address");
-            Assert.Equal(2, (await n.CommandAsync("mine 2")).Count);
+            Assert.Equal(3, (await n.CommandAsync("mine 3")).Count); // dev coinbases mature after 3 blocks
             txId = await n.AskAsync($"send {recipient} 10");
             Assert.Contains(await n.CommandAsync("mempool"), l => l.StartsWith(txId, StringComparison.Ordinal));
             Assert.Equal("stopping", await n.AskAsync("quit"));
@@ -35,17 +35,21 @@ public sealed partial class RestartTests : IDisposable
         await using var m = await NodeProcess.StartAsync("M", _folder.Combine("m-probe"));
         await using var restarted = await NodeProcess.StartAsync("N", dataN, ["--peers", m.Endpoint]);
         Assert.Equal(address, await restarted.AskAsync("address"));
-        Assert.Equal("2", await restarted.StatusAsync("height"));
-        Assert.Equal("100", await restarted.AskAsync("balance"));
+        Assert.Equal("3", await restarted.StatusAsync("height"));
+        Assert.Equal("50 immature=100", await restarted.AskAsync("balance"));
         Assert.Contains(await restarted.CommandAsync("mempool"), l => l.StartsWith(txId, StringComparison.Ordinal));
 
         // Announced again: M syncs N's blocks and hears of the transaction, then mines it.
-        await NodeProcess.WaitUntilAsync(async () => await m.StatusAsync("height") == "2", "M to sync N's two blocks", m, restarted);
+        await NodeProcess.WaitUntilAsync(async () => await m.StatusAsync("height") == "3", "M to sync N's three blocks", m, restarted);
         await NodeProcess.WaitUntilAsync(async () => (await m.CommandAsync("mempool")).Any(l => l.StartsWith(txId, StringComparison.Ordinal)), "N's restored transaction to reach M", m, restarted);
         Assert.Equal("mining=on", await m.AskAsync("mining on"));
-        await NodeProcess.WaitUntilAsync(async () => (await restarted.CommandAsync($"tx {txId}"))[^1].StartsWith("status=confirmed", StringComparison.Ordinal), "the restored transaction to be mined", m, restarted);
+        // At height 5 all three of N's coinbases have matured, whatever else M mined.
+        await NodeProcess.WaitUntilAsync(
+            async () => (await restarted.CommandAsync($"tx {txId}"))[^1].StartsWith("status=confirmed", StringComparison.Ordinal)
+                && int.Parse(await restarted.StatusAsync("height"), System.Globalization.CultureInfo.InvariantCulture) >= 5,
+            "the restored transaction to be mined and N's coinbases to mature", m, restarted);
         Assert.Equal("mining=off", await m.AskAsync("mining off"));
-        Assert.Equal("89.99999", await restarted.AskAsync("balance"));
+        Assert.Equal("139.99999", await restarted.AskAsync("balance"));
 
         // Ctrl+C, unless this runner was started with SIGINT ignored (then the node ignores it too): SIGTERM takes the same path.
         Assert.Equal(0, await restarted.TerminateAsync(NodeProcess.InterruptIgnored ? "TERM" : "INT"));
@@ -58,7 +62,7 @@ public sealed partial class RestartTests : IDisposable
         string txId;
         await using (var node = await NodeProcess.StartAsync("K", data))
         {
-            Assert.Single(await node.CommandAsync("mine"));
+            Assert.Equal(3, (await node.CommandAsync("mine 3")).Count); // the first reward is then spendable (dev maturity 3)
             txId = await node.AskAsync("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1");
         }
 

@@ -29,7 +29,7 @@ public sealed partial class RpcNodeFixture : IAsyncLifetime
             Endpoint = await WaitForEndpointAsync(Node);
             Client.BaseAddress = new Uri($"http://{Endpoint}/");
             Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(File.ReadAllText(Path.Combine(DataDir, ".cookie")))));
-            Assert.Equal(2, (await Node.CommandAsync("mine 2")).Count);
+            Assert.Equal(3, (await Node.CommandAsync("mine 3")).Count); // the first reward is then spendable (dev maturity 3)
         }
         catch
         {

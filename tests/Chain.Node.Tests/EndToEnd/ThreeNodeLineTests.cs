@@ -63,7 +63,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
         var addressB = await b.AskAsync("address");
         var addressC = await c.AskAsync("address");
         Assert.Matches("^chaindev1[02-9ac-hj-np-z]{38}$", addressC);
-        Assert.Equal("150", await a.AskAsync("balance"));
+        Assert.Equal("50 immature=100", await a.AskAsync("balance")); // dev coinbases mature after 3 blocks
 
         var txId = await a.AskAsync($"send {addressC} 12.5");
         Assert.Matches("^[0-9a-f]{64}$", txId);
@@ -87,7 +87,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
 
         foreach (var node in new[] { a, b, c })
         {
-            Assert.Equal("187.5", await node.AskAsync($"balance {addressA}"));
+            Assert.Equal("87.49999 immature=100.00001", await node.AskAsync($"balance {addressA}"));
             Assert.Equal("0", await node.AskAsync($"balance {addressB}"));
             Assert.Equal("12.5", await node.AskAsync($"balance {addressC}"));
         }

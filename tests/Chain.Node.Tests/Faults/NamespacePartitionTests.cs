@@ -39,7 +39,7 @@ public class NamespacePartitionTests
         Assert.Equal(NamespaceNetwork.Address(2), c.Host);
         await a.CommandAsync("mine 3");
         await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("height") == "3", "B to sync A's blocks", a, b);
-        await b.CommandAsync("mine 1");
+        await b.CommandAsync("mine 3"); // B's first reward is spendable once its coinbase matures (3 blocks on dev)
         var funded = await b.StatusAsync("tip");
         await NodeProcess.WaitUntilAsync(async () => await d.StatusAsync("tip") == funded, "D to sync the funding blocks", all);
         await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "2" && await c.StatusAsync("peers") == "2", "B and C to have both neighbours", all);
@@ -52,7 +52,7 @@ public class NamespacePartitionTests
         await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("peers") == "1" && await c.StatusAsync("peers") == "1", "B and C to count one neighbour each", all);
 
         var spends = await PartitionScenario.SpendApartAsync(a, b, c, d);
-        Assert.Equal("5", await a.StatusAsync("height"));
+        Assert.Equal("7", await a.StatusAsync("height"));
 
         // Heal the network: C, still redialling B, gets through.
         network.Heal();

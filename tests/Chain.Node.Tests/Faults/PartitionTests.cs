@@ -24,7 +24,7 @@ public class PartitionTests
 
         await a.CommandAsync("mine 3");
         await NodeProcess.WaitUntilAsync(async () => await b.StatusAsync("height") == "3", "B to sync A's blocks", a, b);
-        await b.CommandAsync("mine 1");
+        await b.CommandAsync("mine 3"); // B's first reward is spendable once its coinbase matures (3 blocks on dev)
         var funded = await b.StatusAsync("tip");
         await NodeProcess.WaitUntilAsync(async () => await d.StatusAsync("tip") == funded, "D to sync the funding blocks", a, b, c, d);
 

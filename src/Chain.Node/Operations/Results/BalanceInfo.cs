@@ -1,4 +1,7 @@
 namespace Chain.Node.Operations.Results;
 
-/// <summary>Answer of <c>balance</c>: the confirmed balance in coins (invariant form, e.g. "12.5").</summary>
-public sealed record BalanceInfo(string Address, string Balance);
+/// <summary>
+/// Answer of <c>balance</c>, in coins (invariant form, e.g. "12.5"): the confirmed balance the next block may spend,
+/// and the immature coinbase rewards not yet in it (they join it as blocks are mined on top).
+/// </summary>
+public sealed record BalanceInfo(string Address, string Balance, string Immature);

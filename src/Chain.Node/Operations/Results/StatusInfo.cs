@@ -1,4 +1,7 @@
 namespace Chain.Node.Operations.Results;
 
-/// <summary>Answer of <c>status</c>; <paramref name="Uptime"/> in whole seconds since the node started.</summary>
-public sealed record StatusInfo(uint Height, string Tip, int Peers, int Mempool, double Difficulty, double Hashrate, bool Mining, string NodeId, string Version, long Uptime);
+/// <summary>
+/// Answer of <c>status</c>; <paramref name="Uptime"/> in whole seconds since the node started; <paramref name="Immature"/>
+/// this wallet's immature coinbase rewards in coins.
+/// </summary>
+public sealed record StatusInfo(uint Height, string Tip, int Peers, int Mempool, double Difficulty, double Hashrate, bool Mining, string NodeId, string Version, long Uptime, string Immature);
