@@ -549,6 +549,58 @@ public sealed class PeerManagerTests
         }
     }
 
+    [Fact]
+    public async Task Hello_CarryingTheNonceOfAFinishedHandshake_IsAnOrdinaryPeer()
+    {
+        // PROTOCOL.md 4.2 rule 8: only the nonces of a node's handshakes still in progress are its own. A reaches B
+        // through a relay that reads A's hello (and its nonce) on the way; once that handshake has finished, a hello
+        // from C carrying the same nonce is an ordinary peer. A node that kept the nonces of finished connections
+        // would refuse C as "self-connection".
+        var a = await TestSupport.StartManagerAsync(TestSupport.KeyA);
+        var b = await TestSupport.StartManagerAsync(TestSupport.KeyB);
+        using var relay = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        relay.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        relay.Listen(1);
+        try
+        {
+            var dial = a.ConnectAsync("127.0.0.1", ((IPEndPoint)relay.LocalEndPoint!).Port);
+            await using var fromA = RawPeer.Over(await relay.AcceptAsync().WaitAsync(TestSupport.Timeout));
+            var hello = await FrameReader.ReadFrameAsync(fromA.Input, PeerHandshake.MaxHandshakeFrameSize, CancellationToken.None).AsTask().WaitAsync(TestSupport.Timeout);
+            using var helloJson = System.Text.Json.JsonDocument.Parse(hello);
+            var nonce = Convert.FromBase64String(helloJson.RootElement.GetProperty("nonce").GetString()!);
+
+            await using var toB = await RawPeer.ConnectAsync(b.LocalEndPoint!);
+            await toB.Stream.WriteAsync(FrameWriter.Encode(hello, PeerHandshake.MaxHandshakeFrameSize));
+            _ = fromA.Input.CopyToAsync(toB.Stream);
+            _ = toB.Input.CopyToAsync(fromA.Stream);
+            var toBPeer = await dial.WaitAsync(TestSupport.Timeout);
+            Assert.Equal(TestSupport.KeyB.NodeId, toBPeer.NodeId);
+
+            await using var c = await RawPeer.ConnectAsync(a.LocalEndPoint!);
+            var settings = TestSupport.Settings(TestSupport.KeyC);
+            var withAsNonce = new HandshakeSettings
+            {
+                NodeKey = settings.NodeKey,
+                Network = settings.Network,
+                ListenPort = settings.ListenPort,
+                Status = settings.Status,
+                UserAgent = settings.UserAgent,
+                Nonce = nonce,
+            };
+            using var timeout = new CancellationTokenSource(TestSupport.Timeout);
+            var session = await PeerHandshake.RunAsync(c.Input, c.Output, withAsNonce, isInitiator: true, a.NodeId, timeout.Token);
+
+            Assert.Equal(a.NodeId, session.Peer.NodeId);
+            Assert.Equal(TestSupport.KeyB.NodeId, (await a.NextAsync<PeerConnectedEvent>()).Peer.NodeId);
+            Assert.Equal(TestSupport.KeyC.NodeId, (await a.NextAsync<PeerConnectedEvent>()).Peer.NodeId);
+        }
+        finally
+        {
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+    }
+
     [Theory]
     [InlineData("connection to self")]
     [InlineData(DisconnectCode.SelfConnection)]
