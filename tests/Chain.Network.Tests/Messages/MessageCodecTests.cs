@@ -138,3 +138,44 @@ public class MessageCodecTests
         Assert.NotEmpty(error);
     }
 }
+
+public sealed class MessageBase64Tests
+{
+    // Every base64-carrying property, in the generic (any property order, whitespace) form and in the exact form,
+    // with a value that is not canonical base64. PROTOCOL.md section 1: a receiver refuses it (misbehaviour, 9.6).
+    public static TheoryData<string> NotCanonical => new()
+    {
+        "AAF=", "AAE", "AA E=", "AAE=\\n", " AAE=", "AAE==", "AA==AA==", "AAE-", "AA_=",
+    };
+
+    [Theory]
+    [MemberData(nameof(NotCanonical))]
+    public void Decode_NotCanonicalBase64_Refused(string value)
+    {
+        string[] forms =
+        [
+            $$"""{"type":"block","block":"{{value}}"}""",
+            $$"""{ "block" : "{{value}}", "type" : "block" }""",
+            $$"""{"type":"tx","txs":["{{value}}"]}""",
+            $$"""{"txs":["{{value}}"],"type":"tx"}""",
+            $$"""{"type":"blocks","blocks":["{{value}}"],"more":false}""",
+            $$"""{"more":false,"blocks":["{{value}}"],"type":"blocks"}""",
+            $$"""{"type":"cmpctblock","header":"{{value}}","coinbase":"AAE=","txs":[]}""",
+            $$"""{"type":"cmpctblock","header":"AAE=","coinbase":"{{value}}","txs":[]}""",
+            $$"""{"type":"blocktxn","block":"{{new string('a', 64)}}","txs":["{{value}}"]}""",
+        ];
+        foreach (var form in forms)
+        {
+            Assert.True(MessageCodec.TryDecode(System.Text.Encoding.UTF8.GetBytes(form), out _) is null, form);
+        }
+    }
+
+    [Fact]
+    public void Decode_CanonicalBase64_EscapedOrNot_Accepted()
+    {
+        // The control: the same forms with canonical base64 decode, also with a JSON escape inside the string.
+        Assert.Equal([0, 1], ((BlockMessage)MessageCodec.TryDecode("""{ "block" : "AAE=", "type" : "block" }"""u8, out _)!).Block);
+        Assert.Equal([0, 1], ((BlockMessage)MessageCodec.TryDecode("""{"type":"block","block":"\u0041AE="}"""u8, out _)!).Block);
+        Assert.Equal([0, 1], ((TxMessage)MessageCodec.TryDecode("""{"txs":["AAE="],"type":"tx"}"""u8, out _)!).Txs[0]);
+    }
+}
