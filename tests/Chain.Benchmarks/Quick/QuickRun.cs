@@ -78,6 +78,11 @@ internal static class QuickRun
             await StepAsync(report, "block hop", () => BlockHopFigures.RunAsync(report, workload));
         }
 
+        if (Runs("flood"))
+        {
+            await StepAsync(report, "flood", () => FloodFigures.RunAsync(report, workload));
+        }
+
         if (Runs("gossip"))
         {
             await StepAsync(report, "gossip", () => GossipFigures.RunAsync(report, workload));
@@ -112,6 +117,7 @@ internal static class QuickRun
             r.Target("target.block_hop_new_txs_vs_bound", hopNew / bound, "x", "<=", 1.0, "per-hop latency of a block of new transactions against 1.2 x their verify time on all threads + 10 ms");
         }
 
+        r.Target("target.flood_other_pong_ms", r.Get("net.flood_other_pong_ms"), "ms", "<", 2000, "another peer's ping answered while a flooder sends 4 MiB frames");
         r.Target("target.messages_per_tx_per_link", r.Get("net.messages_per_tx_per_link"), "messages", "<=", 1.5, "messages per transaction per link, transactions entered one at a time");
         r.Target("target.tx_reach_all_ms_p50", r.Get("net.tx_reach_all_ms_p50"), "ms", "<", 1000, "median time for a transaction to reach all 50 nodes");
         r.Target("target.sync_vs_verify_all_threads", Ratio("chain.sync_tx_per_sec", "tx.verify_per_sec_all_threads"), "x", ">=", 0.5, "initial sync against verification on all threads");
