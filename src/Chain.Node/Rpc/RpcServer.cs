@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Chain.Node.Configuration;
+using Chain.Node.Explorer;
 using Chain.Node.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,7 +20,7 @@ namespace Chain.Node.Rpc;
 /// every request authenticated by the cookie (<see cref="RpcCookie"/>). Listens on loopback by default; the cookie
 /// is written when it starts listening and removed when it stops.
 /// </summary>
-public sealed partial class RpcServer(RpcDispatcher dispatcher, DataFolder folder, IOptions<NodeOptions> options, ILogger<RpcServer> logger) : IHostedService, IAsyncDisposable
+public sealed partial class RpcServer(RpcDispatcher dispatcher, ExplorerSite explorer, DataFolder folder, IOptions<NodeOptions> options, ILogger<RpcServer> logger) : IHostedService, IAsyncDisposable
 {
     /// <summary>Bytes of one request body (or WebSocket message) at most; larger gets HTTP 413 (or closes the socket).</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -57,6 +58,7 @@ public sealed partial class RpcServer(RpcDispatcher dispatcher, DataFolder folde
         });
         _app = builder.Build();
         _app.UseWebSockets();
+        _app.Use(explorer.Middleware);
         _app.Run(HandleAsync);
         await _app.StartAsync(cancellationToken);
         Endpoint = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.Replace("http://", string.Empty, StringComparison.Ordinal);
