@@ -38,4 +38,7 @@ internal static partial class NetworkLog
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Error, Message = "Accepting peers failed; no longer listening")]
     public static partial void AcceptFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "An observer of peer connections failed (the peer carries on)")]
+    public static partial void ObserverFailed(this ILogger logger, Exception exception);
 }

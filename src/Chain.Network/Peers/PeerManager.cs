@@ -108,6 +108,16 @@ public sealed class PeerManager : BackgroundService
     /// <summary>Connected, disconnected and payload events, for one reader; completed when the manager stops.</summary>
     public ChannelReader<PeerEvent> Events => _events.Reader;
 
+    /// <summary>
+    /// Raised when a handshake succeeded and the connection became a peer, just before its
+    /// <see cref="PeerConnectedEvent"/> is published; for observers beside the one reader of <see cref="Events"/>.
+    /// Handlers must be quick (signal, enqueue); one that throws is ignored.
+    /// </summary>
+    public event Action<PeerConnection>? PeerConnected;
+
+    /// <summary>Raised when a peer announced by <see cref="PeerConnected"/> is gone, with why; handlers as for <see cref="PeerConnected"/>.</summary>
+    public event Action<PeerConnection, string>? PeerDisconnected;
+
     /// <summary>A snapshot of the connected peers.</summary>
     public IReadOnlyList<PeerConnection> Peers
     {
@@ -581,6 +591,7 @@ public sealed class PeerManager : BackgroundService
 
         connection.Announced = true;
         _logger.PeerConnected(connection.NodeId, direction, remote, connection.Hello.BestHeight, PeerHandshake.Sanitize(connection.Hello.UserAgent));
+        RaiseEach(PeerConnected, handler => handler(connection));
         await PublishAsync(new PeerConnectedEvent(connection));
         connection.Start();
         return (connection, connection);
@@ -649,7 +660,30 @@ public sealed class PeerManager : BackgroundService
         _logger.PeerDisconnected(peer.NodeId, peer.RemoteEndPoint, reason);
         if (peer.Announced)
         {
+            RaiseEach(PeerDisconnected, handler => handler(peer, reason));
             await PublishAsync(new PeerDisconnectedEvent(peer, reason));
+        }
+    }
+
+    // An observer's failure is its own: the peer and the other observers carry on.
+    private void RaiseEach<THandler>(THandler? handlers, Action<THandler> invoke)
+        where THandler : Delegate
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in Delegate.EnumerateInvocationList(handlers))
+        {
+            try
+            {
+                invoke(handler);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.ObserverFailed(e);
+            }
         }
     }
 

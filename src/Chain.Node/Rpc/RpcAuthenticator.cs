@@ -44,4 +44,8 @@ public sealed class RpcAuthenticator(string credentials)
 
         return CryptographicOperations.FixedTimeEquals(given, _credentials);
     }
+
+    /// <summary>Whether <paramref name="token"/> (a URL's <c>?token=</c>, or null) is the secret; for the WebSocket upgrade only.</summary>
+    public bool IsAuthorizedToken(string? token) =>
+        !string.IsNullOrEmpty(token) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _secret);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Chain.Node.Operations;
+using Chain.Node.Rpc.Subscriptions;
 using Microsoft.Extensions.Logging;
 
 namespace Chain.Node.Rpc;
@@ -20,8 +21,15 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
-    /// <summary>Answers <paramref name="body"/>.</summary>
-    public async Task<byte[]?> HandleAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>The methods served only over a WebSocket, which can carry notifications.</summary>
+    public const string Subscribe = "subscribe", Unsubscribe = "unsubscribe";
+
+    /// <summary>Answers <paramref name="body"/> received over HTTP.</summary>
+    public Task<byte[]?> HandleAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        HandleAsync(body, null, cancellationToken);
+
+    /// <summary>Answers <paramref name="body"/>; <paramref name="session"/> is the WebSocket it came over (null over HTTP), for <c>subscribe</c>.</summary>
+    public async Task<byte[]?> HandleAsync(ReadOnlyMemory<byte> body, WebSocketSession? session, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -43,7 +51,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Array)
                 {
-                    if (!await HandleOneAsync(writer, root, cancellationToken))
+                    if (!await HandleOneAsync(writer, root, session, cancellationToken))
                     {
                         return null;
                     }
@@ -58,7 +66,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
                     writer.WriteStartArray();
                     foreach (var request in root.EnumerateArray())
                     {
-                        answered |= await HandleOneAsync(writer, request, cancellationToken);
+                        answered |= await HandleOneAsync(writer, request, session, cancellationToken);
                     }
 
                     writer.WriteEndArray();
@@ -74,7 +82,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
     }
 
     // Writes the response to one request; false for a notification (no id), which gets none.
-    private async Task<bool> HandleOneAsync(Utf8JsonWriter writer, JsonElement request, CancellationToken cancellationToken)
+    private async Task<bool> HandleOneAsync(Utf8JsonWriter writer, JsonElement request, WebSocketSession? session, CancellationToken cancellationToken)
     {
         if (request.ValueKind != JsonValueKind.Object)
         {
@@ -102,6 +110,12 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
         }
 
         var methodName = name.GetString()!;
+        if (methodName is Subscribe or Unsubscribe)
+        {
+            HandleSubscription(writer, methodName, hasId ? id : null, request.TryGetProperty("params", out var subscriptionParams) ? subscriptionParams : default, session);
+            return hasId;
+        }
+
         var method = OperationCatalog.Find(methodName);
         if (method is null || method.ConsoleOnly || !string.Equals(method.Name, methodName, StringComparison.Ordinal))
         {
@@ -156,6 +170,99 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
         }
 
         return hasId;
+    }
+
+    // subscribe ["tips"] answers the subscription id, unsubscribe ["<id>"] whether it ended one; over a WebSocket only.
+    private static void HandleSubscription(Utf8JsonWriter writer, string methodName, JsonElement? id, JsonElement parameters, WebSocketSession? session)
+    {
+        if (session is null)
+        {
+            if (id is { } httpId)
+            {
+                WriteError(writer, httpId, RpcErrorCodes.MethodNotFound, $"{methodName} is served over the WebSocket only (ws://<host:port>/), where notifications can follow");
+            }
+
+            return;
+        }
+
+        string? argument;
+        try
+        {
+            argument = BindOne(methodName, methodName == Subscribe ? "topic" : "subscription", parameters);
+        }
+        catch (OperationException e)
+        {
+            if (id is { } badId)
+            {
+                WriteError(writer, badId, RpcErrorCodes.InvalidParams, e.Message);
+            }
+
+            return;
+        }
+
+        try
+        {
+            if (methodName == Subscribe)
+            {
+                var subscription = session.Subscribe(argument);
+                if (id is { } subscribeId)
+                {
+                    WriteResult(writer, subscribeId, w => w.WriteStringValue(subscription));
+                }
+                else
+                {
+                    // A notification asked for it, so no answer names it: nobody could ever unsubscribe it.
+                    session.Unsubscribe(subscription);
+                }
+            }
+            else
+            {
+                var ended = session.Unsubscribe(argument);
+                if (id is { } unsubscribeId)
+                {
+                    WriteResult(writer, unsubscribeId, w => w.WriteBooleanValue(ended));
+                }
+            }
+        }
+        catch (OperationException e) when (id is not null)
+        {
+            WriteError(writer, id.Value, e.Error == OperationError.InvalidParams ? RpcErrorCodes.InvalidParams : RpcErrorCodes.Failed, e.Message);
+        }
+        catch (OperationException)
+        {
+        }
+    }
+
+    // The one string parameter of subscribe and unsubscribe, by position or by name.
+    private static string? BindOne(string methodName, string parameterName, JsonElement parameters)
+    {
+        var usage = $"usage: {methodName} <{parameterName}>";
+        JsonElement value;
+        if (parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() == 1)
+        {
+            value = parameters[0];
+        }
+        else if (parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(parameterName, out var named) && parameters.EnumerateObject().Count() == 1)
+        {
+            value = named;
+        }
+        else
+        {
+            throw OperationException.Invalid(usage);
+        }
+
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw OperationException.Invalid($"{parameterName} must be a string: {usage}");
+    }
+
+    private static void WriteResult(Utf8JsonWriter writer, JsonElement id, Action<Utf8JsonWriter> writeResult)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc", "2.0");
+        writer.WritePropertyName("result");
+        writeResult(writer);
+        writer.WritePropertyName("id");
+        id.WriteTo(writer);
+        writer.WriteEndObject();
     }
 
     /// <summary>The parameters of a request as the method's arguments: an array by position, an object by name.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Chain.Node.Operations.Results;
+using Chain.Node.Rpc.Subscriptions;
 
 namespace Chain.Node.Rpc;
 
@@ -23,11 +24,13 @@ namespace Chain.Node.Rpc;
 [JsonSerializable(typeof(NetworkInfo))]
 [JsonSerializable(typeof(PassphraseChanged))]
 [JsonSerializable(typeof(PeerList))]
+[JsonSerializable(typeof(PeerNotification))]
 [JsonSerializable(typeof(RawData))]
 [JsonSerializable(typeof(SendInfo))]
 [JsonSerializable(typeof(SignatureInfo))]
 [JsonSerializable(typeof(StatusInfo))]
 [JsonSerializable(typeof(StopInfo))]
+[JsonSerializable(typeof(TipNotification))]
 [JsonSerializable(typeof(TransactionLookup))]
 [JsonSerializable(typeof(VerifyInfo))]
 [JsonSerializable(typeof(WalletEncrypted))]

@@ -1,13 +1,14 @@
 using System.Net;
-using System.Net.WebSockets;
 using Chain.Node.Configuration;
 using Chain.Node.Explorer;
+using Chain.Node.Rpc.Subscriptions;
 using Chain.Node.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,16 +19,28 @@ namespace Chain.Node.Rpc;
 /// <summary>
 /// Serves the JSON-RPC API on Kestrel inside the node's process: HTTP POST to <c>/</c> and WebSocket on <c>/</c>,
 /// every request authenticated by the cookie (<see cref="RpcCookie"/>). Listens on loopback by default; the cookie
-/// is written when it starts listening and removed when it stops.
+/// is written when it starts listening and removed when it stops. A WebSocket also carries subscriptions
+/// (<see cref="WebSocketSession"/>).
 /// </summary>
-public sealed partial class RpcServer(RpcDispatcher dispatcher, ExplorerSite explorer, DataFolder folder, IOptions<NodeOptions> options, ILogger<RpcServer> logger) : IHostedService, IAsyncDisposable
+public sealed partial class RpcServer(
+    RpcDispatcher dispatcher,
+    ExplorerSite explorer,
+    SubscriptionHub hub,
+    DataFolder folder,
+    IOptions<NodeOptions> options,
+    TimeProvider time,
+    ILogger<RpcServer> logger) : IHostedService, IAsyncDisposable
 {
+    /// <summary>The query parameter that may carry the cookie's secret on a WebSocket upgrade (browsers cannot set its headers).</summary>
+    public const string TokenParameter = "token";
+
     /// <summary>Bytes of one request body (or WebSocket message) at most; larger gets HTTP 413 (or closes the socket).</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
     /// <summary>Connections open at once at most; more are refused by Kestrel.</summary>
     public const int MaxConnections = 128;
 
+    private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
     private RpcCookie? _cookie;
     private RpcAuthenticator? _authenticator;
@@ -68,6 +81,8 @@ public sealed partial class RpcServer(RpcDispatcher dispatcher, ExplorerSite exp
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // WebSocket clients are told first: Kestrel's stop waits for their handlers to end.
+        await _stopping.CancelAsync();
         if (_app is not null)
         {
             await _app.StopAsync(cancellationToken);
@@ -83,21 +98,33 @@ public sealed partial class RpcServer(RpcDispatcher dispatcher, ExplorerSite exp
         {
             await _app.DisposeAsync();
         }
+
+        _stopping.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (!_authenticator!.IsAuthorized(context.Request.Headers.Authorization))
+        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+        if (!_authenticator!.IsAuthorized(context.Request.Headers.Authorization)
+            && !(isWebSocket && _authenticator.IsAuthorizedToken(context.Request.Query[TokenParameter])))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"chain\"";
             return;
         }
 
-        if (context.WebSockets.IsWebSocketRequest)
+        if (isWebSocket)
         {
+            // Kestrel would reset a WebSocket whose client reads slower than its minimum rate, without a word; the
+            // session drops a slow subscriber itself, with a close frame that says why.
+            if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+            {
+                rate.MinDataRate = null;
+            }
+
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await ServeWebSocketAsync(socket, context.RequestAborted);
+            var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+            await new WebSocketSession(socket, remote, dispatcher, hub, time, logger).RunAsync(_stopping.Token, context.RequestAborted);
             return;
         }
 
@@ -131,48 +158,6 @@ public sealed partial class RpcServer(RpcDispatcher dispatcher, ExplorerSite exp
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = answer.Length;
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
-    }
-
-    private async Task ServeWebSocketAsync(WebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        try
-        {
-            while (socket.State == WebSocketState.Open)
-            {
-                message.SetLength(0);
-                WebSocketReceiveResult received;
-                do
-                {
-                    received = await socket.ReceiveAsync(buffer, cancellationToken);
-                    if (received.MessageType == WebSocketMessageType.Close)
-                    {
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);
-                        return;
-                    }
-
-                    if (message.Length + received.Count > MaxBodyBytes)
-                    {
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"a message holds at most {MaxBodyBytes} bytes", cancellationToken);
-                        return;
-                    }
-
-                    message.Write(buffer, 0, received.Count);
-                }
-                while (!received.EndOfMessage);
-
-                var answer = await dispatcher.HandleAsync(message.ToArray(), cancellationToken);
-                if (answer is not null)
-                {
-                    await socket.SendAsync(answer, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
-        {
-            // The client left or the node is stopping: nothing to answer.
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "JSON-RPC API listening on {EndPoint} (cookie {CookiePath})")]
