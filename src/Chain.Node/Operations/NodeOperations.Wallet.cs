@@ -50,7 +50,8 @@ public sealed partial class NodeOperations
     public BalanceInfo Balance(Address? address)
     {
         var who = address ?? wallet.Address;
-        return new BalanceInfo(FormatAddress(who), Money.Format(chain.GetAccount(who).Balance), Money.Format(chain.GetImmatureBalance(who)));
+        var account = chain.GetAccount(who);
+        return new BalanceInfo(FormatAddress(who), Money.Format(account.Balance), Money.Format(chain.GetImmatureBalance(who)), account.Nonce);
     }
 
     /// <summary>
