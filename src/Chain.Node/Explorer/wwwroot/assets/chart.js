@@ -75,10 +75,11 @@ export function stepChart(samples, { label, windowMs, now, format }) {
   if (points.length === 0) {
     return emptyChart(`${label}: no samples yet`, 'no samples yet');
   }
-  const max = Math.max(...points.map((p) => p.value), 1);
+  const highest = Math.max(...points.map((p) => p.value));
+  const max = Math.max(highest, 1);
   const latest = points[points.length - 1].value;
   const minutes = Math.round(windowMs / 60000);
-  const summary = `${label} over the last ${minutes} minutes: now ${format(latest)}, highest ${format(max)}`;
+  const summary = `${label} over the last ${minutes} minutes: now ${format(latest)}, highest ${format(highest)}`;
   const chart = frame(summary);
   const innerWidth = width - pad.left - pad.right;
   const innerHeight = height - pad.top - pad.bottom;
@@ -89,9 +90,9 @@ export function stepChart(samples, { label, windowMs, now, format }) {
     d += ` H${x(points[i].t)} V${y(points[i].value)}`;
   }
   d += ` H${x(now)}`;
-  chart.appendChild(svg('path', { d, class: 'line' }));
   chart.appendChild(svg('line', { x1: pad.left, x2: width - pad.right, y1: pad.top + innerHeight, y2: pad.top + innerHeight, class: 'axis' }));
-  chart.appendChild(svg('text', { x: pad.left, y: 10, class: 'chart-note' }, `max ${format(max)}`));
+  chart.appendChild(svg('path', { d, class: 'line' }));
+  chart.appendChild(svg('text', { x: pad.left, y: 10, class: 'chart-note' }, `max ${format(highest)}`));
   chart.appendChild(svg('text', { x: pad.left, y: height - 3, class: 'chart-note' }, `−${minutes} min`));
   chart.appendChild(svg('text', { x: width - pad.right, y: height - 3, 'text-anchor': 'end', class: 'chart-note' }, 'now'));
   return chart;

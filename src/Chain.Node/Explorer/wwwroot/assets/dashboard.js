@@ -3,9 +3,9 @@
 
 import { barChart, stepChart } from './chart.js';
 import {
-  fields, formatBytes, formatDuration, formatHashrate, formatNumber, formatTime, h, hashLink, link, replace, table,
+  fields, formatBytes, formatDuration, formatHashrate, formatNumber, formatTime, h, hashLink, link, replace, short, table,
 } from './dom.js';
-import { mempoolWindowMs, store, subscribe, tick } from './store.js';
+import { mempoolWindowMs, store, subscribe } from './store.js';
 
 /** A tip older than this means the node is still catching up (Bitcoin Core's rule for initial block download). */
 const maxTipAgeSeconds = 24 * 60 * 60;
@@ -26,8 +26,8 @@ export function syncState(status, blocks) {
   return status.peers === 0 ? 'alone: no peers' : 'in sync';
 }
 
-function blockRows(blocks) {
-  return blocks.map((b) => h('tr', { 'data-hash': b.hash },
+function blockRows(blocks, seen) {
+  return blocks.map((b) => h('tr', { 'data-hash': b.hash, class: seen && !seen.has(b.hash) ? 'new' : null },
     h('td', {}, link(`block/${b.hash}`, String(b.height))),
     h('td', {}, hashLink('block', b.hash)),
     h('td', { class: 'wide-only' }, formatTime(b.time)),
@@ -35,11 +35,11 @@ function blockRows(blocks) {
     h('td', { class: 'num wide-only' }, formatBytes(b.bytes))));
 }
 
-function pendingRows(pending) {
+function pendingRows(pending, seen) {
   if (pending.length === 0) {
     return [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No transaction is waiting.'))];
   }
-  return pending.map((t) => h('tr', { 'data-id': t.id },
+  return pending.map((t) => h('tr', { 'data-id': t.id, class: seen && !seen.has(t.id) ? 'new' : null },
     h('td', {}, hashLink('tx', t.id, 6)),
     h('td', { class: 'wide-only' }, t.sender ? hashLink('address', t.sender, 10) : 'coinbase'),
     h('td', {}, hashLink('address', t.recipient, 10)),
@@ -83,33 +83,69 @@ export function dashboard(main) {
         h('h2', { id: 'pending-title' }, 'Pending transactions'),
         tableWith('Pending transactions', ['Id', { label: 'From', class: 'wide-only' }, 'To', { label: 'Amount', class: 'num' }, { label: 'Fee', class: 'num wide-only' }], pendingBody, 'pending'))));
 
-  let shownTip = null;
+  // The figures are built once and their values changed in place, and a table is redrawn only when its rows
+  // change, so a keyboard user's focus on a link stays where it is as blocks arrive.
+  const value = (id) => h('span', { id });
+  const height = value('height');
+  const tip = h('a', { class: 'tip', id: 'tip' });
+  const difficulty = value('difficulty');
+  const hashrate = value('hashrate');
+  const peers = link('peers', '', { id: 'peers-count' });
+  const mempool = value('mempool-count');
+  const sync = value('sync');
+  replace(stats, fields([
+    ['Height', height], ['Tip', tip], ['Difficulty', difficulty], ['Hash rate (this node)', hashrate],
+    ['Peers', peers], ['Mempool', mempool], ['Sync', sync],
+  ]));
+  const set = (element, text) => {
+    if (element.textContent !== text) {
+      element.textContent = text;
+    }
+  };
+
+  // Rows new since the last drawing are highlighted for a moment; nothing is on the first drawing.
+  let seenBlocks = null;
+  let seenPending = null;
+  let blocksKey = null;
+  let pendingKey = null;
+  const drawClock = () => {
+    replace(chartBox, charts(store.blocks));
+    if (store.status) {
+      set(sync, syncState(store.status, store.blocks));
+    }
+  };
   const draw = () => {
     const s = store.status;
     if (!s) {
       return;
     }
-    replace(stats, fields([
-      ['Height', h('span', { id: 'height', 'data-height': s.height }, String(s.height))],
-      ['Tip', hashLink('block', s.tip, 6)],
-      ['Difficulty', formatNumber(s.difficulty, 4)],
-      ['Hash rate (this node)', formatHashrate(s.hashrate)],
-      ['Peers', link('peers', String(s.peers), { id: 'peers-count' })],
-      ['Mempool', h('span', { id: 'mempool-count' }, `${s.mempool} tx`)],
-      ['Sync', h('span', { id: 'sync' }, syncState(s, store.blocks))],
-    ]));
-    replace(chartBox, charts(store.blocks));
-    replace(blocksBody, blockRows(store.blocks));
-    replace(pendingBody, pendingRows(store.pending));
-    if (s.tip !== shownTip) {
-      shownTip = s.tip;
-      store.tipShownAt = performance.now();
+    set(height, String(s.height));
+    tip.href = `#/block/${s.tip}`;
+    tip.title = s.tip;
+    tip.setAttribute('aria-label', `block ${s.tip}`);
+    set(tip, short(s.tip, 6));
+    set(difficulty, formatNumber(s.difficulty, 4));
+    set(hashrate, formatHashrate(s.hashrate));
+    set(peers, String(s.peers));
+    set(mempool, `${s.mempool} tx`);
+    drawClock();
+    const newBlocksKey = store.blocks.map((b) => `${b.hash}:${b.bytes}`).join();
+    if (newBlocksKey !== blocksKey) {
+      blocksKey = newBlocksKey;
+      replace(blocksBody, blockRows(store.blocks, seenBlocks));
+      seenBlocks = new Set(store.blocks.map((b) => b.hash));
+    }
+    const newPendingKey = store.pending.map((t) => t.id).join();
+    if (newPendingKey !== pendingKey) {
+      pendingKey = newPendingKey;
+      replace(pendingBody, pendingRows(store.pending, seenPending));
+      seenPending = new Set(store.pending.map((t) => t.id));
     }
   };
   draw();
   const unsubscribe = subscribe(draw);
-  // The mempool chart's window slides and the tip ages with the clock alone: redraw every 10 s, no request.
-  const clock = setInterval(tick, 10000);
+  // The mempool chart's window slides and the tip ages with the clock alone: redrawn every 10 s, with no request.
+  const clock = setInterval(drawClock, 10000);
   return () => {
     unsubscribe();
     clearInterval(clock);

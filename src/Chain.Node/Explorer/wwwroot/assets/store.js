@@ -2,7 +2,7 @@
 // then changed only by events. Block sizes and the status's other figures are fetched after a new tip, one
 // request at a time whatever the rate of blocks (a node mining on dev finds many a second).
 
-import { batch } from './rpc.js';
+import { batch, call } from './rpc.js';
 import { seconds } from './dom.js';
 
 /** Blocks kept for the table and the charts. */
@@ -25,8 +25,6 @@ export const store = {
   mempoolSamples: [],
   /** endpoint + node id → the `peers` method's item. */
   peers: new Map(),
-  /** When the page last showed a new tip (performance.now()), for measurements. */
-  tipShownAt: null,
   loaded: false,
 };
 
@@ -86,6 +84,7 @@ export async function load() {
 
 const waiting = new Set();
 let fetching = false;
+let rereadChain = false;
 
 // Block sizes (the raw block's length), the confirmed transactions to take off the pending list, and the status.
 async function fetchDetails(hashes, withStatus) {
@@ -133,7 +132,21 @@ async function drain() {
   }
   fetching = true;
   try {
-    while (waiting.size > 0) {
+    while (waiting.size > 0 || rereadChain) {
+      if (rereadChain) {
+        rereadChain = false;
+        const chain = await call('chain', [recentBlocks]);
+        const known = new Map(store.blocks.map((b) => [b.hash, b]));
+        const chainTop = Math.max(-1, ...chain.blocks.map((b) => b.height));
+        // Tips announced while this answer was on its way stay on top of it.
+        const newer = store.blocks.filter((b) => b.height > chainTop);
+        const listed = chain.blocks
+          .map((b) => ({ height: b.height, hash: b.hash, time: seconds(b.time), txs: b.txs, bytes: known.get(b.hash)?.bytes ?? null }))
+          .sort((a, b) => b.height - a.height);
+        store.blocks = [...newer, ...listed].slice(0, recentBlocks);
+        store.blocks.filter((b) => b.bytes === null).forEach((b) => waiting.add(b.hash));
+        changed();
+      }
       // Only the newest blocks are still shown: older ones queued during a burst are skipped.
       const shown = new Set(store.blocks.map((b) => b.hash));
       const hashes = [...waiting].filter((h) => shown.has(h)).slice(-recentBlocks);
@@ -147,14 +160,20 @@ async function drain() {
   }
 }
 
-/** A `tips` notification: the new tip is shown at once, its details follow. */
+/**
+ * A `tips` notification (API.md "Subscriptions"): the new tip is shown at once, its details follow. When more than
+ * one block joined the best chain (a peer's branch, a reorganisation), the ones below the tip are read with `chain`.
+ */
 export function onTip(tip) {
   if (tip.reorg) {
     const gone = new Set(tip.reorg.disconnected ?? []);
     store.blocks = store.blocks.filter((b) => !gone.has(b.hash));
   }
+  if ((tip.connected ?? 1) > 1 || tip.reorg) {
+    rereadChain = true;
+  }
   store.blocks = store.blocks.filter((b) => b.height < tip.height && b.hash !== tip.hash);
-  store.blocks.unshift({ height: tip.height, hash: tip.hash, previous: tip.previous, time: seconds(tip.time), txs: tip.transactions, bytes: null });
+  store.blocks.unshift({ height: tip.height, hash: tip.hash, previous: tip.previous, time: tip.timestamp ?? seconds(tip.time), txs: tip.transactions, bytes: null });
   store.blocks.length = Math.min(store.blocks.length, recentBlocks);
   if (store.status) {
     store.status = { ...store.status, height: tip.height, tip: tip.hash };
@@ -189,10 +208,5 @@ export function onPeer(change) {
   if (store.status) {
     store.status = { ...store.status, peers: store.peers.size };
   }
-  changed();
-}
-
-/** Redraws what depends on the clock alone (the chart's window sliding, the tip's age), with no request. */
-export function tick() {
   changed();
 }

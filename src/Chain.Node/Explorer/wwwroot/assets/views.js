@@ -81,7 +81,7 @@ export async function txPage(main, id) {
     ]));
 }
 
-/** `#/address/<address>`: balance, immature rewards, nonce where the node gives it, and history. */
+/** `#/address/<address>`: balance, immature rewards, nonce and history. */
 export async function addressPage(main, address) {
   const [valid, balance, history] = await batch([['validateaddress', [address]], ['balance', [address]], ['history', [address, 50]]]);
   if (valid instanceof Error) {
@@ -106,7 +106,7 @@ export async function addressPage(main, address) {
       ['Address', h('code', { class: 'hash' }, address)],
       ['Balance', h('span', { id: 'address-balance' }, balance.balance)],
       ['Immature rewards', balance.immature],
-      balance.nonce !== undefined && ['Nonce', String(balance.nonce)],
+      ['Nonce (of its next transfer)', h('span', { id: 'address-nonce' }, String(balance.nonce))],
     ]),
     h('h2', {}, 'History'),
     rows.length === 0
