@@ -113,10 +113,14 @@ services.AddOptions<PeerManagerOptions>().Bind(builder.Configuration.GetSection(
 services.AddSingleton<IChainStatusProvider, LedgerStatusProvider>();
 services.AddSingleton<PeerManager>();
 services.AddSingleton<NodeProtocol>();
-services.AddSingleton<IPeerDirectory, PeerDirectory>();
+services.AddSingleton<PeerDirectory>();
+services.AddSingleton<IPeerDirectory>(sp => sp.GetRequiredService<PeerDirectory>());
 services.AddSingleton<NodeOperations>();
 services.AddSingleton(sp => new CommandProcessor(sp.GetRequiredService<NodeOperations>()));
 
+// Before the peer manager: it puts the kept bans back before anyone is accepted, and dials the remembered
+// neighbours once everything has started.
+services.AddHostedService(sp => sp.GetRequiredService<PeerDirectory>());
 services.AddHostedService(sp => sp.GetRequiredService<PeerManager>());
 services.AddHostedService(sp => sp.GetRequiredService<NodeProtocol>());
 services.AddSingleton<PendingTransactionsService>();

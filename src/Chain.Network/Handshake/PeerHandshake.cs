@@ -23,6 +23,9 @@ public static class PeerHandshake
     /// <summary>Largest plaintext handshake frame; far below <see cref="FrameReader.MaxFrameSize"/> since no peer is authenticated yet.</summary>
     public const int MaxHandshakeFrameSize = 16 * 1024;
 
+    /// <summary>How a failed handshake begins its message when the other side's first frame is no hello at all.</summary>
+    public const string NotChainNode = "not a Chain node";
+
     /// <summary>Length of the hello nonce and of each key-exchange secret, in bytes.</summary>
     public const int NonceSize = 32;
 
@@ -82,12 +85,12 @@ public static class PeerHandshake
         if (isInitiator)
         {
             await FrameWriter.WriteRawAsync(output, ownHello, cancellationToken);
-            peerHello = FrameWriter.Encode(await FrameReader.ReadFrameAsync(input, MaxHandshakeFrameSize, cancellationToken), MaxHandshakeFrameSize);
+            peerHello = await ReadHelloAsync(input, cancellationToken);
             peer = await ValidateHelloAsync(output, peerHello, settings, nonce, expectedNodeId, cancellationToken);
         }
         else
         {
-            peerHello = FrameWriter.Encode(await FrameReader.ReadFrameAsync(input, MaxHandshakeFrameSize, cancellationToken), MaxHandshakeFrameSize);
+            peerHello = await ReadHelloAsync(input, cancellationToken);
             peer = await ValidateHelloAsync(output, peerHello, settings, nonce, expectedNodeId, cancellationToken);
             await FrameWriter.WriteRawAsync(output, ownHello, cancellationToken);
         }
@@ -212,6 +215,20 @@ public static class PeerHandshake
         };
     }
 
+    // The first frame of the other side: one that cannot be a hello (an HTTP or SSH server's first bytes read as a
+    // length of a gigabyte) says the other side does not speak this protocol at all.
+    private static async Task<byte[]> ReadHelloAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return FrameWriter.Encode(await FrameReader.ReadFrameAsync(input, MaxHandshakeFrameSize, cancellationToken), MaxHandshakeFrameSize);
+        }
+        catch (PeerProtocolException e) when (e.FrameTooLarge)
+        {
+            throw new PeerProtocolException($"{NotChainNode} (its first frame is not a hello: {e.Message})", e) { Code = DisconnectCode.MalformedHandshake };
+        }
+    }
+
     private static async Task<ValidHello> ValidateHelloAsync(PipeWriter output, byte[] helloFrame, HandshakeSettings settings, byte[] ownNonce, string? expectedNodeId, CancellationToken cancellationToken)
     {
         HelloMessage? hello;
@@ -221,12 +238,12 @@ public static class PeerHandshake
         }
         catch (PeerProtocolException e) when (!e.RefusedByPeer)
         {
-            throw await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken);
+            throw NotChain(await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken));
         }
 
         if (hello is null)
         {
-            throw await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken);
+            throw NotChain(await RefuseAsync(output, DisconnectCode.MalformedHandshake, cancellationToken));
         }
 
         if (hello.Version != ProtocolVersion)
@@ -335,6 +352,9 @@ public static class PeerHandshake
     private static PeerProtocolException Refused(string? reason) => new(RefusedByPeerPrefix + Sanitize(reason)) { RefusedByPeer = true };
 
     // Tells the peer why (the code only, best effort), and returns the exception to throw.
+    private static PeerProtocolException NotChain(PeerProtocolException refusal) =>
+        new($"{NotChainNode} (its first frame is not a hello: {refusal.Code})", refusal) { Code = refusal.Code };
+
     private static async Task<PeerProtocolException> RefuseAsync(PipeWriter output, string code, CancellationToken cancellationToken)
     {
         try

@@ -29,6 +29,9 @@ public sealed class PeerManager : BackgroundService
     /// <summary>Why an inbound connection from a discouraged address is reset at accept (local log only).</summary>
     public const string DiscouragedRefusal = "discouraged (sent invalid data recently)";
 
+    /// <summary>Why an inbound connection from an address the operator banned is reset at accept (local log only).</summary>
+    public const string BannedRefusal = "banned";
+
     /// <summary>Why an inbound connection over its address's or group's handshake rate is reset at accept (local log only).</summary>
     public const string HandshakeRateRefusal = "handshake rate limit";
 
@@ -64,6 +67,8 @@ public sealed class PeerManager : BackgroundService
     private readonly ConcurrentDictionary<string, bool> _ownNonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
     private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _refused = new();
+    private readonly ConcurrentDictionary<IPAddress, BanEntry> _bans = new();
+    private readonly ConcurrentDictionary<string, Neighbour> _neighbours = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stopping = new();
     private readonly HandshakeRateLimiter _handshakes;
     private readonly RefusalLog _refusals;
@@ -189,6 +194,121 @@ public sealed class PeerManager : BackgroundService
     public bool IsRefused(IPAddress address) =>
         _refused.TryGetValue(RefusalKey(address), out var until) && until > _time.GetUtcNow();
 
+    /// <summary>The bans in force, soonest to end first (expired ones are dropped here).</summary>
+    public IReadOnlyList<BanEntry> Bans
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            foreach (var (address, ban) in _bans)
+            {
+                if (ban.Until <= now)
+                {
+                    _bans.TryRemove(new KeyValuePair<IPAddress, BanEntry>(address, ban));
+                }
+            }
+
+            return [.. _bans.Values.Where(b => b.Until > now).OrderBy(b => b.Until).ThenBy(b => b.Address.ToString(), StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// Bans <paramref name="address"/> for <paramref name="duration"/> (a ban already there is replaced): connections
+    /// from it are reset at accept, before any handshake work, it is not dialled, and peers connected from it are
+    /// disconnected now. Applies to every address, loopback included (unlike discouragement).
+    /// </summary>
+    public BanEntry Ban(IPAddress address, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        var now = _time.GetUtcNow();
+        var entry = new BanEntry(BanKey(address), now, now + duration);
+        _bans[entry.Address] = entry;
+        foreach (var peer in Peers.Where(p => BanKey(p.RemoteEndPoint.Address).Equals(entry.Address)))
+        {
+            _ = peer.DisconnectAsync(DisconnectCode.Closed, "banned by the operator");
+        }
+
+        return entry;
+    }
+
+    /// <summary>Puts back a ban kept from an earlier run (ignored once it has ended).</summary>
+    public void RestoreBan(BanEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Until > _time.GetUtcNow())
+        {
+            _bans[BanKey(entry.Address)] = entry with { Address = BanKey(entry.Address) };
+        }
+    }
+
+    /// <summary>Lifts the ban on <paramref name="address"/>; false when it was not banned.</summary>
+    public bool Unban(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return _bans.TryRemove(BanKey(address), out var ban) && ban.Until > _time.GetUtcNow();
+    }
+
+    /// <summary>Whether <paramref name="address"/> is banned now.</summary>
+    public bool IsBanned(IPAddress address) =>
+        _bans.TryGetValue(BanKey(address), out var ban) && ban.Until > _time.GetUtcNow();
+
+    /// <summary>The neighbours kept connected (redialled when lost): the configured ones and those added since.</summary>
+    public IReadOnlyList<PeerAddress> Neighbours => [.. _neighbours.Values.Select(n => n.Address)];
+
+    /// <summary>
+    /// Keeps <paramref name="address"/> connected from now on, redialling it with backoff whenever the connection is
+    /// lost; <paramref name="current"/> is a connection to it already made (waited on before the first redial).
+    /// False when that host and port is already a neighbour.
+    /// </summary>
+    public bool AddNeighbour(PeerAddress address, PeerConnection? current = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var neighbour = new Neighbour(address, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token)) { NodeId = current?.NodeId };
+        if (!_neighbours.TryAdd(NeighbourKey(address), neighbour))
+        {
+            neighbour.Stop.Dispose();
+            return false;
+        }
+
+        Track(RunNeighbourAsync(neighbour, current));
+        return true;
+    }
+
+    /// <summary>
+    /// Stops keeping neighbours connected: those at one of <paramref name="hostsAndPorts"/> (host and port compared),
+    /// and those whose last connection was to, or that are pinned to, one of <paramref name="nodeIds"/>. Their
+    /// connections stay open (close them with <see cref="PeerConnection.DisconnectAsync"/>). Returns the neighbours dropped.
+    /// </summary>
+    public IReadOnlyList<PeerAddress> RemoveNeighbours(IReadOnlyCollection<PeerAddress> hostsAndPorts, IReadOnlyCollection<string> nodeIds)
+    {
+        ArgumentNullException.ThrowIfNull(hostsAndPorts);
+        ArgumentNullException.ThrowIfNull(nodeIds);
+        var keys = hostsAndPorts.Select(NeighbourKey).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var ids = nodeIds.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var removed = new List<PeerAddress>();
+        foreach (var (key, neighbour) in _neighbours)
+        {
+            var matches = keys.Contains(key)
+                || (neighbour.NodeId is { } reached && ids.Contains(reached))
+                || (neighbour.Address.NodeId is { } pinned && ids.Contains(pinned));
+            if (matches && _neighbours.TryRemove(new KeyValuePair<string, Neighbour>(key, neighbour)))
+            {
+                removed.Add(neighbour.Address);
+                try
+                {
+                    neighbour.Stop.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Its loop had already ended.
+                }
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Queues a payload for one peer; false when not connected or the peer's queue overflowed.</summary>
     public bool Send(string nodeId, ReadOnlyMemory<byte> payload) => FindPeer(nodeId)?.TrySend(payload) ?? false;
 
@@ -205,11 +325,30 @@ public sealed class PeerManager : BackgroundService
         ConnectAsync(new PeerAddress(host, port), cancellationToken);
 
     /// <summary>Dials <paramref name="address"/> once, checking the pinned node id if it has one.</summary>
-    public async Task<PeerConnection> ConnectAsync(PeerAddress address, CancellationToken cancellationToken = default)
+    public async Task<PeerConnection> ConnectAsync(PeerAddress address, CancellationToken cancellationToken = default) =>
+        (await DialOnceAsync(address, cancellationToken)).Connection;
+
+    /// <summary>
+    /// Dials <paramref name="address"/> once, checking the pinned node id if it has one, and says whether that node was
+    /// already connected. A pinned node already connected, or an outbound connection already open to that IP and port,
+    /// is answered without dialling.
+    /// </summary>
+    /// <exception cref="PeerProtocolException">The handshake failed or was refused, or the address is banned.</exception>
+    /// <exception cref="SocketException">The TCP connection failed.</exception>
+    /// <exception cref="TimeoutException">The TCP connection timed out.</exception>
+    public async Task<DialOutcome> DialOnceAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var (_, winner) = await DialAsync(address, cancellationToken);
-        return winner;
+        var open = Peers.FirstOrDefault(p => p.IsConnected
+            && ((address.NodeId is not null && p.NodeId == address.NodeId)
+                || (!p.IsInbound && IPAddress.TryParse(address.Host, out var ip) && p.RemoteEndPoint.Equals(Normalize(new IPEndPoint(ip, address.Port))))));
+        if (open is not null)
+        {
+            return new DialOutcome(open, AlreadyConnected: true);
+        }
+
+        var dialled = await DialAsync(address, cancellationToken);
+        return new DialOutcome(dialled.Winner, dialled.WasConnected);
     }
 
     /// <summary>Binds the listener (so the port is known when this returns), then starts the loops.</summary>
@@ -271,7 +410,7 @@ public sealed class PeerManager : BackgroundService
 
         foreach (var neighbour in _options.Neighbours)
         {
-            Track(KeepConnectedAsync(PeerAddress.Parse(neighbour), token));
+            AddNeighbour(PeerAddress.Parse(neighbour));
         }
 
         try
@@ -327,7 +466,8 @@ public sealed class PeerManager : BackgroundService
 
             // Refusals cost a reset and nothing more: no handshake work, and a log line only now and then (RefusalLog).
             var remote = Normalize(socket.RemoteEndPoint);
-            var refusal = IsRefused(remote.Address) ? DiscouragedRefusal
+            var refusal = IsBanned(remote.Address) ? BannedRefusal
+                : IsRefused(remote.Address) ? DiscouragedRefusal
                 : !_handshakes.TryAcquire(remote.Address) ? HandshakeRateRefusal
                 : TakeInboundSlot(remote.Address);
             if (refusal is not null)
@@ -427,7 +567,7 @@ public sealed class PeerManager : BackgroundService
         PeerConnection? connection = null;
         try
         {
-            (connection, _) = await EstablishAsync(socket, remote, isInbound: true, expectedNodeId: null, cancellationToken);
+            connection = (await EstablishAsync(socket, remote, isInbound: true, expectedNodeId: null, cancellationToken)).Connection;
             await connection.Completion;
         }
         catch (Exception e) when (e is PeerProtocolException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -440,15 +580,31 @@ public sealed class PeerManager : BackgroundService
         }
     }
 
-    private async Task KeepConnectedAsync(PeerAddress address, CancellationToken cancellationToken)
+    private async Task RunNeighbourAsync(Neighbour neighbour, PeerConnection? current)
     {
+        try
+        {
+            await KeepConnectedAsync(neighbour, current, neighbour.Stop.Token);
+        }
+        finally
+        {
+            _neighbours.TryRemove(new KeyValuePair<string, Neighbour>(NeighbourKey(neighbour.Address), neighbour));
+            neighbour.Stop.Dispose();
+        }
+    }
+
+    private async Task KeepConnectedAsync(Neighbour neighbour, PeerConnection? current, CancellationToken cancellationToken)
+    {
+        var address = neighbour.Address;
         var attempt = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             string reason;
             try
             {
-                var (_, winner) = await DialAsync(address, cancellationToken);
+                var winner = current ?? (await DialAsync(address, cancellationToken, c => neighbour.NodeId = c.NodeId)).Winner;
+                current = null;
+                neighbour.NodeId = winner.NodeId;
                 attempt = 0;
                 await winner.Completion.WaitAsync(cancellationToken);
                 reason = winner.DisconnectReason ?? "disconnected";
@@ -482,8 +638,14 @@ public sealed class PeerManager : BackgroundService
         }
     }
 
-    private async Task<(PeerConnection Connection, PeerConnection Winner)> DialAsync(PeerAddress address, CancellationToken cancellationToken)
+    private async Task<Established> DialAsync(PeerAddress address, CancellationToken cancellationToken, Action<PeerConnection>? registered = null)
     {
+        // A banned address is not dialled; a host name is checked once resolved, before any byte is sent.
+        if (IPAddress.TryParse(address.Host, out var literal) && IsBanned(literal))
+        {
+            throw new PeerProtocolException($"{BanKey(literal)} is banned (unban it first)");
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
         using var connectToken = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, timeout.Token);
@@ -503,10 +665,18 @@ public sealed class PeerManager : BackgroundService
             throw;
         }
 
-        return await EstablishAsync(socket, Normalize(socket.RemoteEndPoint), isInbound: false, address.NodeId, linked.Token);
+        var remote = Normalize(socket.RemoteEndPoint);
+        if (IsBanned(remote.Address))
+        {
+            socket.Dispose();
+            throw new PeerProtocolException($"{remote.Address} is banned (unban it first)");
+        }
+
+        return await EstablishAsync(socket, remote, isInbound: false, address.NodeId, linked.Token, registered);
     }
 
-    private async Task<(PeerConnection Connection, PeerConnection Winner)> EstablishAsync(Socket socket, IPEndPoint remote, bool isInbound, string? expectedNodeId, CancellationToken cancellationToken)
+    // registered: called as soon as the connection is one of the peers, before anyone is told.
+    private async Task<Established> EstablishAsync(Socket socket, IPEndPoint remote, bool isInbound, string? expectedNodeId, CancellationToken cancellationToken, Action<PeerConnection>? registered = null)
     {
         socket.NoDelay = true;
         var stream = new NetworkStream(socket, ownsSocket: true);
@@ -581,12 +751,13 @@ public sealed class PeerManager : BackgroundService
         }
 
         var connection = new PeerConnection(stream, input, output, session, isInbound, remote, _options, _time, _logger, OnPayloadAsync, OnClosedAsync);
-        var winner = Register(connection);
+        var (winner, wasConnected) = Register(connection);
+        registered?.Invoke(winner);
         if (winner != connection)
         {
             connection.Start();
             connection.Close(DuplicateReason, graceful: true);
-            return (connection, winner);
+            return new Established(connection, winner, WasConnected: true);
         }
 
         connection.Announced = true;
@@ -594,7 +765,7 @@ public sealed class PeerManager : BackgroundService
         RaiseEach(PeerConnected, handler => handler(connection));
         await PublishAsync(new PeerConnectedEvent(connection));
         connection.Start();
-        return (connection, connection);
+        return new Established(connection, connection, wasConnected);
     }
 
     // Inbound failures are a peer's doing, as many as it likes: summarised. Our own dials fail one line each.
@@ -611,7 +782,7 @@ public sealed class PeerManager : BackgroundService
     }
 
     // One connection per pair of nodes: both sides keep the one dialled by the lower node id, so they agree.
-    private PeerConnection Register(PeerConnection candidate)
+    private (PeerConnection Winner, bool WasConnected) Register(PeerConnection candidate)
     {
         PeerConnection? displaced = null;
         lock (_gate)
@@ -622,7 +793,7 @@ public sealed class PeerManager : BackgroundService
                 var candidateDialler = candidate.IsInbound ? candidate.NodeId : NodeId;
                 if (existingDialler == candidateDialler || string.CompareOrdinal(candidateDialler, existingDialler) > 0)
                 {
-                    return existing;
+                    return (existing, true);
                 }
 
                 displaced = existing;
@@ -632,7 +803,7 @@ public sealed class PeerManager : BackgroundService
         }
 
         displaced?.Close(DuplicateReason, graceful: true);
-        return candidate;
+        return (candidate, displaced is not null);
     }
 
     // A hello nonce is one of ours when a handshake of ours is in progress with it: mark it, so that handshake
@@ -707,6 +878,24 @@ public sealed class PeerManager : BackgroundService
     // What a refusal covers: an IPv4 address, or a whole IPv6 /64 (one subscriber's usual allocation, which an
     // attacker could otherwise walk through one address at a time).
     private static IPAddress RefusalKey(IPAddress address) => NetworkGroup.AddressKey(address);
+
+    // A ban covers exactly the address given (IPv4-mapped IPv6 read as IPv4).
+    private static IPAddress BanKey(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    // Neighbours are one per host and port, whatever node id is pinned.
+    private static string NeighbourKey(PeerAddress address) => new PeerAddress(address.Host, address.Port).ToString();
+
+    private readonly record struct Established(PeerConnection Connection, PeerConnection Winner, bool WasConnected);
+
+    private sealed class Neighbour(PeerAddress address, CancellationTokenSource stop)
+    {
+        public PeerAddress Address { get; } = address;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        // The node last connected through this neighbour, so disconnecting that node by id also forgets it.
+        public string? NodeId { get; set; }
+    }
 
     private static IPEndPoint Normalize(EndPoint? endPoint)
     {

@@ -36,7 +36,7 @@ public static class FrameReader
 
         if (length < 0 || length > maxFrameSize)
         {
-            throw new PeerProtocolException($"Frame length {(uint)length} exceeds the maximum of {maxFrameSize} bytes.");
+            throw new PeerProtocolException($"Frame length {(uint)length} exceeds the maximum of {maxFrameSize} bytes.") { FrameTooLarge = true };
         }
 
         if (reader.Remaining < length)

@@ -30,6 +30,12 @@ public sealed class PeerProtocolException : Exception
     /// </summary>
     public bool RefusedByPeer { get; init; }
 
+    /// <summary>
+    /// True when a frame announced a length over the limit: from a peer, a violation; as the first frame of a
+    /// handshake, the sign of a service that is not a Chain node (an HTTP reply's "HTTP" reads as 1,213,486,160 bytes).
+    /// </summary>
+    public bool FrameTooLarge { get; init; }
+
     /// <summary>Creates the exception with no reason (prefer the overloads that give one).</summary>
     public PeerProtocolException()
         : base("Peer protocol violation.")

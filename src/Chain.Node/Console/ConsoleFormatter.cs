@@ -72,7 +72,32 @@ public static class ConsoleFormatter
 
                 break;
             case ConnectInfo connect:
-                output.WriteLine($"connected {connect.Connected}");
+                output.WriteLine(connect.AlreadyConnected ? $"already connected {connect.Connected} {connect.NodeId}" : $"connected {connect.Connected}");
+                break;
+            case DisconnectInfo disconnect:
+                foreach (var peer in disconnect.Disconnected)
+                {
+                    output.WriteLine($"disconnected {peer.Endpoint} {peer.NodeId} {peer.Direction}");
+                }
+
+                foreach (var neighbour in disconnect.Forgotten)
+                {
+                    output.WriteLine($"forgotten {neighbour}");
+                }
+
+                break;
+            case BanInfo ban:
+                output.WriteLine($"banned {ban.Address} until={ban.Until}");
+                break;
+            case UnbanInfo unban:
+                output.WriteLine($"unbanned {unban.Unbanned}");
+                break;
+            case BanListing bans:
+                foreach (var ban in bans.Bans)
+                {
+                    output.WriteLine($"{ban.Address} created={ban.Created} until={ban.Until}");
+                }
+
                 break;
             case ChainListing chain:
                 foreach (var entry in chain.Blocks)

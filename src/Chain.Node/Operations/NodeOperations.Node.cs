@@ -1,8 +1,10 @@
+using System.Net;
 using System.Reflection;
 using System.Globalization;
 using Chain.Core.Ledger;
 using Chain.Core.Mining;
 using Chain.Node.Operations.Results;
+using Chain.Node.Services;
 
 namespace Chain.Node.Operations;
 
@@ -30,12 +32,41 @@ public sealed partial class NodeOperations
     public PeerList Peers() =>
         new([.. peers.Peers.Select(p => new PeerInfo(p.Endpoint, p.NodeId, p.Inbound ? "inbound" : "outbound"))]);
 
-    /// <summary>Dials a new neighbour (<c>host:port[@node-id]</c>).</summary>
+    /// <summary>
+    /// Dials a neighbour (<c>host:port[@node-id]</c>) and remembers it (dialled at every start, redialled when lost);
+    /// a node already connected is answered as such, without a second connection.
+    /// </summary>
     public async Task<ConnectInfo> ConnectAsync(string endpoint, CancellationToken cancellationToken)
     {
-        var error = await peers.ConnectAsync(endpoint, cancellationToken);
-        return error is null ? new ConnectInfo(endpoint) : throw new OperationException(OperationError.Failed, error);
+        var dial = await peers.ConnectAsync(endpoint, cancellationToken);
+        return dial.Error is null ? new ConnectInfo(endpoint, dial.NodeId, dial.AlreadyConnected) : throw new OperationException(OperationError.Failed, dial.Error);
     }
+
+    /// <summary>Closes the connections to a peer (node id or endpoint) and stops dialling it, at this start and the next.</summary>
+    public DisconnectInfo Disconnect(string target)
+    {
+        var result = peers.Disconnect(target)
+            ?? throw new OperationException(OperationError.NotFound, $"no peer or remembered neighbour '{OperationParsers.Echo(target)}' (see peers)");
+        return new DisconnectInfo(
+            [.. result.Closed.Select(p => new PeerInfo(p.Endpoint, p.NodeId, p.Inbound ? "inbound" : "outbound"))],
+            result.Forgotten);
+    }
+
+    /// <summary>Bans an address for a while: refused at accept, never dialled, its peers disconnected; kept across restarts.</summary>
+    public BanInfo Ban(IPAddress address, TimeSpan duration) => Describe(peers.Ban(address, duration));
+
+    /// <summary>Lifts the ban on an address.</summary>
+    public UnbanInfo Unban(IPAddress address) =>
+        peers.Unban(address) ? new UnbanInfo(address.ToString()) : throw new OperationException(OperationError.NotFound, $"{address} is not banned (see bans)");
+
+    /// <summary>The bans in force, soonest to end first.</summary>
+    public BanListing Bans() => new([.. peers.Bans.Select(Describe)]);
+
+    private BanInfo Describe(BanSummary ban) => new(
+        ban.Address,
+        Time(ban.Created.ToUnixTimeSeconds()),
+        Time(ban.Until.ToUnixTimeSeconds()),
+        Math.Max(0, (long)Math.Ceiling((ban.Until - _time.GetUtcNow()).TotalSeconds)));
 
     /// <summary>
     /// Mines <paramref name="count"/> blocks now, paying this wallet, logging each as it is found (with the hash

@@ -116,6 +116,28 @@ public static class OperationCatalog
             typeof(ConnectInfo),
             async (o, a, ct) => await o.ConnectAsync(a["endpoint"]!, ct)) { Arity = ConsoleArity.Exact },
         new(
+            "disconnect",
+            "disconnect <endpoint|node-id>",
+            "close the connection to a peer and stop dialling it (also at the next start)",
+            [new("peer", false, "a node id (64 hex), or an endpoint as peers shows it or as connect was given it")],
+            typeof(DisconnectInfo),
+            (o, a, _) => Done(o.Disconnect(a["peer"]!))) { Arity = ConsoleArity.Exact },
+        new(
+            "ban",
+            "ban <address> [duration]",
+            "refuse an IP address and disconnect it (default 1 day; seconds or 30m, 12h, 7d, 2w)",
+            [new("address", false, "an IP address, without port"), new("duration", true, "seconds, or a number and s, m, h, d or w (default 1 day)")],
+            typeof(BanInfo),
+            (o, a, _) => Done(o.Ban(OperationParsers.IpAddress(a["address"]!), a["duration"] is { } d ? OperationParsers.Duration(d) : OperationParsers.DefaultBan))) { Arity = ConsoleArity.Exact },
+        new(
+            "unban",
+            "unban <address>",
+            "lift a ban",
+            [new("address", false, "the banned IP address")],
+            typeof(UnbanInfo),
+            (o, a, _) => Done(o.Unban(OperationParsers.IpAddress(a["address"]!)))) { Arity = ConsoleArity.Exact },
+        new("bans", "bans", "the banned addresses: <address> created=<time> until=<time>", [], typeof(BanListing), (o, _, _) => Done(o.Bans())) { Aliases = ["listbanned"] },
+        new(
             "chain",
             "chain [n]",
             "the last n blocks (default 10)",

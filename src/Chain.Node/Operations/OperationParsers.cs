@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 
@@ -36,6 +38,44 @@ public static class OperationParsers
     /// <summary>Whether <paramref name="text"/> is a count between 1 and <paramref name="max"/>.</summary>
     public static bool IsCount(string text, int max) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max;
+
+    /// <summary>How long a ban lasts when no duration is given: a day, as bitcoind's <c>-bantime</c>.</summary>
+    public static readonly TimeSpan DefaultBan = TimeSpan.FromDays(1);
+
+    /// <summary>The longest ban: 100 years, for "for ever".</summary>
+    public static readonly TimeSpan MaxBan = TimeSpan.FromDays(36_525);
+
+    /// <summary>An IP address, IPv4 as four dotted numbers or IPv6; no port, no host name.</summary>
+    public static IPAddress IpAddress(string text)
+    {
+        var ok = IPAddress.TryParse(text, out var address)
+            && (address.AddressFamily == AddressFamily.InterNetworkV6
+                ? text.Contains(':', StringComparison.Ordinal)
+                : address.ToString() == text);
+        return ok ? address!.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address! : throw OperationException.Invalid($"'{Echo(text)}' is not an IP address (e.g. 203.0.113.5 or 2001:db8::1, without a port)");
+    }
+
+    /// <summary>A duration: whole seconds (bitcoind's bantime), or a number followed by s, m, h, d or w; from 1 second to <see cref="MaxBan"/>.</summary>
+    public static TimeSpan Duration(string text)
+    {
+        var unit = text.Length > 0 && char.IsAsciiLetter(text[^1]) ? char.ToLowerInvariant(text[^1]) : 's';
+        var digits = char.IsAsciiLetter(text.Length > 0 ? text[^1] : '0') ? text[..^1] : text;
+        var seconds = unit switch
+        {
+            's' => 1L,
+            'm' => 60L,
+            'h' => 3_600L,
+            'd' => 86_400L,
+            'w' => 604_800L,
+            _ => 0L,
+        };
+        return seconds > 0
+            && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            && count >= 1
+            && count <= (long)MaxBan.TotalSeconds / seconds
+            ? TimeSpan.FromSeconds(count * seconds)
+            : throw OperationException.Invalid($"'{Echo(text)}' is not a duration (seconds, or e.g. 30m, 12h, 7d, 2w; at most 100 years)");
+    }
 
     /// <summary>The optional <c>raw</c> switch of <c>block</c> and <c>tx</c>: <c>raw</c> or <c>true</c>, or <c>false</c>.</summary>
     public static bool Raw(string? text) => text?.ToLowerInvariant() switch

@@ -1,6 +1,11 @@
+using System.Net;
+
 namespace Chain.Node.Services;
 
-/// <summary>What the operations need of the peer-to-peer network: the peer list, this node's identity and dialling a new neighbour.</summary>
+/// <summary>
+/// What the operations need of the peer-to-peer network: the peer list, this node's identity, dialling and dropping
+/// neighbours, and the operator's bans.
+/// </summary>
 public interface IPeerDirectory
 {
     /// <summary>The connected peers.</summary>
@@ -12,9 +17,36 @@ public interface IPeerDirectory
     /// <summary>Where the node listens for peers (<c>ip:port</c>), or null before it listens.</summary>
     string? ListenEndpoint => null;
 
-    /// <summary>Dials <paramref name="endpoint"/> (<c>host:port[@node-id]</c>); returns null on success or the reason it failed.</summary>
-    Task<string?> ConnectAsync(string endpoint, CancellationToken cancellationToken);
+    /// <summary>
+    /// Dials <paramref name="endpoint"/> (<c>host:port[@node-id]</c>) and, once connected, remembers it (dialled
+    /// again at every start, redialled when lost); says whether the node was already connected, or why it failed.
+    /// </summary>
+    Task<DialResult> ConnectAsync(string endpoint, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes the connections to <paramref name="target"/> (a node id, or an endpoint as <c>peers</c> shows it or as
+    /// it was given to connect) and forgets it as a neighbour; null when nothing matched.
+    /// </summary>
+    DisconnectResult? Disconnect(string target) => null;
+
+    /// <summary>Bans <paramref name="address"/> for <paramref name="duration"/>, disconnecting its peers; the ban is kept across restarts.</summary>
+    BanSummary Ban(IPAddress address, TimeSpan duration) => throw new NotSupportedException("this node has no peer-to-peer network");
+
+    /// <summary>Lifts a ban; false when the address was not banned.</summary>
+    bool Unban(IPAddress address) => false;
+
+    /// <summary>The bans in force, soonest to end first.</summary>
+    IReadOnlyList<BanSummary> Bans => [];
 }
 
 /// <summary>One connected peer as the console lists it.</summary>
 public sealed record PeerSummary(string Endpoint, string NodeId, bool Inbound);
+
+/// <summary>How a dial ended: <see cref="Error"/> when it failed, else the node reached and whether it was already connected.</summary>
+public sealed record DialResult(string? Error, string NodeId = "", bool AlreadyConnected = false);
+
+/// <summary>What <c>disconnect</c> did: the peers it closed, and the neighbour entries it forgot (no longer dialled).</summary>
+public sealed record DisconnectResult(IReadOnlyList<PeerSummary> Closed, IReadOnlyList<string> Forgotten);
+
+/// <summary>One ban: the address, when it was set and when it ends.</summary>
+public sealed record BanSummary(string Address, DateTimeOffset Created, DateTimeOffset Until);

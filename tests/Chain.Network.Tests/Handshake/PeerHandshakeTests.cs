@@ -140,7 +140,9 @@ public sealed class PeerHandshakeTests
 
         await client.WriteAsync(FrameWriter.Encode("this is not json"u8));
 
-        Assert.Equal(DisconnectCode.MalformedHandshake, (await FailsAsync(responder)).Message);
+        var failure = await FailsAsync(responder);
+        Assert.Equal($"{PeerHandshake.NotChainNode} (its first frame is not a hello: {DisconnectCode.MalformedHandshake})", failure.Message);
+        Assert.Equal(DisconnectCode.MalformedHandshake, failure.Code);
         var reply = await FrameReader.ReadFrameAsync(client.Input, PeerHandshake.MaxHandshakeFrameSize, CancellationToken.None).AsTask().WaitAsync(TestSupport.Timeout);
         Assert.Contains(DisconnectCode.MalformedHandshake, System.Text.Encoding.UTF8.GetString(reply), StringComparison.Ordinal);
     }

@@ -207,10 +207,10 @@ public sealed class CommandProcessorTests : IDisposable
 
         public IReadOnlyList<PeerSummary> Peers => List;
 
-        public Task<string?> ConnectAsync(string endpoint, CancellationToken cancellationToken)
+        public Task<DialResult> ConnectAsync(string endpoint, CancellationToken cancellationToken)
         {
             Dialled.Add(endpoint);
-            return Task.FromResult(Failure);
+            return Task.FromResult(new DialResult(Failure, new string('a', 64)));
         }
     }
 

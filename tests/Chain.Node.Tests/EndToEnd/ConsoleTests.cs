@@ -65,7 +65,7 @@ public sealed class ConsoleTests(ConsoleNodeFixture fixture) : IClassFixture<Con
     public async Task Help_ListsEveryCommand()
     {
         var help = await Node.CommandAsync("help");
-        string[] commands = ["help", "address", "wallet", "wallet encrypt", "wallet passphrase", "wallet export", "sign", "verify", "balance", "send", "mine", "mining", "status", "peers", "connect", "chain", "block", "tx", "mempool", "history", "quit"];
+        string[] commands = ["help", "address", "wallet", "wallet encrypt", "wallet passphrase", "wallet export", "sign", "verify", "balance", "send", "mine", "mining", "status", "peers", "connect", "disconnect", "ban", "unban", "bans", "chain", "block", "tx", "mempool", "history", "quit"];
         foreach (var command in commands)
         {
             Assert.Contains(help, line => line.StartsWith(command + " ", StringComparison.Ordinal));
