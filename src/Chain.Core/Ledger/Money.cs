@@ -29,45 +29,56 @@ public static class Money
         return sign + whole.ToString(CultureInfo.InvariantCulture) + "." + digits;
     }
 
+    /// <summary>Decimals a coin amount may have: one base unit is 0.00000001.</summary>
+    public const int MaxDecimals = 8;
+
     /// <summary>
     /// Parses a non-negative coin amount with at most 8 decimals ("12.5", "0.00000001", "3") into units,
     /// exactly and without floating point. Returns false for anything else or for more than the maximum supply.
     /// </summary>
-    public static bool TryParseCoins(string? text, out long units)
+    public static bool TryParseCoins(string? text, out long units) => TryParseCoins(text, out units, out _);
+
+    /// <summary>
+    /// As <see cref="TryParseCoins(string?, out long)"/>, saying why a text is refused. A point needs digits on both
+    /// sides (<c>0.5</c>, <c>5</c> or <c>5.0</c>; not <c>.5</c> or <c>5.</c>), as bitcoind's amounts and JSON numbers.
+    /// </summary>
+    public static bool TryParseCoins(string? text, out long units, out CoinsParseError error)
     {
         units = 0;
-        if (string.IsNullOrEmpty(text) || text.Length > 32)
+        var dot = text?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        var wholePart = text is null ? string.Empty : dot < 0 ? text : text[..dot];
+        var fractionPart = text is null || dot < 0 ? string.Empty : text[(dot + 1)..];
+        if (wholePart.Length == 0 || !AllDigits(wholePart) || !AllDigits(fractionPart) || (dot >= 0 && fractionPart.Length == 0))
         {
+            error = CoinsParseError.NotANumber;
             return false;
         }
 
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        var wholePart = dot < 0 ? text : text[..dot];
-        var fractionPart = dot < 0 ? string.Empty : text[(dot + 1)..];
-        if (wholePart.Length == 0 && fractionPart.Length == 0)
+        if (fractionPart.Length > MaxDecimals)
         {
+            error = CoinsParseError.TooManyDecimals;
             return false;
         }
 
-        if (fractionPart.Length > 8 || !AllDigits(wholePart) || !AllDigits(fractionPart) || (dot >= 0 && fractionPart.Length == 0))
+        // Leading zeros do not count towards the range; more than 9 other digits are above the supply whatever they are.
+        var significant = wholePart.TrimStart('0');
+        if (significant.Length > 9)
         {
+            error = CoinsParseError.OutOfRange;
             return false;
         }
 
-        if (wholePart.Length > 9)
-        {
-            return false;
-        }
-
-        var whole = wholePart.Length == 0 ? 0 : long.Parse(wholePart, NumberStyles.None, CultureInfo.InvariantCulture);
-        var fraction = fractionPart.Length == 0 ? 0 : long.Parse(fractionPart.PadRight(8, '0'), NumberStyles.None, CultureInfo.InvariantCulture);
+        var whole = significant.Length == 0 ? 0 : long.Parse(significant, NumberStyles.None, CultureInfo.InvariantCulture);
+        var fraction = fractionPart.Length == 0 ? 0 : long.Parse(fractionPart.PadRight(MaxDecimals, '0'), NumberStyles.None, CultureInfo.InvariantCulture);
         var total = checked((whole * UnitsPerCoin) + fraction);
         if (total > MaxSupply)
         {
+            error = CoinsParseError.OutOfRange;
             return false;
         }
 
         units = total;
+        error = CoinsParseError.None;
         return true;
     }
 

@@ -28,12 +28,12 @@ public static class TransactionRules
 
         if (tx.Amount <= 0 || tx.Amount > Money.MaxSupply)
         {
-            return new(TxError.AmountOutOfRange, $"amount {tx.Amount} is not between 1 and {Money.MaxSupply} units");
+            return new(TxError.AmountOutOfRange, $"amount {Money.Format(tx.Amount)} is not between {Money.Format(1)} and {Money.Format(Money.MaxSupply)} coins");
         }
 
         if (tx.Fee < network.MinFee || tx.Fee > Money.MaxSupply)
         {
-            return new(TxError.FeeOutOfRange, $"fee {tx.Fee} is not between {network.MinFee} and {Money.MaxSupply} units");
+            return new(TxError.FeeOutOfRange, $"fee {Money.Format(tx.Fee)} is not between {Money.Format(network.MinFee)} and {Money.Format(Money.MaxSupply)} coins");
         }
 
         if (tx.Amount + tx.Fee > Money.MaxSupply)

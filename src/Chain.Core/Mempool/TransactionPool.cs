@@ -86,7 +86,7 @@ public sealed class TransactionPool
             var victim = LowestFeeEvictable(except: tx.Sender);
             if (victim is null || victim.Tx.Fee >= tx.Fee)
             {
-                return new(TxError.MempoolFull, $"the mempool is full and its cheapest transaction pays {victim?.Tx.Fee ?? 0} units");
+                return new(TxError.MempoolFull, $"the mempool is full and its cheapest transaction pays a fee of {Money.Format(victim?.Tx.Fee ?? 0)} coins");
             }
 
             Remove(victim);

@@ -65,15 +65,28 @@ public sealed partial class NodeOperations
         var result = chain.SubmitTransaction(tx);
         if (!result.IsValid)
         {
-            var immature = result.Error == TxError.InsufficientBalance ? chain.GetImmatureBalance(wallet.Address) : 0;
-            var hint = immature > 0
-                ? $" ({Money.Format(immature)} more is mined but immature: a coinbase is spendable {chain.Network.CoinbaseMaturity} blocks after its own)"
-                : string.Empty;
-            throw new OperationException(OperationError.Refused, $"{ToWords(result.Error)}: {result.Message}{hint}");
+            var message = result.Error == TxError.InsufficientBalance ? InsufficientBalance(tx.Amount + tx.Fee) : result.Message;
+            throw new OperationException(OperationError.Refused, $"{ToWords(result.Error)}: {message}");
         }
 
         pending.SaveNow();
         return new SendInfo(tx.Id.ToString());
+    }
+
+    // What the wallet has, as balance shows it, and what the transactions still waiting for a block take from it,
+    // so the refusal adds up: balance - pending = spendable, and why that is less than the cost.
+    private string InsufficientBalance(long cost)
+    {
+        var confirmed = chain.GetAccount(wallet.Address);
+        var pendingState = chain.GetPendingAccount(wallet.Address);
+        var waiting = pendingState.Nonce - confirmed.Nonce;
+        var text = waiting > 0
+            ? $"spends {Money.Format(cost)} but {Money.Format(pendingState.Balance)} is spendable: balance {Money.Format(confirmed.Balance)} less {Money.Format(confirmed.Balance - pendingState.Balance)} in {waiting} pending transaction{(waiting == 1 ? string.Empty : "s")}"
+            : $"spends {Money.Format(cost)} but the balance is {Money.Format(confirmed.Balance)}";
+        var immature = chain.GetImmatureBalance(wallet.Address);
+        return immature > 0
+            ? $"{text} ({Money.Format(immature)} more is mined but immature: a coinbase is spendable {chain.Network.CoinbaseMaturity} blocks after its own)"
+            : text;
     }
 
     /// <summary>The last <paramref name="count"/> confirmed transactions of <paramref name="address"/> (default: this wallet).</summary>

@@ -24,10 +24,17 @@ public static class OperationParsers
     public static string Echo(string text) => text.Length <= MaxEcho ? text : string.Concat(text.AsSpan(0, MaxEcho), "…");
 
     /// <summary>A non-negative amount of coins as units; <paramref name="what"/> names it in the message.</summary>
-    public static long Coins(string text, string what) =>
-        Money.TryParseCoins(text, out var units)
-            ? units
-            : throw OperationException.Invalid($"{what} '{Echo(text)}' is not an amount of coins (e.g. 12.5, at most 8 decimals)");
+    public static long Coins(string text, string what)
+    {
+        Money.TryParseCoins(text, out var units, out var error);
+        return error switch
+        {
+            CoinsParseError.None => units,
+            CoinsParseError.TooManyDecimals => throw OperationException.Invalid($"{what} '{Echo(text)}' has more than {Money.MaxDecimals} decimals (the smallest amount is {Money.Format(1)} coins)"),
+            CoinsParseError.OutOfRange => throw OperationException.Invalid($"{what} '{Echo(text)}' is out of range: at most {Money.Format(Money.MaxSupply)} coins"),
+            _ => throw OperationException.Invalid($"{what} '{Echo(text)}' is not an amount of coins (e.g. 12.5 or 0.5: digits on both sides of a point, at most {Money.MaxDecimals} decimals)"),
+        };
+    }
 
     /// <summary>A count between 1 and <paramref name="max"/>.</summary>
     public static int Count(string text, int max) =>

@@ -10,7 +10,8 @@ public class MoneyTests
     [InlineData("0.00000001", 1L)]
     [InlineData("3", 300_000_000L)]
     [InlineData("0", 0L)]
-    [InlineData(".5", 50_000_000L)]
+    [InlineData("0.5", 50_000_000L)]
+    [InlineData("5.0", 500_000_000L)]
     [InlineData("007.10", 710_000_000L)]
     [InlineData("21000000", Money.MaxSupply)]
     [InlineData("21000000.00000000", Money.MaxSupply)]
@@ -22,6 +23,7 @@ public class MoneyTests
 
     [Theory]
     [InlineData("1.")]
+    [InlineData(".5")] // digits on both sides of the point, as bitcoind and JSON numbers
     [InlineData(".")]
     [InlineData("-1")]
     [InlineData("+1")]
@@ -42,6 +44,20 @@ public class MoneyTests
     {
         Assert.False(Money.TryParseCoins(text, out var units));
         Assert.Equal(0, units);
+    }
+
+    [Theory]
+    [InlineData("5.", CoinsParseError.NotANumber)]
+    [InlineData(".5", CoinsParseError.NotANumber)]
+    [InlineData("abc", CoinsParseError.NotANumber)]
+    [InlineData("1.123456789", CoinsParseError.TooManyDecimals)]
+    [InlineData("12345678901234567890123", CoinsParseError.OutOfRange)] // 23 digits
+    [InlineData("21000000.00000001", CoinsParseError.OutOfRange)]
+    [InlineData("0000000000000000000000021000000", CoinsParseError.None)] // leading zeros are not range
+    public void TryParseCoins_SaysWhy(string text, CoinsParseError expected)
+    {
+        Assert.Equal(expected == CoinsParseError.None, Money.TryParseCoins(text, out _, out var error));
+        Assert.Equal(expected, error);
     }
 
     [Theory]

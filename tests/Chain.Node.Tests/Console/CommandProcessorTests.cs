@@ -53,9 +53,36 @@ public sealed class CommandProcessorTests : IDisposable
     [InlineData("block 000000000000000000000000000000000000000000000000000000000000000x", "error: '000000000000000000000000000000000000000000000000000000000000000x' is not a block hash (64 hexadecimal characters)")]
     [InlineData("mine 1001", "error: '1001' is not a count between 1 and 1000")]
     [InlineData("mining", "error: usage: mining on|off")]
+    [InlineData("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 5.", "error: amount '5.' is not an amount of coins (e.g. 12.5 or 0.5: digits on both sides of a point, at most 8 decimals)")]
+    [InlineData("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c .5", "error: amount '.5' is not an amount of coins (e.g. 12.5 or 0.5: digits on both sides of a point, at most 8 decimals)")]
+    [InlineData("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 12345678901234567890123", "error: amount '12345678901234567890123' is out of range: at most 21000000 coins")]
+    [InlineData("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1.000000001", "error: amount '1.000000001' has more than 8 decimals (the smallest amount is 0.00000001 coins)")]
+    [InlineData("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 0", "error: amount out of range: amount 0 is not between 0.00000001 and 21000000 coins")]
+    [InlineData("send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1 0.000001", "error: fee out of range: fee 0.000001 is not between 0.00001 and 21000000 coins")]
+    [InlineData("history chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9", "error: 'chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9' is not a valid address: checksum does not match (a mistyped character?)")]
     public async Task Execute_BadInput_OneErrorLine(string line, string expected)
     {
         Assert.Equal([expected], await RunAsync(line));
+    }
+
+    [Fact]
+    public async Task Execute_MillionCharacterCommand_EchoCutTo64Characters()
+    {
+        var answer = Assert.Single(await RunAsync(new string('x', 1_000_000)));
+        Assert.Equal($"error: unknown command '{new string('x', 64)}…' (type help)", answer);
+    }
+
+    [Fact]
+    public async Task Send_MoreThanSpendable_NamesBalancePendingAndSpendable()
+    {
+        await RunAsync("mine 4"); // two rewards mature on dev: 100 coins
+        var recipient = NetworkParameters.Dev.FormatAddress(Chain.Core.Crypto.Address.Parse(new string('1', 40)));
+        Assert.Matches("^[0-9a-f]{64}$", Assert.Single(await RunAsync($"send {recipient} 60")));
+        Assert.Equal(["100 immature=100"], await RunAsync("balance"));
+
+        var answer = Assert.Single(await RunAsync($"send {recipient} 50"));
+
+        Assert.Equal("error: insufficient balance: spends 50.00001 but 39.99999 is spendable: balance 100 less 60.00001 in 1 pending transaction (100 more is mined but immature: a coinbase is spendable 3 blocks after its own)", answer);
     }
 
     [Fact]

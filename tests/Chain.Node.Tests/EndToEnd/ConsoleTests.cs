@@ -20,7 +20,11 @@ public sealed class ConsoleTests(ConsoleNodeFixture fixture) : IClassFixture<Con
         { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c", "usage: send" },
         { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c abc", "amount 'abc'" },
         { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1 -2", "fee '-2'" },
-        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1.000000001", "at most 8 decimals" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1.000000001", "more than 8 decimals" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 5.", "digits on both sides of a point" },
+        { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 12345678901234567890123", "is out of range: at most 21000000 coins" },
+        { "history chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9", "is not a valid address" },
+        { "{long}", "unknown command 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'" },
         { "send chaindev1qqgjyv6y24n80zye42aueh0wluqpzg3nkcmt9c 1000000", "insufficient balance" },
         { "mine 0", "'0' is not a count" },
         { "mine lots", "'lots' is not a count" },
@@ -54,7 +58,7 @@ public sealed class ConsoleTests(ConsoleNodeFixture fixture) : IClassFixture<Con
     [MemberData(nameof(BadCommands))]
     public async Task BadCommand_AnswersOneErrorLine_NodeKeepsAnswering(string command, string expected)
     {
-        var answer = await Node.CommandAsync(command.Replace("{address}", fixture.Address, StringComparison.Ordinal));
+        var answer = await Node.CommandAsync(command.Replace("{address}", fixture.Address, StringComparison.Ordinal).Replace("{long}", new string('x', 1_000_000), StringComparison.Ordinal));
         var line = Assert.Single(answer);
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
