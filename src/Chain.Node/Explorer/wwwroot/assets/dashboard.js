@@ -44,7 +44,7 @@ function pendingRows(pending, seen) {
     h('td', { class: 'wide-only' }, t.sender ? hashLink('address', t.sender, 10) : 'coinbase'),
     h('td', {}, hashLink('address', t.recipient, 10)),
     h('td', { class: 'num' }, t.amount),
-    h('td', { class: 'num wide-only' }, t.fee)));
+    h('td', { class: 'num xwide-only' }, t.fee)));
 }
 
 function charts(blocks) {
@@ -81,7 +81,7 @@ export function dashboard(main) {
         tableWith('Latest blocks', ['Height', 'Hash', { label: 'Time (UTC)', class: 'wide-only' }, { label: 'Txs', class: 'num' }, { label: 'Size', class: 'num wide-only' }], blocksBody, 'latest-blocks')),
       h('section', { 'aria-labelledby': 'pending-title' },
         h('h2', { id: 'pending-title' }, 'Pending transactions'),
-        tableWith('Pending transactions', ['Id', { label: 'From', class: 'wide-only' }, 'To', { label: 'Amount', class: 'num' }, { label: 'Fee', class: 'num wide-only' }], pendingBody, 'pending'))));
+        tableWith('Pending transactions', ['Id', { label: 'From', class: 'wide-only' }, 'To', { label: 'Amount', class: 'num' }, { label: 'Fee', class: 'num xwide-only' }], pendingBody, 'pending'))));
 
   // The figures are built once and their values changed in place, and a table is redrawn only when its rows
   // change, so a keyboard user's focus on a link stays where it is as blocks arrive.
