@@ -140,7 +140,7 @@ public sealed partial class ExplorerPageTests(ExplorerNodesFixture fixture, ITes
         await page.Locator("#send-amount").FillAsync("1.123456789");
         await page.Locator("#send-form button[type=submit]").ClickAsync();
         await Expect(page.Locator("#send-to-error")).ToContainTextAsync("checksum does not match", new() { Timeout = Wait.Timeout });
-        await Expect(page.Locator("#send-amount-error")).ToContainTextAsync("at most 8 decimals", new() { Timeout = Wait.Timeout });
+        await Expect(page.Locator("#send-amount-error")).ToContainTextAsync("more than 8 decimals", new() { Timeout = Wait.Timeout });
         Assert.False(await page.Locator("#send-dialog").IsVisibleAsync());
 
         // More than the wallet holds: confirmed, then refused by the node with its message.
@@ -179,6 +179,31 @@ public sealed partial class ExplorerPageTests(ExplorerNodesFixture fixture, ITes
         // The sender's page counts the transfer in its nonce.
         await page.Locator("main a[href^='#/address/'] >> nth=0").ClickAsync();
         await Expect(page.Locator("#address-nonce")).ToHaveTextAsync("1", Wait);
+        NoConsoleErrors(tab);
+    }
+
+    [Fact]
+    public async Task SendForm_RefusesAmountsInTheConsolesWords_BeforeTheConfirmation()
+    {
+        await using var tab = await OpenDashboardAsync();
+        var page = tab.Page;
+        var recipient = await fixture.B.AskAsync("address");
+        await page.Locator("nav >> text=Wallet").ClickAsync();
+        await page.Locator("#send-to").FillAsync(recipient);
+        // The page checks amounts itself, so it can refuse before the confirmation; its words must stay the console's.
+        var cases = new (string Amount, string Fee)[] { ("abc", ""), ("5.", ""), (".5", ""), ("-1", ""), ("1.123456789", ""), ("21000000.00000001", ""), ("99999999999", ""), ("1", "0.000000001"), ("1", "x") };
+        foreach (var (amount, fee) in cases)
+        {
+            var console = await fixture.A.AskAsync($"send {recipient} {amount} {fee}".TrimEnd());
+            Assert.StartsWith("error: ", console, StringComparison.Ordinal);
+            await page.Locator("#send-amount").FillAsync(amount);
+            await page.Locator("#send-fee").FillAsync(fee);
+            await page.Locator("#send-form button[type=submit]").ClickAsync();
+            var field = fee.Length == 0 ? "#send-amount-error" : "#send-fee-error";
+            await Expect(page.Locator(field)).ToHaveTextAsync(console["error: ".Length..], Wait);
+            Assert.False(await page.Locator("#send-dialog").IsVisibleAsync());
+        }
+
         NoConsoleErrors(tab);
     }
 

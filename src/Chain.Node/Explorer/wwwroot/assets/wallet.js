@@ -6,15 +6,37 @@ import { batch, call, RpcError } from './rpc.js';
 import { fields, h, link, replace } from './dom.js';
 
 const coin = 100000000n;
-const amountPattern = /^\d+(\.\d{1,8})?$/;
+const maxDecimals = 8;
+const maxSupply = 21000000n * coin;
+const maxEcho = 64;
 
 /** Coins as written ("12.5") to base units, or null when it is not an amount. */
 export function toUnits(text) {
-  if (!amountPattern.test(text)) {
+  if (amountProblem(text, 'amount') !== null) {
     return null;
   }
   const [whole, fraction = ''] = text.split('.');
-  return BigInt(whole) * coin + BigInt(fraction.padEnd(8, '0'));
+  return BigInt(whole) * coin + BigInt(fraction.padEnd(maxDecimals, '0'));
+}
+
+/**
+ * Why `text` is not an amount of coins, in the node's words (OperationParsers.Coins over Money.TryParseCoins: the
+ * same rules, so nothing the node would refuse reaches the confirmation; a test compares both), or null.
+ */
+export function amountProblem(text, what) {
+  const echo = text.length <= maxEcho ? text : `${text.slice(0, maxEcho)}…`;
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) {
+    return `${what} '${echo}' is not an amount of coins (e.g. 12.5 or 0.5: digits on both sides of a point, at most ${maxDecimals} decimals)`;
+  }
+  if ((match[2] ?? '').length > maxDecimals) {
+    return `${what} '${echo}' has more than ${maxDecimals} decimals (the smallest amount is 0.00000001 coins)`;
+  }
+  const units = BigInt(match[1]) * coin + BigInt((match[2] ?? '').padEnd(maxDecimals, '0'));
+  if (units > maxSupply) {
+    return `${what} '${echo}' is out of range: at most 21000000 coins`;
+  }
+  return null;
 }
 
 /** Base units as coins, without trailing zeros ("12.5"). */
@@ -49,7 +71,7 @@ export async function walletPage(main) {
   const balanceValue = h('span', { id: 'wallet-balance' }, balance.balance);
   const immatureValue = h('span', { id: 'wallet-immature' }, balance.immature);
   const to = field('send-to', 'Recipient address', { type: 'text', required: true });
-  const amount = field('send-amount', 'Amount (coins)', { type: 'text', inputmode: 'decimal', required: true }, 'Up to 8 decimals, e.g. 12.5.');
+  const amount = field('send-amount', 'Amount (coins)', { type: 'text', inputmode: 'decimal', required: true }, 'Up to 8 decimals, e.g. 12.5 or 0.5.');
   const fee = field('send-fee', 'Fee (coins, optional)', { type: 'text', inputmode: 'decimal', placeholder: estimate.fee },
     `Empty: the network minimum, ${estimate.minFee}. The node suggests ${estimate.fee} with ${estimate.mempool} transactions waiting.`);
   const result = h('div', { id: 'send-result', role: 'status' });
@@ -100,14 +122,14 @@ export async function walletPage(main) {
         bad(to, check.reason);
       }
     }
-    // The node's own words for an amount it cannot read (OperationParsers); the node checks again when sending.
+    // The node checks again when sending; whatever else it refuses (balance, nonce, fee) comes back in its words.
     if (amountText === '') {
       bad(amount, 'Enter the amount to send.');
-    } else if (toUnits(amountText) === null) {
-      bad(amount, `amount '${amountText}' is not an amount of coins (e.g. 12.5, at most 8 decimals)`);
+    } else if (amountProblem(amountText, 'amount')) {
+      bad(amount, amountProblem(amountText, 'amount'));
     }
-    if (feeText !== '' && toUnits(feeText) === null) {
-      bad(fee, `fee '${feeText}' is not an amount of coins (e.g. 12.5, at most 8 decimals)`);
+    if (feeText !== '' && amountProblem(feeText, 'fee')) {
+      bad(fee, amountProblem(feeText, 'fee'));
     }
     if (firstBad) {
       firstBad.input.focus();
