@@ -14,6 +14,20 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
     return args.Length == 0 ? 2 : 0;
 }
 
+if (args[0] == "rpcauth")
+{
+    if (args.Length != 2 || args[1].Length == 0 || args[1].Contains(':', StringComparison.Ordinal) || args[1].Contains(',', StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine("error: usage: chain-cli rpcauth <user> (a name without ':' or ',')");
+        return 2;
+    }
+
+    var (line, password) = RpcUser.Create(args[1]);
+    Console.Out.WriteLine($"--rpc-auth '{line}'");
+    Console.Out.WriteLine($"password: {password}");
+    return 0;
+}
+
 var (options, usageError) = CliOptions.Parse(args);
 if (options is null)
 {
@@ -41,7 +55,21 @@ if (call is null || call.Method.ConsoleOnly)
 string credentials;
 try
 {
-    credentials = RpcCookie.Read(options.DataDir);
+    if (options.RpcUser is not null)
+    {
+        var password = Environment.GetEnvironmentVariable(CliOptions.PasswordVariable);
+        if (string.IsNullOrEmpty(password))
+        {
+            Console.Error.WriteLine($"error: --rpc-user needs the password in {CliOptions.PasswordVariable}");
+            return 2;
+        }
+
+        credentials = $"{options.RpcUser}:{password}";
+    }
+    else
+    {
+        credentials = RpcCookie.Read(options.DataDir);
+    }
 }
 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {

@@ -22,7 +22,8 @@ public static class CommandLine
         new("--miner-threads", "Node:MinerThreads", "0 (one per core)", "threads the miner uses"),
         new("--import-key", "Node:ImportKey", "(none)", "create the wallet from this PKCS#8 PEM private key if the data folder has none"),
         new("--rpc-port", "Node:RpcPort", "--port + 1000 (8070)", "TCP port of the JSON-RPC API (0: any free port)"),
-        new("--rpc-bind", "Node:RpcBind", "127.0.0.1", "address of the JSON-RPC API (loopback only)"),
+        new("--rpc-bind", "Node:RpcBind", "127.0.0.1", "address of the JSON-RPC API (loopback unless --rpc-auth gives a user)"),
+        new("--rpc-auth", "Node:RpcAuth", "(none)", "API users besides the cookie: user:salt$hash[,...] (chain-cli rpcauth <user> makes one)"),
         new("--no-rpc", "Node:NoRpc", "false", "run without the JSON-RPC API", IsFlag: true),
         new("--wallet-passphrase-file", "Node:WalletPassphraseFile", "(none)", "file whose first line is the wallet passphrase (or set CHAIN_WALLET_PASSPHRASE)"),
     ];

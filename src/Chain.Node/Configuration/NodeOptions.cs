@@ -45,6 +45,12 @@ public sealed class NodeOptions
     /// <summary>Address the JSON-RPC API listens on; loopback only unless credentials are configured.</summary>
     public string RpcBind { get; set; } = "127.0.0.1";
 
+    /// <summary>Configured API users, <c>user:salt$hash</c> each (bitcoind's rpcauth), comma-separated; empty: the cookie only.</summary>
+    public string RpcAuth { get; set; } = string.Empty;
+
+    /// <summary>The <see cref="RpcAuth"/> lines, one entry each.</summary>
+    public IReadOnlyList<string> RpcAuthList => RpcAuth.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Whether to run without the JSON-RPC API.</summary>
     public bool NoRpc { get; set; }
 

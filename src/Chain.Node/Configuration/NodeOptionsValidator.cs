@@ -44,11 +44,19 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         {
             failures.Add($"--rpc-bind (Node:RpcBind): '{options.RpcBind}' is not an IP address");
         }
-        else if (!options.NoRpc && !IPAddress.IsLoopback(rpcBind))
+        else if (!options.NoRpc && !IPAddress.IsLoopback(rpcBind) && options.RpcAuthList.Count == 0)
         {
-            // Only the cookie authenticates, and only a local user can read it: an API reachable from elsewhere
-            // would have no credentials a remote client could hold.
-            failures.Add($"--rpc-bind (Node:RpcBind): {options.RpcBind} is not a loopback address; the API authenticates by the local cookie only, so it listens on loopback (use an SSH tunnel, or --no-rpc)");
+            // Without a configured user only the cookie authenticates, and only a local user can read it: an API
+            // reachable from elsewhere would have no credentials a remote client could hold.
+            failures.Add($"--rpc-bind (Node:RpcBind): {options.RpcBind} is not a loopback address, and no user is configured; give --rpc-auth (Node:RpcAuth) user:salt$hash (chain-cli rpcauth <user> makes one), or use an SSH tunnel");
+        }
+
+        foreach (var line in options.RpcAuthList)
+        {
+            if (Rpc.RpcUser.Parse(line, out var authError) is null)
+            {
+                failures.Add($"--rpc-auth (Node:RpcAuth): {authError} (chain-cli rpcauth <user> makes one)");
+            }
         }
 
         if (NetworkParameters.Find(options.Network) is null)

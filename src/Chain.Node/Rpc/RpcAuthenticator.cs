@@ -5,10 +5,12 @@ namespace Chain.Node.Rpc;
 
 /// <summary>
 /// Checks an HTTP <c>Authorization</c> header against the cookie: <c>Basic</c> with <c>__cookie__:&lt;secret&gt;</c>,
-/// or <c>Bearer &lt;secret&gt;</c>. Compared in constant time, so timing tells an attacker nothing about the secret.
+/// or <c>Bearer &lt;secret&gt;</c>; and against the configured users (<see cref="RpcUser"/>), <c>Basic</c> with
+/// <c>user:password</c>. Compared in constant time, so timing tells an attacker nothing about a secret.
 /// </summary>
-public sealed class RpcAuthenticator(string credentials)
+public sealed class RpcAuthenticator(string credentials, IReadOnlyList<RpcUser>? users = null)
 {
+    private readonly IReadOnlyList<RpcUser> _users = users ?? [];
     private const string BasicPrefix = "Basic ";
     private const string BearerPrefix = "Bearer ";
     private readonly byte[] _credentials = Encoding.UTF8.GetBytes(credentials);
@@ -42,7 +44,27 @@ public sealed class RpcAuthenticator(string credentials)
             return false;
         }
 
-        return CryptographicOperations.FixedTimeEquals(given, _credentials);
+        if (CryptographicOperations.FixedTimeEquals(given, _credentials))
+        {
+            return true;
+        }
+
+        var colon = Array.IndexOf(given, (byte)':');
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var name = Encoding.UTF8.GetString(given, 0, colon);
+        var password = given.AsSpan(colon + 1);
+        var authorized = false;
+        foreach (var user in _users)
+        {
+            // Every user of that name is tried, whatever the outcome of the one before.
+            authorized |= user.Name == name && user.Verify(password);
+        }
+
+        return authorized;
     }
 
     /// <summary>Whether <paramref name="token"/> (a URL's <c>?token=</c>, or null) is the secret; for the WebSocket upgrade only.</summary>

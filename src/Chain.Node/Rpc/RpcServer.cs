@@ -58,7 +58,7 @@ public sealed partial class RpcServer(
         }
 
         _cookie = RpcCookie.Create(folder.Path);
-        _authenticator = new RpcAuthenticator(_cookie.Credentials);
+        _authenticator = new RpcAuthenticator(_cookie.Credentials, [.. settings.RpcAuthList.Select(line => RpcUser.Parse(line, out _)!)]);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = folder.Path });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>

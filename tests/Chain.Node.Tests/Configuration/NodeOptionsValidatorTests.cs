@@ -34,8 +34,19 @@ public sealed class NodeOptionsValidatorTests
         Assert.Equal(["127.0.0.1:7100", "example.org:7101@" + new string('a', 64)], options.PeerList);
     }
 
+    [Fact]
+    public void Validate_NonLoopbackRpcBindWithAUser_Succeeds()
+    {
+        var options = new NodeOptions { RpcBind = "0.0.0.0", RpcAuth = Chain.Node.Rpc.RpcUser.Create("alice").Line + "," + Chain.Node.Rpc.RpcUser.Create("bob").Line };
+        var result = Validator.Validate(null, options);
+        Assert.True(result.Succeeded, result.FailureMessage);
+        Assert.Equal(2, options.RpcAuthList.Count);
+    }
+
     public static TheoryData<Action<NodeOptions>, string> BadSettings => new()
     {
+        { o => o.RpcBind = "0.0.0.0", "--rpc-bind (Node:RpcBind): 0.0.0.0 is not a loopback address, and no user is configured; give --rpc-auth (Node:RpcAuth)" },
+        { o => o.RpcAuth = "alice", "--rpc-auth (Node:RpcAuth): 'alice' is not user:salt$hash" },
         { o => o.Port = -1, "--port (Node:Port)" },
         { o => o.Port = 65536, "--port (Node:Port)" },
         { o => o.Bind = "localhost", "--bind (Node:Bind)" },
