@@ -128,6 +128,8 @@ services.AddSingleton<IPendingTransactionsSaver>(sp => sp.GetRequiredService<Pen
 services.AddHostedService(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService<MiningService>();
 services.AddHostedService<MempoolExpiryService>();
+services.AddMetrics();
+services.AddSingleton<NodeMetrics>();
 services.AddSingleton<RpcDispatcher>();
 services.AddSingleton<ExplorerAssets>(_ => new ExplorerAssets());
 services.AddSingleton<ExplorerSite>();
@@ -164,6 +166,8 @@ try
     host.Services.GetRequiredService<WalletSetup>();
     host.Services.GetRequiredService<Blockchain>();
     host.Services.GetRequiredService<Wallet>();
+    // Its gauges exist from the start, for dotnet-counters even with --no-rpc.
+    host.Services.GetRequiredService<NodeMetrics>();
     // Taken before running: RunAsync disposes the host and its services.
     var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
     try

@@ -69,6 +69,18 @@ public sealed class Blockchain
         }
     }
 
+    /// <summary>Bytes of the mempool's transactions in their encoding (walks the pool: for metrics, not hot paths).</summary>
+    public long MempoolBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pool.All.Sum(tx => (long)tx.EncodedSize);
+            }
+        }
+    }
+
     /// <summary>Number of orphan blocks held (bounded by <see cref="OrphanPool.DefaultCapacity"/> and <see cref="OrphanPool.DefaultMaxBytes"/>).</summary>
     public int OrphanCount
     {
@@ -133,14 +145,27 @@ public sealed class Blockchain
     /// </summary>
     public BlockResult SubmitBlock(Block block, string source)
     {
+        var started = _time.GetTimestamp();
+        BlockResult result;
         lock (_lock)
         {
-            return SubmitBlockLocked(block, source);
+            result = SubmitBlockLocked(block, source);
         }
+
+        LedgerMetrics.BlockValidation.Record(_time.GetElapsedTime(started).TotalSeconds);
+        LedgerMetrics.Blocks.Add(1, new KeyValuePair<string, object?>(LedgerMetrics.OutcomeTag, result.Accepted ? "accepted" : "refused"));
+        return result;
     }
 
     /// <summary>Validates a transaction (signature included) and adds it to the mempool.</summary>
     public TxResult SubmitTransaction(Transaction tx)
+    {
+        var result = SubmitTransactionUncounted(tx);
+        LedgerMetrics.Transactions.Add(1, LedgerMetrics.Outcome(result));
+        return result;
+    }
+
+    private TxResult SubmitTransactionUncounted(Transaction tx)
     {
         if (tx.EncodedSize > Transaction.MaxEncodedSize)
         {
@@ -156,7 +181,9 @@ public sealed class Blockchain
         }
 
         // The signature is the expensive part: verify it outside the lock so verification runs in parallel.
+        var started = _time.GetTimestamp();
         var stateless = TransactionRules.CheckStateless(tx, Network, _signatures);
+        LedgerMetrics.TransactionVerification.Record(_time.GetElapsedTime(started).TotalSeconds);
         if (!stateless.IsValid)
         {
             return stateless;
@@ -230,13 +257,20 @@ public sealed class Blockchain
             }
         }
 
+        foreach (var result in results)
+        {
+            LedgerMetrics.Transactions.Add(1, LedgerMetrics.Outcome(result!.Value));
+        }
+
         return [.. results.Select(r => r!.Value)];
     }
 
     // Null when valid, so the ordered pass adds it.
     private TxResult? Stateless(Transaction tx)
     {
+        var started = _time.GetTimestamp();
         var result = TransactionRules.CheckStateless(tx, Network, _signatures);
+        LedgerMetrics.TransactionVerification.Record(_time.GetElapsedTime(started).TotalSeconds);
         return result.IsValid ? null : result;
     }
 

@@ -332,6 +332,7 @@ public sealed class PeerConnection
             {
                 var result = await _input.ReadAsync(token);
                 var buffer = result.Buffer;
+                var available = buffer.Length;
                 try
                 {
                     while (IsConnected && FrameReader.TryReadFrame(ref buffer, out var frame))
@@ -369,6 +370,7 @@ public sealed class PeerConnection
                 }
                 finally
                 {
+                    NetworkMetrics.Bytes.Add(available - buffer.Length, NetworkMetrics.Received);
                     _input.AdvanceTo(buffer.Start, buffer.End);
                 }
             }
@@ -403,7 +405,9 @@ public sealed class PeerConnection
                 {
                     Interlocked.Add(ref _queuedBytes, -item.Body.Length);
                     var span = _output.GetSpan(FrameCipher.SealedLength(item.Body.Length));
-                    _output.Advance(_session.Sender.Seal(item.Kind, item.Body.Span, span));
+                    var sealedLength = _session.Sender.Seal(item.Kind, item.Body.Span, span);
+                    _output.Advance(sealedLength);
+                    NetworkMetrics.Bytes.Add(sealedLength, NetworkMetrics.Sent);
                     if (item.Pooled is { } pooled)
                     {
                         System.Buffers.ArrayPool<byte>.Shared.Return(pooled);

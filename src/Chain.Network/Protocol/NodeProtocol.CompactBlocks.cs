@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
+using Chain.Network.Peers;
 using Microsoft.Extensions.Logging;
 
 namespace Chain.Network.Protocol;
@@ -72,11 +73,13 @@ public sealed partial class NodeProtocol
             {
                 full ??= TakeReceivedPayload(block) ?? MessageCodec.Encode(new BlockMessage(block.Encode()));
                 state.Connection.TrySend(full.Value);
+                NetworkMetrics.BlocksRelayed.Add(1);
             }
             else
             {
                 compact ??= MessageCodec.Encode(ToCompact(block));
                 state.Connection.TrySend(compact);
+                NetworkMetrics.BlocksRelayed.Add(1);
             }
         }
     }
@@ -119,6 +122,7 @@ public sealed partial class NodeProtocol
 
     private void OnCompactBlock(PeerState state, CompactBlockMessage message)
     {
+        NetworkMetrics.BlocksReceived.Add(1);
         var header = TryDecode(state, message.Header, BlockHeader.Size, BlockHeader.Decode, "block header");
         var coinbase = header is null ? null : TryDecode(state, message.Coinbase, Transaction.MaxEncodedSize, Transaction.Decode, "coinbase");
         if (header is null || coinbase is null || !TryParseIds(state, message.Txs, out var ids))

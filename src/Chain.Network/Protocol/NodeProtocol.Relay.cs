@@ -1,6 +1,7 @@
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
+using Chain.Network.Peers;
 using Microsoft.Extensions.Logging;
 
 namespace Chain.Network.Protocol;
@@ -180,6 +181,8 @@ public sealed partial class NodeProtocol
     // Announces in as few inv messages as the id cap allows; blocks go in the first.
     private void SendInv(PeerState state, List<string> txs, List<string> blocks)
     {
+        NetworkMetrics.TransactionsRelayed.Add(txs.Count);
+        NetworkMetrics.BlocksRelayed.Add(blocks.Count);
         var offset = 0;
         var first = true;
         while (first ? txs.Count > 0 || blocks.Count > 0 : offset < txs.Count)
@@ -517,6 +520,7 @@ public sealed partial class NodeProtocol
             txs.Add(tx);
         }
 
+        NetworkMetrics.TransactionsReceived.Add(txs.Count);
         if (txs.Count == 0)
         {
             return;
@@ -587,6 +591,7 @@ public sealed partial class NodeProtocol
     // exactly BlockMessageCodec.Encode(encoded), else null.
     private void OnBlock(PeerState state, ReadOnlyMemory<byte> encoded, ReadOnlyMemory<byte>? canonicalPayload)
     {
+        NetworkMetrics.BlocksReceived.Add(1);
         if (encoded.Length > Block.MaxEncodedSize)
         {
             Misbehaved(state, $"block missing or larger than {Block.MaxEncodedSize} bytes");

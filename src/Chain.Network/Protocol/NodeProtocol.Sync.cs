@@ -1,6 +1,7 @@
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
+using Chain.Network.Peers;
 using Microsoft.Extensions.Logging;
 
 namespace Chain.Network.Protocol;
@@ -103,6 +104,7 @@ public sealed partial class NodeProtocol
     // A batch whose blocks all decoded (by BlocksMessageCodec, or above).
     private void OnBlocks(PeerState state, List<Block> blocks, bool more)
     {
+        NetworkMetrics.BlocksReceived.Add(blocks.Count);
         lock (state.Gate)
         {
             state.SyncInFlight = false;

@@ -1,7 +1,10 @@
 using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Chain.Node.Operations;
 using Chain.Node.Rpc.Subscriptions;
+using Chain.Node.Services;
 using Microsoft.Extensions.Logging;
 
 namespace Chain.Node.Rpc;
@@ -11,7 +14,7 @@ namespace Chain.Node.Rpc;
 /// was a notification). Parameters come by position (the console's order) or by name; a method is an
 /// <see cref="OperationCatalog"/> entry of the same name. Nothing a client sends escapes as an exception.
 /// </summary>
-public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<RpcDispatcher> logger)
+public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics metrics, ILogger<RpcDispatcher> logger)
 {
     /// <summary>Requests in one batch at most.</summary>
     public const int MaxBatch = 100;
@@ -81,38 +84,51 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
         return buffer.WrittenSpan.ToArray();
     }
 
-    // Writes the response to one request; false for a notification (no id), which gets none.
+    // Writes the response to one request; false for a notification (no id), which gets none. Counted by method
+    // (a name outside the catalog as "unknown", so clients cannot mint label values) and outcome.
     private async Task<bool> HandleOneAsync(Utf8JsonWriter writer, JsonElement request, WebSocketSession? session, CancellationToken cancellationToken)
+    {
+        var outcome = new StrongBox<int?>();
+        var answered = await HandleOneUncountedAsync(writer, request, session, outcome, cancellationToken);
+        var method = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("method", out var name) && name.ValueKind == JsonValueKind.String
+            ? name.GetString()!
+            : null;
+        var known = method is Subscribe or Unsubscribe || (method is not null && OperationCatalog.Find(method) is { ConsoleOnly: false } found && found.Name == method);
+        metrics.RpcRequest(known ? method! : "unknown", outcome.Value?.ToString(CultureInfo.InvariantCulture) ?? "ok");
+        return answered;
+    }
+
+    private async Task<bool> HandleOneUncountedAsync(Utf8JsonWriter writer, JsonElement request, WebSocketSession? session, StrongBox<int?> outcome, CancellationToken cancellationToken)
     {
         if (request.ValueKind != JsonValueKind.Object)
         {
-            WriteError(writer, default, RpcErrorCodes.InvalidRequest, "a request is a JSON object");
+            WriteError(outcome, writer, default, RpcErrorCodes.InvalidRequest, "a request is a JSON object");
             return true;
         }
 
         var hasId = request.TryGetProperty("id", out var id);
         if (hasId && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
         {
-            WriteError(writer, default, RpcErrorCodes.InvalidRequest, "the id must be a string, a number or null");
+            WriteError(outcome, writer, default, RpcErrorCodes.InvalidRequest, "the id must be a string, a number or null");
             return true;
         }
 
         if (!request.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
         {
-            WriteError(writer, id, RpcErrorCodes.InvalidRequest, "the request must have \"jsonrpc\": \"2.0\"");
+            WriteError(outcome, writer, id, RpcErrorCodes.InvalidRequest, "the request must have \"jsonrpc\": \"2.0\"");
             return true;
         }
 
         if (!request.TryGetProperty("method", out var name) || name.ValueKind != JsonValueKind.String)
         {
-            WriteError(writer, id, RpcErrorCodes.InvalidRequest, "the request must name its method as a string");
+            WriteError(outcome, writer, id, RpcErrorCodes.InvalidRequest, "the request must name its method as a string");
             return true;
         }
 
         var methodName = name.GetString()!;
         if (methodName is Subscribe or Unsubscribe)
         {
-            HandleSubscription(writer, methodName, hasId ? id : null, request.TryGetProperty("params", out var subscriptionParams) ? subscriptionParams : default, session);
+            HandleSubscription(outcome, writer, methodName, hasId ? id : null, request.TryGetProperty("params", out var subscriptionParams) ? subscriptionParams : default, session);
             return hasId;
         }
 
@@ -121,7 +137,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
         {
             if (hasId)
             {
-                WriteError(writer, id, RpcErrorCodes.MethodNotFound, $"no method '{methodName}' (call help for the list)");
+                WriteError(outcome, writer, id, RpcErrorCodes.MethodNotFound, $"no method '{methodName}' (call help for the list)");
             }
 
             return hasId;
@@ -144,7 +160,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
         }
         catch (OperationException e) when (hasId)
         {
-            WriteError(writer, id, e.Error switch
+            WriteError(outcome, writer, id, e.Error switch
             {
                 OperationError.InvalidParams => RpcErrorCodes.InvalidParams,
                 OperationError.NotFound => RpcErrorCodes.NotFound,
@@ -165,7 +181,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
             LogMethodFailed(logger, methodName, e);
             if (hasId)
             {
-                WriteError(writer, id, RpcErrorCodes.InternalError, $"{methodName} failed inside the node: {e.Message}");
+                WriteError(outcome, writer, id, RpcErrorCodes.InternalError, $"{methodName} failed inside the node: {e.Message}");
             }
         }
 
@@ -173,13 +189,13 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
     }
 
     // subscribe ["tips"] answers the subscription id, unsubscribe ["<id>"] whether it ended one; over a WebSocket only.
-    private static void HandleSubscription(Utf8JsonWriter writer, string methodName, JsonElement? id, JsonElement parameters, WebSocketSession? session)
+    private static void HandleSubscription(StrongBox<int?> outcome, Utf8JsonWriter writer, string methodName, JsonElement? id, JsonElement parameters, WebSocketSession? session)
     {
         if (session is null)
         {
             if (id is { } httpId)
             {
-                WriteError(writer, httpId, RpcErrorCodes.MethodNotFound, $"{methodName} is served over the WebSocket only (ws://<host:port>/), where notifications can follow");
+                WriteError(outcome, writer, httpId, RpcErrorCodes.MethodNotFound, $"{methodName} is served over the WebSocket only (ws://<host:port>/), where notifications can follow");
             }
 
             return;
@@ -194,7 +210,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
         {
             if (id is { } badId)
             {
-                WriteError(writer, badId, RpcErrorCodes.InvalidParams, e.Message);
+                WriteError(outcome, writer, badId, RpcErrorCodes.InvalidParams, e.Message);
             }
 
             return;
@@ -226,7 +242,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
         }
         catch (OperationException e) when (id is not null)
         {
-            WriteError(writer, id.Value, e.Error == OperationError.InvalidParams ? RpcErrorCodes.InvalidParams : RpcErrorCodes.Failed, e.Message);
+            WriteError(outcome, writer, id.Value, e.Error == OperationError.InvalidParams ? RpcErrorCodes.InvalidParams : RpcErrorCodes.Failed, e.Message);
         }
         catch (OperationException)
         {
@@ -320,6 +336,12 @@ public sealed partial class RpcDispatcher(NodeOperations operations, ILogger<Rpc
             default:
                 throw OperationException.Invalid($"parameter '{name}' must be a string, a number or a boolean");
         }
+    }
+
+    private static void WriteError(StrongBox<int?> outcome, Utf8JsonWriter writer, JsonElement id, int code, string message)
+    {
+        outcome.Value = code;
+        WriteError(writer, id, code, message);
     }
 
     private static void WriteError(Utf8JsonWriter writer, JsonElement id, int code, string message)

@@ -3,6 +3,7 @@ using Chain.Node.Configuration;
 using Chain.Node.Explorer;
 using Chain.Node.Rpc.Subscriptions;
 using Chain.Node.Services;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -34,6 +35,9 @@ public sealed partial class RpcServer(
     /// <summary>The query parameter that may carry the cookie's secret on a WebSocket upgrade (browsers cannot set its headers).</summary>
     public const string TokenParameter = "token";
 
+    /// <summary>Where the metrics are served, in Prometheus's text format.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>Bytes of one request body (or WebSocket message) at most; larger gets HTTP 413 (or closes the socket).</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
@@ -61,6 +65,11 @@ public sealed partial class RpcServer(
         _authenticator = new RpcAuthenticator(_cookie.Credentials, [.. settings.RpcAuthList.Select(line => RpcUser.Parse(line, out _)!)]);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = folder.Path });
         builder.Logging.ClearProviders();
+        // OpenTelemetry's Prometheus exporter reads every meter of the process (the node's, the ledger's, the peer
+        // layer's) when /metrics is scraped; no cached answer, so a scrape shows what is true now.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter([.. NodeMetrics.AllMeters])
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -71,6 +80,8 @@ public sealed partial class RpcServer(
         });
         _app = builder.Build();
         _app.UseWebSockets();
+        _app.Use(RequireCredentialsForMetrics);
+        _app.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsPath);
         _app.Use(explorer.Middleware);
         _app.Run(HandleAsync);
         await _app.StartAsync(cancellationToken);
@@ -100,6 +111,19 @@ public sealed partial class RpcServer(
         }
 
         _stopping.Dispose();
+    }
+
+    // /metrics answers only what the API would: the same credentials (header only; the URL token opens the WebSocket).
+    private Task RequireCredentialsForMetrics(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments(MetricsPath, StringComparison.Ordinal) && !_authenticator!.IsAuthorized(context.Request.Headers.Authorization))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"chain\"";
+            return Task.CompletedTask;
+        }
+
+        return next(context);
     }
 
     private async Task HandleAsync(HttpContext context)
