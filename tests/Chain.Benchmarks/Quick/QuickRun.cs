@@ -61,6 +61,11 @@ internal static class QuickRun
             Step(report, "block validation", () => BlockValidationFigures.Run(report, workload));
         }
 
+        if (Runs("rpc"))
+        {
+            await StepAsync(report, "rpc", () => RpcFigures.RunAsync(report, workload));
+        }
+
         // Memory before any network node exists, so no other ledger is freed while it is measured.
         var blocks = Runs("memory") || Runs("sync") ? SyncFigures.BuildChain(workload) : [];
         if (Runs("memory"))
@@ -108,6 +113,9 @@ internal static class QuickRun
         r.Target("target.verify_1_thread_vs_openssl_rsa", Ratio("tx.verify_per_sec_1_thread", "openssl.rsa2048_verify_per_sec"), "x", ">=", 0.7, "transaction validation, one thread, against openssl RSA-2048 verify");
         r.Target("target.block_verify_parallel_speedup", Ratio("block.validate_ms_new_txs_1_thread", "block.validate_ms_new_txs"), "x", ">=", 1.8, "a block of new transactions validates faster on every core than on one (same block, cold caches)");
         r.Target("target.block_mempool_txs_time_fraction", Ratio("block.validate_ms_mempool_txs", "block.validate_ms_new_txs"), "x", "<=", 0.2, "a block of mempool-verified transactions takes a fraction of a new one's time (no re-verification)");
+        r.Target("target.rpc_status_per_sec", r.Get("rpc.status_per_sec"), "req/s", ">=", 20_000, "JSON-RPC status requests a second from 16 concurrent clients on loopback");
+        r.Target("target.rpc_sendraw_vs_verify_1_thread", Ratio("rpc.sendraw_per_sec", "tx.verify_per_sec_1_thread"), "x", ">=", 0.8, "sendraw from 16 clients against one-thread transaction verification");
+        r.Target("target.rpc_subscriber_latency_ms_p50", r.Get("rpc.subscriber_latency_ms_p50"), "ms", "<", 50, "median time for a subscriber to hear of a new block (upper bound: mining included)");
         r.Target("target.relay_vs_verify_all_threads", Ratio("net.tx_relay_per_sec", "tx.verify_per_sec_all_threads"), "x", ">=", 0.5, "relay A to B against verification on all threads");
         r.Target("target.block_hop_ms_known_txs", r.Get("net.block_hop_ms_known_txs"), "ms", "<=", 10, "per-hop latency of a block whose transactions are known");
         if (r.Get("tx.verify_per_sec_all_threads") is { } verifyAll && r.Get("net.block_hop_ms_new_txs") is { } hopNew)
