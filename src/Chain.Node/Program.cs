@@ -9,6 +9,7 @@ using Chain.Network.Protocol;
 using Chain.Node;
 using Chain.Node.Configuration;
 using Chain.Node.Console;
+using Chain.Node.Logging;
 using Chain.Node.Explorer;
 using Chain.Node.Operations;
 using Chain.Node.Rpc;
@@ -66,11 +67,30 @@ builder.Configuration.AddCommandLine(switches, CommandLine.SwitchMappings);
 
 builder.Logging.ClearProviders();
 builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-builder.Logging.AddSimpleConsole(o =>
+builder.Logging.AddConsole(o => o.FormatterName = NodeLogFormatter.FormatterName);
+builder.Logging.AddConsoleFormatter<NodeLogFormatter, ConsoleFormatterOptions>();
+// Checked here, before anything is logged or written: the log file's folder must exist.
+var logFile = builder.Configuration[$"{NodeOptions.Section}:{nameof(NodeOptions.LogFile)}"];
+if (!string.IsNullOrWhiteSpace(logFile))
 {
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss ";
-});
+    var logFolder = Path.GetDirectoryName(Path.GetFullPath(logFile));
+    if (Directory.Exists(logFile) || logFolder is null || !Directory.Exists(logFolder))
+    {
+        Console.Error.WriteLine($"error: --log-file (Node:LogFile): '{logFile}' is {(Directory.Exists(logFile) ? "a folder" : "in a folder that does not exist")}");
+        return 2;
+    }
+
+    try
+    {
+        builder.Logging.AddProvider(new FileLoggerProvider(logFile));
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"error: --log-file (Node:LogFile): cannot open '{logFile}': {e.Message}");
+        return 2;
+    }
+}
+
 // Standard output carries only the console's answers: every log line goes to standard error.
 builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
@@ -127,6 +147,7 @@ services.AddSingleton<PendingTransactionsService>();
 services.AddSingleton<IPendingTransactionsSaver>(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService(sp => sp.GetRequiredService<PendingTransactionsService>());
 services.AddHostedService<MiningService>();
+services.AddHostedService<TipLog>();
 services.AddHostedService<MempoolExpiryService>();
 services.AddMetrics();
 services.AddSingleton<NodeMetrics>();

@@ -753,6 +753,6 @@ public sealed partial class NodeProtocol
     [LoggerMessage(Level = LogLevel.Information, Message = "Block {Hash} from {Peer} deferred: {Reason}")]
     private static partial void LogBlockDeferred(ILogger logger, string hash, string peer, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Block {Height} {Hash} from {Peer} connected")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Block {Height} {Hash} from {Peer} connected")]
     private static partial void LogBlockAccepted(ILogger logger, uint height, string hash, string peer);
 }

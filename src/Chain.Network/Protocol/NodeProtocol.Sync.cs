@@ -196,7 +196,7 @@ public sealed partial class NodeProtocol
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sync: height {Height} after {Blocks} new blocks from {Peer} (more: {More})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync: height {Height} after {Blocks} new blocks from {Peer} (more: {More})")]
     private static partial void LogSyncProgress(ILogger logger, uint height, int blocks, string peer, bool more);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync from {Peer} paused at block {Hash}, deferred for its timestamp")]

@@ -25,6 +25,7 @@ public static class CommandLine
         new("--rpc-bind", "Node:RpcBind", "127.0.0.1", "address of the JSON-RPC API (loopback unless --rpc-auth gives a user)"),
         new("--rpc-auth", "Node:RpcAuth", "(none)", "API users besides the cookie: user:salt$hash[,...] (chain-cli rpcauth <user> makes one)"),
         new("--no-rpc", "Node:NoRpc", "false", "run without the JSON-RPC API", IsFlag: true),
+        new("--log-file", "Node:LogFile", "(none)", "append every log line to this file too (its folder must exist)"),
         new("--wallet-passphrase-file", "Node:WalletPassphraseFile", "(none)", "file whose first line is the wallet passphrase (or set CHAIN_WALLET_PASSPHRASE)"),
     ];
 
@@ -139,6 +140,7 @@ public static class CommandLine
         text.AppendLine("Settings may also come from appsettings.json (section \"Node\") and environment variables");
         text.AppendLine("CHAIN_NODE__<SETTING> (e.g. CHAIN_NODE__PORT=7071); the command line wins. Peer timeouts and caps");
         text.AppendLine("come from section \"Network\" or CHAIN_NETWORK__<SETTING> (e.g. CHAIN_NETWORK__IDLETIMEOUT=00:00:05).");
+        text.AppendLine("The log level: section \"Logging:LogLevel\" (e.g. \"Default\": \"Debug\") or CHAIN_LOGGING__LOGLEVEL__DEFAULT=Debug.");
         text.AppendLine("Type 'help' at the node's console for its commands.");
         return text.ToString();
     }

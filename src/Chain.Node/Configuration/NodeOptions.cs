@@ -33,6 +33,9 @@ public sealed class NodeOptions
     /// <summary>A PKCS#8 PEM private key to create the wallet from when the data folder has none.</summary>
     public string ImportKey { get; set; } = string.Empty;
 
+    /// <summary>A file every log line is appended to as well as standard error (<c>--log-file</c>); empty for none.</summary>
+    public string LogFile { get; set; } = string.Empty;
+
     /// <summary>A file whose first line is the wallet passphrase (the CHAIN_WALLET_PASSPHRASE variable is the other way).</summary>
     public string WalletPassphraseFile { get; set; } = string.Empty;
 

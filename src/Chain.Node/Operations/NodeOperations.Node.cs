@@ -75,6 +75,7 @@ public sealed partial class NodeOperations
     public async Task<MinedBlocks> MineAsync(int count, CancellationToken cancellationToken)
     {
         var blocks = new List<MinedBlock>(count);
+        var lastLine = _time.GetTimestamp();
         NodeLog.MineStarting(_logger, count, Target.Difficulty(chain.Tip.Header.Bits, chain.Network.PowLimitBits));
         try
         {
@@ -82,7 +83,12 @@ public sealed partial class NodeOperations
             {
                 var block = await miner.MineBlockAsync(wallet.Address, options.Value.ResolvedMinerThreads, cancellationToken);
                 blocks.Add(new MinedBlock(block.Height, block.Hash.ToString()));
-                NodeLog.MineProgress(_logger, blocks.Count, count, block.Height, block.Hash.ToString(), miner.HashRate);
+                // The first and last block, and one in between every TipLog.Interval: a dev 'mine 1000' is not 1000 lines.
+                if (blocks.Count == 1 || blocks.Count == count || _time.GetElapsedTime(lastLine) >= TipLog.Interval)
+                {
+                    NodeLog.MineProgress(_logger, blocks.Count, count, block.Height, block.Hash.ToString(), miner.HashRate);
+                    lastLine = _time.GetTimestamp();
+                }
             }
         }
         catch (OperationCanceledException)

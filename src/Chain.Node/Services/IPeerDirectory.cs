@@ -39,8 +39,8 @@ public interface IPeerDirectory
     IReadOnlyList<BanSummary> Bans => [];
 }
 
-/// <summary>One connected peer as the console lists it.</summary>
-public sealed record PeerSummary(string Endpoint, string NodeId, bool Inbound);
+/// <summary>One connected peer as the console lists it, with the best height it announced when it connected.</summary>
+public sealed record PeerSummary(string Endpoint, string NodeId, bool Inbound, uint BestHeight = 0);
 
 /// <summary>How a dial ended: <see cref="Error"/> when it failed, else the node reached and whether it was already connected.</summary>
 public sealed record DialResult(string? Error, string NodeId = "", bool AlreadyConnected = false);

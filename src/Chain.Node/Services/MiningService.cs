@@ -23,12 +23,15 @@ public sealed partial class MiningService(Miner miner, Wallet wallet, MiningCont
         {
             var off = await control.WaitUntilOnAsync(stoppingToken);
             LogMiningStarted(logger, threads);
+            var mined = 0;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, off);
             try
             {
                 while (!linked.IsCancellationRequested)
                 {
                     var block = await miner.MineBlockAsync(wallet.Address, threads, linked.Token);
+                    mined++;
+                    // Each block at debug only: the tip log summarises them (a dev miner finds hundreds a second).
                     LogBlockMined(logger, block.Height, block.Hash.ToString(), block.Transactions.Count, miner.HashRate);
                 }
             }
@@ -37,16 +40,16 @@ public sealed partial class MiningService(Miner miner, Wallet wallet, MiningCont
             }
 
             // Logged however the loop ended: a block found just as the token fired ends it without an exception.
-            LogMiningStopped(logger);
+            LogMiningStopped(logger, mined);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Mining on {Threads} threads")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mining on {Threads} threads (each new tip is in the tip log, at most a line every 10 s)")]
     private static partial void LogMiningStarted(ILogger logger, int threads);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Mined block {Height} {Hash} with {Transactions} transactions at {HashRate:F0} hashes/s")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mined block {Height} {Hash} with {Transactions} transactions at {HashRate:F0} hashes/s")]
     private static partial void LogBlockMined(ILogger logger, uint height, string hash, int transactions, double hashRate);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Mining stopped")]
-    private static partial void LogMiningStopped(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mining stopped: {Blocks} blocks mined since it started")]
+    private static partial void LogMiningStopped(ILogger logger, int blocks);
 }

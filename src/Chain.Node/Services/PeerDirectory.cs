@@ -31,7 +31,7 @@ public sealed partial class PeerDirectory(PeerManager peers, DataFolder data, IL
 
     /// <inheritdoc />
     public IReadOnlyList<PeerSummary> Peers =>
-        [.. peers.Peers.Select(p => new PeerSummary(p.RemoteEndPoint.ToString(), p.NodeId, p.IsInbound))];
+        [.. peers.Peers.Select(p => new PeerSummary(p.RemoteEndPoint.ToString(), p.NodeId, p.IsInbound, p.Hello.BestHeight))];
 
     /// <inheritdoc />
     public string NodeId => peers.NodeId;

@@ -144,6 +144,7 @@ public sealed partial class RestartTests : IDisposable
         Assert.Equal(damaged, await File.ReadAllBytesAsync(blocksFile));
     }
 
-    [GeneratedRegex(@"Mined block (?<height>\d+) (?<hash>[0-9a-f]{64})")]
+    // The tip log's lines (each mined block is a debug line; the tip is logged at least every 10 s and at stop).
+    [GeneratedRegex(@"New tip (?<height>\d+) (?<hash>[0-9a-f]{64})")]
     private static partial Regex MinedBlock();
 }

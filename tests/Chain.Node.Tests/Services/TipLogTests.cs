@@ -1,0 +1,98 @@
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Mining;
+using Chain.Node.Services;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Chain.Node.Tests.Services;
+
+/// <summary>The tip log: a line at once after a quiet spell, a summary per interval under a flood of blocks, and every reorganisation.</summary>
+public sealed class TipLogTests
+{
+    private static readonly Address PayTo = Address.Parse(new string('1', 40));
+
+    [Fact]
+    public async Task TipChanged_FirstAtOnceThenSummarisedPerInterval_ReorganisationAlwaysLogged()
+    {
+        var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
+        var miner = new Miner(chain, TimeProvider.System);
+        var clock = new FakeTimeProvider();
+        var logger = new ListLogger();
+        var log = new TipLog(chain, new NoPeers(), clock, logger);
+        chain.TipChanged += log.OnTipChanged;
+
+        await miner.MineBlockAsync(PayTo, 1, CancellationToken.None);
+        var first = Assert.Single(logger.Lines);
+        Assert.StartsWith($"Information New tip 1 {chain.Tip.Hash} (1 transactions); best known height 1, 100.0%", first, StringComparison.Ordinal);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await miner.MineBlockAsync(PayTo, 1, CancellationToken.None);
+        }
+
+        log.Flush(force: false);
+        Assert.Single(logger.Lines); // within the interval: counted, not logged
+        clock.Advance(TipLog.Interval);
+        log.Flush(force: false);
+        Assert.Equal(2, logger.Lines.Count);
+        Assert.StartsWith($"Information New tip 4 {chain.Tip.Hash}: 3 blocks (3 transactions) in 10 s, 0.3 blocks/s", logger.Lines[1], StringComparison.Ordinal);
+        log.Flush(force: true);
+        Assert.Equal(2, logger.Lines.Count); // nothing new to say
+
+        // A branch with more work from genesis: four blocks leave, six join.
+        var oldTip = chain.Tip;
+        var other = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
+        var otherMiner = new Miner(other, TimeProvider.System);
+        var branch = new List<Block>();
+        for (var i = 0; i < 6; i++)
+        {
+            branch.Add(await otherMiner.MineBlockAsync(Address.Parse(new string('2', 40)), 1, CancellationToken.None));
+        }
+
+        foreach (var block in branch)
+        {
+            chain.SubmitBlock(block);
+        }
+
+        Assert.Equal(branch[^1].Hash, chain.Tip.Hash);
+        var reorg = Assert.Single(logger.Lines, l => l.Contains("Reorganisation", StringComparison.Ordinal));
+        Assert.Equal($"Warning Reorganisation: 4 blocks disconnected, old tip 4 {oldTip.Hash}; new tip 5 {branch[4].Hash} (5 blocks connected)", reorg);
+    }
+
+    private sealed class NoPeers : IPeerDirectory
+    {
+        public IReadOnlyList<PeerSummary> Peers => [];
+
+        public Task<DialResult> ConnectAsync(string endpoint, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private sealed class ListLogger : ILogger<TipLog>
+    {
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines)
+            {
+                _lines.Add($"{logLevel} {formatter(state, exception)}");
+            }
+        }
+    }
+}
