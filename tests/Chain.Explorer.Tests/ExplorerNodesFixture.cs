@@ -88,5 +88,5 @@ public sealed partial class ExplorerNodesFixture : IAsyncLifetime
     }
 
     [GeneratedRegex(@"Explorer: (?<url>http://\S+)")]
-    private static partial Regex ExplorerLine();
+    internal static partial Regex ExplorerLine();
 }
