@@ -1,3 +1,4 @@
+using Chain.Node.Operations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -5,7 +6,8 @@ namespace Chain.Node.Console;
 
 /// <summary>
 /// Reads commands from standard input on a dedicated thread (a blocking read does not belong on the
-/// thread pool) and answers on standard output. End of input leaves the node running as a daemon.
+/// thread pool) and answers on standard output. End of piped input leaves the node running as a daemon; at a
+/// terminal, lines are edited key by key (<see cref="LineEditor"/>) and Ctrl+D on an empty line is quit.
 /// When standard input is not a terminal, every line read is answered and then ended by one empty line
 /// (<see cref="AnswerEnd"/>), so a script can tell where a multi-line answer stops; a person at a terminal
 /// sees the prompt instead.
@@ -46,9 +48,13 @@ public sealed partial class ConsoleService(CommandProcessor processor, CommandIn
         var interactive = !System.Console.IsInputRedirected;
         var input = System.Console.In;
         var output = System.Console.Out;
+        // Key-by-key editing only where both ends are a terminal; anything piped is read as plain lines.
+        var editor = interactive && !System.Console.IsOutputRedirected
+            ? new LineEditor([.. OperationCatalog.All.Select(m => m.ConsoleName).Concat(OperationCatalog.All.SelectMany(m => m.Aliases)).Order(StringComparer.Ordinal)])
+            : null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (interactive)
+            if (interactive && editor is null)
             {
                 output.Write(Prompt);
                 output.Flush();
@@ -57,12 +63,19 @@ public sealed partial class ConsoleService(CommandProcessor processor, CommandIn
             string? line;
             try
             {
-                line = input.ReadLine();
+                line = editor is not null ? editor.ReadLine(Prompt) : input.ReadLine();
             }
             catch (IOException e)
             {
                 LogInputFailed(logger, e.Message);
                 return;
+            }
+
+            if (line is null && interactive)
+            {
+                // Ctrl+D at a terminal: what a REPL does on end of input, leave, which for this console is quit.
+                LogEndOfInputAtTerminal(logger);
+                line = "quit";
             }
 
             if (line is null)
@@ -106,6 +119,9 @@ public sealed partial class ConsoleService(CommandProcessor processor, CommandIn
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Standard input closed; the node keeps running until Ctrl+C or SIGTERM")]
     private static partial void LogInputClosed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ctrl+D at the console: stopping the node, as quit does")]
+    private static partial void LogEndOfInputAtTerminal(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Standard input failed: {Reason}")]
     private static partial void LogInputFailed(ILogger logger, string reason);

@@ -35,6 +35,9 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         _readers = Task.WhenAll(ReadStdoutAsync(), ReadStderrAsync());
     }
 
+    /// <summary>The node binary the tests run (Chain.Node.dll, run with <c>dotnet</c>).</summary>
+    public static string NodeDllPath => NodeDll.Value;
+
     /// <summary>A label for failure messages.</summary>
     public string Name { get; }
 
