@@ -18,6 +18,7 @@ public sealed partial class TipLog(Blockchain chain, IPeerDirectory peers, TimeP
 
     private readonly Lock _gate = new();
     private long _lastLine = long.MinValue;
+    private long _lastBlock;
     private int _blocks;
     private int _transactions;
 
@@ -42,7 +43,8 @@ public sealed partial class TipLog(Blockchain chain, IPeerDirectory peers, TimeP
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval / 2, time);
+        // Ticks a tenth of the interval apart, so a summary is at most a second late once blocks stop coming.
+        using var timer = new PeriodicTimer(Interval / 10, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -66,6 +68,7 @@ public sealed partial class TipLog(Blockchain chain, IPeerDirectory peers, TimeP
         lock (_gate)
         {
             _blocks += update.Connected.Count;
+            _lastBlock = time.GetTimestamp();
             _transactions += update.Connected.Sum(b => b.Transactions.Count);
         }
 
@@ -86,7 +89,8 @@ public sealed partial class TipLog(Blockchain chain, IPeerDirectory peers, TimeP
                 return;
             }
 
-            seconds = _lastLine == long.MinValue ? 0 : time.GetElapsedTime(_lastLine, now).TotalSeconds;
+            // From the last line to the last block counted: the rate of the blocks, not of the wait for the timer.
+            seconds = _lastLine == long.MinValue ? 0 : time.GetElapsedTime(_lastLine, _lastBlock).TotalSeconds;
             (blocks, transactions) = (_blocks, _transactions);
             (_blocks, _transactions, _lastLine) = (0, 0, now);
         }
