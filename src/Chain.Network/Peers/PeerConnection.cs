@@ -52,6 +52,8 @@ public sealed class PeerConnection
     private long _pingBody;
     private long _pingSentAt;
     private long _minPingTicks = -1;
+    private long _bytesSent;
+    private long _bytesReceived;
     private long _lastUsefulBlock;
     private long _lastUsefulTransaction;
     private int _evicted;
@@ -132,6 +134,12 @@ public sealed class PeerConnection
     /// peer can make it longer but never shorter); null before the first. For inbound eviction.
     /// </summary>
     public TimeSpan? MinPing => Volatile.Read(ref _minPingTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <summary>Bytes of sealed frames written to this peer since the handshake (length prefixes included).</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    /// <summary>Bytes of sealed frames read from this peer since the handshake (length prefixes included).</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
 
     /// <summary>When the peer last gave a block that joined the best chain (a <see cref="TimeProvider"/> timestamp; 0 if never).</summary>
     public long LastUsefulBlock => Volatile.Read(ref _lastUsefulBlock);
@@ -370,6 +378,7 @@ public sealed class PeerConnection
                 }
                 finally
                 {
+                    Interlocked.Add(ref _bytesReceived, available - buffer.Length);
                     NetworkMetrics.Bytes.Add(available - buffer.Length, NetworkMetrics.Received);
                     _input.AdvanceTo(buffer.Start, buffer.End);
                 }
@@ -407,6 +416,7 @@ public sealed class PeerConnection
                     var span = _output.GetSpan(FrameCipher.SealedLength(item.Body.Length));
                     var sealedLength = _session.Sender.Seal(item.Kind, item.Body.Span, span);
                     _output.Advance(sealedLength);
+                    Interlocked.Add(ref _bytesSent, sealedLength);
                     NetworkMetrics.Bytes.Add(sealedLength, NetworkMetrics.Sent);
                     if (item.Pooled is { } pooled)
                     {

@@ -67,7 +67,7 @@ public static class ConsoleFormatter
             case PeerList peers:
                 foreach (var peer in peers.Peers)
                 {
-                    output.WriteLine($"{peer.Endpoint} {peer.NodeId} {peer.Direction}");
+                    output.WriteLine(FormattableString.Invariant($"{peer.Endpoint} {peer.NodeId} {peer.Direction} since={peer.Since} ping={(peer.PingMs is { } ping ? ping.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "-")} sent={peer.BytesSent} received={peer.BytesReceived}"));
                 }
 
                 break;

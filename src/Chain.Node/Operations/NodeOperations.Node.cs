@@ -30,7 +30,7 @@ public sealed partial class NodeOperations
 
     /// <summary>The connected peers.</summary>
     public PeerList Peers() =>
-        new([.. peers.Peers.Select(p => new PeerInfo(p.Endpoint, p.NodeId, p.Inbound ? "inbound" : "outbound"))]);
+        new([.. peers.Peers.Select(PeerInfo.Of)]);
 
     /// <summary>
     /// Dials a neighbour (<c>host:port[@node-id]</c>) and remembers it (dialled at every start, redialled when lost);
@@ -48,7 +48,7 @@ public sealed partial class NodeOperations
         var result = peers.Disconnect(target)
             ?? throw new OperationException(OperationError.NotFound, $"no peer or remembered neighbour '{OperationParsers.Echo(target)}' (see peers)");
         return new DisconnectInfo(
-            [.. result.Closed.Select(p => new PeerInfo(p.Endpoint, p.NodeId, p.Inbound ? "inbound" : "outbound"))],
+            [.. result.Closed.Select(PeerInfo.Of)],
             result.Forgotten);
     }
 

@@ -107,7 +107,7 @@ public static class OperationCatalog
                 _ => throw OperationException.Invalid("usage: mining on|off"),
             })),
         new("status", "status", "height, tip, peers, mempool, difficulty, hash rate, mining, this wallet's immature rewards", [], typeof(StatusInfo), (o, _, _) => Done(o.Status())),
-        new("peers", "peers", "connected peers: <endpoint> <node-id> <inbound|outbound>", [], typeof(PeerList), (o, _, _) => Done(o.Peers())),
+        new("peers", "peers", "connected peers: <endpoint> <node-id> <inbound|outbound> since=<time> ping=<ms|-> sent=<bytes> received=<bytes>", [], typeof(PeerList), (o, _, _) => Done(o.Peers())),
         new(
             "connect",
             "connect <host:port[@node-id]>",

@@ -39,8 +39,17 @@ public interface IPeerDirectory
     IReadOnlyList<BanSummary> Bans => [];
 }
 
-/// <summary>One connected peer as the console lists it, with the best height it announced when it connected.</summary>
-public sealed record PeerSummary(string Endpoint, string NodeId, bool Inbound, uint BestHeight = 0);
+/// <summary>
+/// One connected peer as the console lists it, with the best height it announced when it connected, when its
+/// handshake completed, its lowest ping round trip so far (null before the first pong) and the bytes of sealed
+/// frames sent to it and read from it.
+/// </summary>
+public sealed record PeerSummary(string Endpoint, string NodeId, bool Inbound, uint BestHeight = 0, DateTimeOffset ConnectedAt = default, TimeSpan? MinPing = null, long BytesSent = 0, long BytesReceived = 0)
+{
+    /// <summary>The summary of a live connection.</summary>
+    public static PeerSummary Of(Chain.Network.Peers.PeerConnection peer) =>
+        new(peer.RemoteEndPoint.ToString(), peer.NodeId, peer.IsInbound, peer.Hello.BestHeight, peer.ConnectedAt, peer.MinPing, peer.BytesSent, peer.BytesReceived);
+}
 
 /// <summary>How a dial ended: <see cref="Error"/> when it failed, else the node reached and whether it was already connected.</summary>
 public sealed record DialResult(string? Error, string NodeId = "", bool AlreadyConnected = false);

@@ -31,7 +31,7 @@ public sealed partial class PeerDirectory(PeerManager peers, DataFolder data, IL
 
     /// <inheritdoc />
     public IReadOnlyList<PeerSummary> Peers =>
-        [.. peers.Peers.Select(p => new PeerSummary(p.RemoteEndPoint.ToString(), p.NodeId, p.IsInbound, p.Hello.BestHeight))];
+        [.. peers.Peers.Select(PeerSummary.Of)];
 
     /// <inheritdoc />
     public string NodeId => peers.NodeId;
@@ -103,7 +103,7 @@ public sealed partial class PeerDirectory(PeerManager peers, DataFolder data, IL
         var forgottenText = forgotten.Select(a => new PeerAddress(a.Host, a.Port).ToString()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         return closing.Count == 0 && forgottenText.Count == 0
             ? null
-            : new DisconnectResult([.. closing.Select(p => new PeerSummary(p.RemoteEndPoint.ToString(), p.NodeId, p.IsInbound))], forgottenText);
+            : new DisconnectResult([.. closing.Select(PeerSummary.Of)], forgottenText);
     }
 
     /// <inheritdoc />

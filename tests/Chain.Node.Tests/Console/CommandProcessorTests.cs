@@ -143,8 +143,18 @@ public sealed class CommandProcessorTests : IDisposable
     [Fact]
     public async Task Peers_OneLinePerPeer()
     {
-        _peers.List = [new PeerSummary("127.0.0.1:7100", "aaaa", Inbound: false), new PeerSummary("10.0.0.2:51000", "bbbb", Inbound: true)];
-        Assert.Equal(["127.0.0.1:7100 aaaa outbound", "10.0.0.2:51000 bbbb inbound"], await RunAsync("peers"));
+        var since = new DateTimeOffset(2026, 12, 5, 21, 30, 2, 500, TimeSpan.Zero);
+        _peers.List =
+        [
+            new PeerSummary("127.0.0.1:7100", "aaaa", Inbound: false, ConnectedAt: since, MinPing: TimeSpan.FromTicks(4_123), BytesSent: 20_511, BytesReceived: 31_877),
+            new PeerSummary("10.0.0.2:51000", "bbbb", Inbound: true, ConnectedAt: since.AddHours(1), MinPing: null, BytesSent: 1_162, BytesReceived: 1_130),
+        ];
+        Assert.Equal(
+            [
+                "127.0.0.1:7100 aaaa outbound since=2026-12-05T21:30:02Z ping=0.412 sent=20511 received=31877",
+                "10.0.0.2:51000 bbbb inbound since=2026-12-05T22:30:02Z ping=- sent=1162 received=1130",
+            ],
+            await RunAsync("peers"));
     }
 
     [Fact]

@@ -49,8 +49,8 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
 
         var peersOfB = await b.CommandAsync("peers");
         Assert.Equal(2, peersOfB.Count);
-        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:{a.Port} {a.NodeId} outbound$"));
-        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:\d+ {c.NodeId} inbound$"));
+        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:{a.Port} {a.NodeId} outbound since=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ ping=(-|\d+(\.\d+)?) sent=[1-9]\d* received=[1-9]\d*$"));
+        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:\d+ {c.NodeId} inbound since=\S+Z ping=\S+ sent=[1-9]\d* received=[1-9]\d*$"));
 
         var mined = await a.CommandAsync("mine 3");
         Assert.Equal(3, mined.Count);
@@ -95,7 +95,7 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
         // A closes the line into a triangle from its console.
         Assert.Equal($"connected {c.Endpoint}", await a.AskAsync($"connect {c.Endpoint}"));
         await NodeProcess.WaitUntilAsync(async () => await c.StatusAsync("peers") == "2", "C to see A's new connection", a, b, c);
-        Assert.Contains(await a.CommandAsync("peers"), line => line == $"{c.Endpoint} {c.NodeId} outbound");
+        Assert.Contains(await a.CommandAsync("peers"), line => line.StartsWith($"{c.Endpoint} {c.NodeId} outbound since=", StringComparison.Ordinal));
 
         Assert.Equal("12.5", await c.AskAsync("balance"));
         var history = await c.CommandAsync("history");

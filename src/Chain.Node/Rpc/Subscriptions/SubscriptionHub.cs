@@ -4,6 +4,7 @@ using Chain.Core.Ledger;
 using Chain.Network.Peers;
 using Chain.Node.Operations;
 using Chain.Node.Operations.Results;
+using Chain.Node.Services;
 
 namespace Chain.Node.Rpc.Subscriptions;
 
@@ -127,7 +128,7 @@ public sealed class SubscriptionHub : IDisposable
         Publish(SubscriptionTopic.Peers, peer, static p => Serialize("disconnected", p));
 
     private static byte[] Serialize(string what, PeerConnection peer) => JsonSerializer.SerializeToUtf8Bytes(
-        new PeerNotification(what, new PeerInfo(peer.RemoteEndPoint.ToString(), peer.NodeId, peer.IsInbound ? "inbound" : "outbound")),
+        new PeerNotification(what, PeerInfo.Of(PeerSummary.Of(peer))),
         RpcJsonContext.Default.PeerNotification);
 
     // Serialised once, and only when someone listens; offered to every active subscriber without waiting.

@@ -115,11 +115,12 @@ export async function addressPage(main, address) {
     history.entries.length === 50 ? h('p', { class: 'muted' }, 'The last 50 transactions.') : null);
 }
 
-// Peer fields beyond endpoint, node id and direction, shown when the node reports them.
+// Peer fields beyond endpoint, node id and direction, as the `peers` method answers them (API.md); the figures are
+// those of the last `peers` answer or `peers` notification.
 const peerExtras = [
-  ['Since', (p) => p.since ?? p.connectedAt ?? p.connected],
-  ['Bytes in / out', (p) => (p.bytesReceived !== undefined || p.bytesSent !== undefined ? `${p.bytesReceived ?? '—'} / ${p.bytesSent ?? '—'}` : p.bytes)],
-  ['Latency', (p) => (p.latencyMs ?? p.pingMs ?? p.latency) !== undefined ? `${p.latencyMs ?? p.pingMs ?? p.latency} ms` : undefined],
+  ['Since (UTC)', (p) => p.since?.replace('T', ' ').replace('Z', '')],
+  ['Bytes in / out', (p) => `${p.bytesReceived} / ${p.bytesSent}`],
+  ['Ping', (p) => (p.pingMs === null || p.pingMs === undefined ? '—' : `${p.pingMs} ms`)],
 ];
 
 /** `#/peers`: the connected peers, redrawn as they connect and leave. */
@@ -128,8 +129,7 @@ export function peersPage(main) {
   replace(main, h('h1', {}, 'Peers'), body);
   const draw = () => {
     const peers = [...store.peers.values()];
-    const extras = peerExtras.filter(([, get]) => peers.some((p) => get(p) !== undefined));
-    const missing = peerExtras.filter((e) => !extras.includes(e)).map(([label]) => label.toLowerCase());
+    const extras = peerExtras;
     const rows = peers.map((p) => h('tr', {},
       h('td', {}, h('code', {}, p.endpoint)),
       h('td', {}, h('code', { title: p.nodeId }, `${p.nodeId.slice(0, 16)}…`)),
@@ -138,8 +138,7 @@ export function peersPage(main) {
     replace(body,
       h('p', { id: 'peer-total' }, `${peers.length} connected (${peers.filter((p) => p.direction === 'inbound').length} inbound, ${peers.filter((p) => p.direction === 'outbound').length} outbound).`),
       peers.length === 0 ? h('p', { class: 'muted' }, 'No peer is connected.')
-        : table('Connected peers', ['Endpoint', 'Node id', 'Direction', ...extras.map(([label]) => label)], rows, { id: 'peers' }),
-      missing.length > 0 && peers.length > 0 ? h('p', { class: 'muted' }, `The node does not report each peer's ${missing.join(', ')}.`) : null);
+        : table('Connected peers', ['Endpoint', 'Node id', 'Direction', ...extras.map(([label]) => label)], rows, { id: 'peers' }));
   };
   draw();
   return subscribe(draw);
