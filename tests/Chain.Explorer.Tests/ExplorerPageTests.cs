@@ -217,10 +217,11 @@ public sealed partial class ExplorerPageTests(ExplorerNodesFixture fixture, ITes
         await Expect(page.Locator("#peers tbody")).ToContainTextAsync(fixture.B.NodeId[..16], new() { Timeout = Wait.Timeout });
         await Expect(page.Locator("#peers tbody")).ToContainTextAsync("inbound", new() { Timeout = Wait.Timeout });
 
-        // Since when, the traffic (a handshake's worth at least, both ways) and the ping column, as `peers` reports them.
+        // Since when, the traffic both ways and the ping column, as `peers` reports them (the counts start after the
+        // handshake, so a peer that has sent nothing since shows 0).
         await Expect(page.Locator("#peers thead")).ToContainTextAsync("Since (UTC)");
         await Expect(page.Locator("#peers tbody")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"));
-        await Expect(page.Locator("#peers tbody")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"[1-9]\d* / [1-9]\d*"));
+        await Expect(page.Locator("#peers tbody")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d+ / \d+"));
         NoConsoleErrors(tab);
     }
 

@@ -52,6 +52,8 @@ public sealed class PeerManagerTests
             var atB = await b.NextAsync<PayloadReceivedEvent>();
             Assert.Equal("to b"u8.ToArray(), atB.Payload.ToArray());
             Assert.Same(bToA, atB.Peer);
+            Assert.True(aToB.BytesSent >= FrameCipher.SealedLength(4), $"A counted {aToB.BytesSent} bytes sent");
+            Assert.True(bToA.BytesReceived >= FrameCipher.SealedLength(4), $"B counted {bToA.BytesReceived} bytes received");
 
             Assert.Equal(1, b.Broadcast("to all"u8.ToArray()));
             Assert.Equal("to all"u8.ToArray(), (await a.NextAsync<PayloadReceivedEvent>()).Payload.ToArray());

@@ -49,8 +49,8 @@ public sealed class ThreeNodeLineTests : IAsyncLifetime
 
         var peersOfB = await b.CommandAsync("peers");
         Assert.Equal(2, peersOfB.Count);
-        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:{a.Port} {a.NodeId} outbound since=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ ping=(-|\d+(\.\d+)?) sent=[1-9]\d* received=[1-9]\d*$"));
-        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:\d+ {c.NodeId} inbound since=\S+Z ping=\S+ sent=[1-9]\d* received=[1-9]\d*$"));
+        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:{a.Port} {a.NodeId} outbound since=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ ping=(-|\d+(\.\d+)?) sent=\d+ received=\d+$"));
+        Assert.Contains(peersOfB, line => Regex.IsMatch(line, $@"^127\.0\.0\.1:\d+ {c.NodeId} inbound since=\S+Z ping=\S+ sent=\d+ received=\d+$"));
 
         var mined = await a.CommandAsync("mine 3");
         Assert.Equal(3, mined.Count);
