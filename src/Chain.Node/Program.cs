@@ -118,6 +118,7 @@ services.AddSingleton(sp => LedgerLoader.Load(
     sp.GetRequiredService<NetworkParameters>(),
     sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<DataFolder>(),
+    sp.GetRequiredService<IOptions<NodeOptions>>().Value.BlockCacheMiB * 1024L * 1024,
     sp.GetRequiredService<ILogger<Blockchain>>()));
 services.AddSingleton<Miner>();
 services.AddSingleton<MiningControl>();

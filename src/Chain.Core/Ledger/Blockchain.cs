@@ -17,15 +17,27 @@ public sealed class Blockchain
     private readonly TransactionPool _pool;
     private readonly SignatureCache _signatures = new();
     private readonly TimeProvider _time;
-    private IBlockArchive? _archive;
+    private readonly IBlockArchive? _archive;
 
-    /// <summary>Creates a ledger holding the network's genesis block and an empty mempool.</summary>
-    public Blockchain(NetworkParameters network, TimeProvider time, IBlockArchive? archive = null, int mempoolCapacity = TransactionPool.DefaultCapacity)
+    /// <summary>
+    /// Creates a ledger with an empty mempool on the chain state in <paramref name="store"/> (in memory when null): the
+    /// network's genesis block alone when the store is empty, else the state it holds (see <see cref="ChainState"/>;
+    /// throws <see cref="ChainStateStoreException"/> when that disagrees with the archive). Blocks stored in the archive
+    /// leave memory but for a cache of the most recent, <paramref name="blockCacheBytes"/> of encoded size.
+    /// </summary>
+    public Blockchain(
+        NetworkParameters network,
+        TimeProvider time,
+        IBlockArchive? archive = null,
+        int mempoolCapacity = TransactionPool.DefaultCapacity,
+        ChainStateStore? store = null,
+        long blockCacheBytes = BlockBodyCache.DefaultCapacityBytes)
     {
         Network = network;
         _time = time;
         _archive = archive;
-        _state = new ChainState(network, time, _signatures);
+        var bodies = archive is null ? null : new BlockBodyCache(archive, blockCacheBytes);
+        _state = new ChainState(network, time, _signatures, OrphanPool.DefaultCapacity, store, bodies);
         _pool = new TransactionPool(mempoolCapacity);
     }
 
@@ -81,6 +93,18 @@ public sealed class Blockchain
         }
     }
 
+    /// <summary>Number of blocks in the block tree (every branch, genesis included).</summary>
+    public int BlockCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state.BlockCount;
+            }
+        }
+    }
+
     /// <summary>Number of orphan blocks held (bounded by <see cref="OrphanPool.DefaultCapacity"/> and <see cref="OrphanPool.DefaultMaxBytes"/>).</summary>
     public int OrphanCount
     {
@@ -94,29 +118,60 @@ public sealed class Blockchain
     }
 
     /// <summary>
-    /// Replays stored blocks at start-up, re-validating each, without writing them again. Returns how many
-    /// were refused (a store holds only blocks that were valid, so anything refused means the rules changed).
+    /// Replays blocks, validating each, without handing them to the archive (they stay in memory: tests and benchmarks
+    /// preload a ledger so). Returns how many were refused (a store holds only blocks that were valid, so anything
+    /// refused means the rules changed).
     /// </summary>
     public int Load(IEnumerable<Block> blocks)
     {
         lock (_lock)
         {
-            var archive = _archive;
-            _archive = null;
             var refused = 0;
-            try
+            foreach (var block in blocks)
             {
-                foreach (var block in blocks)
+                if (!SubmitBlockLocked(block, string.Empty, static _ => ChainStateStore.NoPosition).Accepted)
                 {
-                    if (!SubmitBlockLocked(block).Accepted)
-                    {
-                        refused++;
-                    }
+                    refused++;
                 }
             }
-            finally
+
+            return refused;
+        }
+    }
+
+    /// <summary>
+    /// Replays blocks the archive already holds at the given positions, validating each (signatures included) and
+    /// recording them in the chain state without writing them again; <paramref name="replayed"/> hears of each (its
+    /// index in <paramref name="blocks"/>) with its result once it is handled. Returns how many were refused as invalid.
+    /// A second record of a block already replayed is a <see cref="BlockStatus.Duplicate"/>, not a refusal: a block held
+    /// in the orphan pool when a start replayed it (its branch then lighter than the tip) is written again when a peer
+    /// sends it again once it matters.
+    /// </summary>
+    public int Load(IReadOnlyList<StoredBlock> blocks, Action<int, Block, BlockResult>? replayed = null)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        var positions = new Dictionary<Hash256, long>(blocks.Count);
+        foreach (var stored in blocks)
+        {
+            positions.TryAdd(stored.Block.Hash, stored.Position);
+        }
+
+        long Position(Block block) => positions.TryGetValue(block.Hash, out var position)
+            ? position
+            : throw new InvalidOperationException($"Block {block} is not one of the blocks replayed.");
+
+        lock (_lock)
+        {
+            var refused = 0;
+            for (var i = 0; i < blocks.Count; i++)
             {
-                _archive = archive;
+                var result = SubmitBlockLocked(blocks[i].Block, string.Empty, Position);
+                if (result.Status == BlockStatus.Invalid)
+                {
+                    refused++;
+                }
+
+                replayed?.Invoke(i, blocks[i].Block, result);
             }
 
             return refused;
@@ -439,19 +494,7 @@ public sealed class Blockchain
     {
         lock (_lock)
         {
-            var found = new List<(Transaction, BlockIndex)>();
-            for (var entry = _state.Tip; entry is not null && found.Count < max; entry = entry.Parent)
-            {
-                foreach (var tx in entry.Block.Transactions)
-                {
-                    if (TransactionRules.Touches(tx, address) && found.Count < max)
-                    {
-                        found.Add((tx, entry));
-                    }
-                }
-            }
-
-            return found;
+            return _state.GetHistory(address, max);
         }
     }
 
@@ -491,10 +534,10 @@ public sealed class Blockchain
         }
     }
 
-    private BlockResult SubmitBlockLocked(Block block, string source = "")
+    private BlockResult SubmitBlockLocked(Block block, string source = "", Func<Block, long>? store = null)
     {
         var oldTip = _state.Tip;
-        var result = _state.Add(block, _archive is null ? null : _archive.Append, source);
+        var result = _state.Add(block, store ?? (_archive is null ? null : _archive.Append), source);
         if (_state.Tip != oldTip)
         {
             if (result.Disconnected.Count == 0)

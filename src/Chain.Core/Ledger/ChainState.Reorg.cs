@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Chain.Core.Crypto;
+using Chain.Core.Persistence;
 
 namespace Chain.Core.Ledger;
 
@@ -9,8 +9,8 @@ public sealed partial class ChainState
     // descendants invalid, restores the previous best chain and, if the valid part of the new branch still
     // has more work, moves to that. Returns the failure, or null when newTip was connected. prepared, when
     // given, is newTip's state changes, used only if the tip is still the one they were computed against.
-    // newTip goes to the store (_onStored) once its state checks pass, before its changes are applied; if the
-    // store throws, the previous best chain is put back and the exception goes on.
+    // newTip goes to the archive (_onStored) once its state checks pass, before its changes are applied; if the
+    // archive or the chain state store throws, the previous best chain is put back and the exception goes on.
     private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip, StateChanges? prepared = null)
     {
         var oldTip = Tip;
@@ -29,10 +29,7 @@ public sealed partial class ChainState
             string message;
             try
             {
-                (error, message) = ConnectTip(
-                    entry,
-                    prepared is { } p && p.Block == entry.Block && p.Base == Tip ? p : null,
-                    entry == newTip ? _onStored : null);
+                (error, message) = ConnectTip(entry, prepared is { } p && p.Base == Tip && p.Block.Hash == entry.Hash ? p : null);
             }
             catch
             {
@@ -87,29 +84,43 @@ public sealed partial class ChainState
         return path;
     }
 
-    // beforeApply (the store) sees the block once its state checks pass, before anything changes.
-    private (BlockError, string) ConnectTip(BlockIndex entry, StateChanges? prepared = null, Action<Block>? beforeApply = null)
+    // Connects entry on the tip: one batch to the chain state store (accounts, undo, tip, transaction and address
+    // indexes, and the block index entry of a block not stored before, which goes to the archive first), then the
+    // same changes in memory.
+    private (BlockError, string) ConnectTip(BlockIndex entry, StateChanges? prepared = null)
     {
-        var (_, _, error, message, changes) = prepared ?? ComputeStateChanges(entry.Block);
+        var block = prepared?.Block ?? entry.Block;
+        var (_, _, error, message, changes) = prepared ?? ComputeStateChanges(block);
         if (error != BlockError.None)
         {
             return (error, message);
         }
 
-        beforeApply?.Invoke(entry.Block);
+        var batch = new WriteBatch();
+        if (!entry.IsIndexed)
+        {
+            Persist(entry, block, batch);
+        }
 
         var undo = new List<(Address, AccountState?)>(changes.Count);
         foreach (var (address, state) in changes)
         {
-            ref var account = ref CollectionsMarshal.GetValueRefOrAddDefault(_accounts, address, out var existed);
-            undo.Add((address, existed ? account : null));
-            account = state;
+            undo.Add((address, _accounts.TryGetValue(address, out var before) ? before : null));
+            ChainStateStore.PutAccount(batch, address, state);
         }
 
-        _undo[entry.Hash] = new UndoRecord(undo);
-        foreach (var tx in entry.Block.Transactions)
+        ChainStateStore.PutUndo(batch, entry.Hash, undo);
+        ChainStateStore.PutTip(batch, entry);
+        ChainStateStore.PutBlockTransactions(batch, entry, block, remove: false);
+        _store.Store.Write(batch);
+
+        foreach (var (address, state) in changes)
         {
-            _txIndex[tx.Id] = entry;
+            _accounts[address] = state;
+        }
+
+        foreach (var tx in block.Transactions)
+        {
             _signatures.Remove(tx.Id);
         }
 
@@ -117,6 +128,8 @@ public sealed partial class ChainState
         return (BlockError.None, string.Empty);
     }
 
+    // Disconnects the tip: one batch to the chain state store putting back what its undo record names, then the same
+    // in memory.
     private void DisconnectTip()
     {
         var entry = Tip;
@@ -125,8 +138,20 @@ public sealed partial class ChainState
             throw new InvalidOperationException("The genesis block cannot be disconnected.");
         }
 
-        _undo.Remove(entry.Hash, out var undo);
-        foreach (var (address, before) in undo!.Changes)
+        var undo = _store.ReadUndo(entry.Hash)
+            ?? throw new ChainStateStoreException($"the chain state store has no undo record for its tip {entry}; start with --reindex");
+        var batch = new WriteBatch();
+        foreach (var (address, before) in undo)
+        {
+            ChainStateStore.PutAccount(batch, address, before);
+        }
+
+        ChainStateStore.PutUndo(batch, entry.Hash, null);
+        ChainStateStore.PutTip(batch, entry.Parent);
+        ChainStateStore.PutBlockTransactions(batch, entry, entry.Block, remove: true);
+        _store.Store.Write(batch);
+
+        foreach (var (address, before) in undo)
         {
             if (before is { } state)
             {
@@ -138,20 +163,13 @@ public sealed partial class ChainState
             }
         }
 
-        foreach (var tx in entry.Block.Transactions)
-        {
-            if (_txIndex.TryGetValue(tx.Id, out var holder) && holder == entry)
-            {
-                _txIndex.Remove(tx.Id);
-            }
-        }
-
         _active.RemoveAt(_active.Count - 1);
     }
 
     // Marks entry and every descendant in the tree invalid (rare: a scan is fine).
     private void MarkInvalid(BlockIndex entry)
     {
+        var marked = new List<BlockIndex> { entry };
         entry.IsInvalid = true;
         foreach (var candidate in _index.Values)
         {
@@ -160,9 +178,22 @@ public sealed partial class ChainState
                 if (e == entry)
                 {
                     candidate.IsInvalid = true;
+                    marked.Add(candidate);
                     break;
                 }
             }
+        }
+
+        // Recorded, so a restart does not try the branch again.
+        var batch = new WriteBatch();
+        foreach (var invalid in marked.Where(e => e.IsIndexed))
+        {
+            ChainStateStore.PutIndexEntry(batch, invalid, recordLength: null);
+        }
+
+        if (batch.Count > 0)
+        {
+            _store.Store.Write(batch);
         }
     }
 }

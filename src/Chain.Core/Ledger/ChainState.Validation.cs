@@ -239,15 +239,21 @@ public sealed partial class ChainState
 
     // The coinbase credited when block connects on the tip: that of the best-chain block maturity − 1 below it; none
     // while block is no higher than maturity − 1 (only genesis lies that far below, and it pays nothing).
-    private Transaction? MaturingCoinbase(Block block)
+    private (Address Recipient, long Amount)? MaturingCoinbase(Block block)
     {
         var lag = (uint)(_network.CoinbaseMaturity - 1);
         if (lag == 0)
         {
-            return block.Transactions[0];
+            return (block.Transactions[0].Recipient, block.Transactions[0].Amount);
         }
 
-        return block.Height > lag ? _active[(int)(block.Height - lag)].Block.Transactions[0] : null;
+        if (block.Height <= lag)
+        {
+            return null;
+        }
+
+        var matured = _active[(int)(block.Height - lag)];
+        return (matured.CoinbaseRecipient, matured.CoinbaseAmount);
     }
 
     // A block's effect on the accounts it touches, against the tip Base it was computed on, with the error that made

@@ -1,4 +1,5 @@
 using Chain.Core.Crypto;
+using Chain.Core.Persistence;
 
 namespace Chain.Core.Ledger;
 
@@ -7,6 +8,12 @@ namespace Chain.Core.Ledger;
 /// cumulative work; on equal work the chain seen first stays. Not thread-safe: <see cref="Blockchain"/>
 /// serialises access.
 /// </summary>
+/// <remarks>
+/// The accounts and the block tree's headers live in memory; the chain state store holds them too, with the undo
+/// data, the tip and the transaction and address indexes, written in one batch per connected or disconnected block
+/// (after the block is durable in the archive). A chain created on a store that already holds a state loads it
+/// instead of replaying history; stored block bodies are read back through the <see cref="BlockBodyCache"/>.
+/// </remarks>
 public sealed partial class ChainState
 {
     private readonly NetworkParameters _network;
@@ -15,10 +22,10 @@ public sealed partial class ChainState
     private readonly Dictionary<Hash256, BlockIndex> _index = [];
     private readonly List<BlockIndex> _active = [];
     private readonly Dictionary<Address, AccountState> _accounts = [];
-    private readonly Dictionary<Hash256, UndoRecord> _undo = [];
-    private readonly Dictionary<Hash256, BlockIndex> _txIndex = [];
+    private readonly ChainStateStore _store;
+    private readonly BlockBodyCache? _bodies;
     private readonly OrphanPool _orphans;
-    private Action<Block>? _onStored;
+    private Func<Block, long>? _onStored;
 
     /// <summary>Most threads verifying one block's signatures (default: every core; 1 verifies them in order).</summary>
     public int ValidationThreads
@@ -27,20 +34,43 @@ public sealed partial class ChainState
         set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one thread.");
     } = Environment.ProcessorCount;
 
-    /// <summary>Creates a chain holding only the network's genesis block.</summary>
-    public ChainState(NetworkParameters network, TimeProvider time, SignatureCache signatures, int orphanCapacity = OrphanPool.DefaultCapacity)
+    /// <summary>
+    /// Creates a chain on <paramref name="store"/> (in memory when null): one holding only the network's genesis block
+    /// when the store is empty, else the state the store holds, checked against the block file (its tip's record must
+    /// be there) and moved to its most-work valid block. Bodies of stored blocks are read through
+    /// <paramref name="bodies"/> (without it, every block stays in memory). Throws
+    /// <see cref="ChainStateStoreException"/> when the store belongs to another network or format or disagrees with
+    /// itself or the block file.
+    /// </summary>
+    public ChainState(
+        NetworkParameters network,
+        TimeProvider time,
+        SignatureCache signatures,
+        int orphanCapacity = OrphanPool.DefaultCapacity,
+        ChainStateStore? store = null,
+        BlockBodyCache? bodies = null)
     {
         _network = network;
         _time = time;
         _signatures = signatures;
         _orphans = new OrphanPool(orphanCapacity);
-        var genesis = new BlockIndex(network.Genesis, null);
+        _store = store ?? new ChainStateStore(new MemoryKeyValueStore());
+        _bodies = bodies;
+        var genesis = new BlockIndex(network.Genesis, null) { IsIndexed = true };
         _index[genesis.Hash] = genesis;
         _active.Add(genesis);
-        _undo[genesis.Hash] = new UndoRecord([]);
-        foreach (var tx in network.Genesis.Transactions)
+        if (_store.ReadMeta() is null)
         {
-            _txIndex[tx.Id] = genesis;
+            var batch = new WriteBatch();
+            ChainStateStore.PutMeta(batch, network);
+            ChainStateStore.PutIndexEntry(batch, genesis, recordLength: null);
+            ChainStateStore.PutTip(batch, genesis);
+            ChainStateStore.PutBlockTransactions(batch, genesis, network.Genesis, remove: false);
+            _store.Store.Write(batch);
+        }
+        else
+        {
+            LoadStored();
         }
     }
 
@@ -75,10 +105,10 @@ public sealed partial class ChainState
         var lag = (uint)(_network.CoinbaseMaturity - 1);
         for (var height = Tip.Height; height > 0 && height + lag > Tip.Height; height--)
         {
-            var coinbase = _active[(int)height].Block.Transactions[0];
-            if (coinbase.Recipient == address)
+            var entry = _active[(int)height];
+            if (entry.CoinbaseRecipient == address)
             {
-                immature = checked(immature + coinbase.Amount);
+                immature = checked(immature + entry.CoinbaseAmount);
             }
         }
 
@@ -105,25 +135,64 @@ public sealed partial class ChainState
     /// Whether a best-chain block holds the transaction: the same answer as <see cref="FindTransaction"/> returning
     /// non-null, without scanning the block for it.
     /// </summary>
-    public bool ContainsTransaction(Hash256 id) => _txIndex.ContainsKey(id);
+    public bool ContainsTransaction(Hash256 id) => _store.ContainsTransaction(id);
 
-    /// <summary>A best-chain transaction and the block holding it.</summary>
+    /// <summary>A best-chain transaction and the block holding it (from the transaction index).</summary>
     public (Transaction Tx, BlockIndex Block)? FindTransaction(Hash256 id)
     {
-        if (!_txIndex.TryGetValue(id, out var entry))
+        if (_store.FindTransaction(id) is not { } location)
         {
             return null;
         }
 
-        foreach (var tx in entry.Block.Transactions)
+        var entry = _index.GetValueOrDefault(location.Block)
+            ?? throw new ChainStateStoreException($"the transaction index names block {location.Block} for {id}, a block the index does not hold; start with --reindex");
+        var tx = ReadTransaction(entry, location.Index, location.Offset, location.Length);
+        return tx.Id == id
+            ? (tx, entry)
+            : throw new ChainStateStoreException($"the transaction index places {id} in block {entry}, which holds {tx.Id} there; start with --reindex");
+    }
+
+    /// <summary>
+    /// Best-chain transactions that pay or are paid by <paramref name="address"/>, newest block first and in block order
+    /// within a block, at most <paramref name="max"/> (from the address index).
+    /// </summary>
+    public List<(Transaction Tx, BlockIndex Block)> GetHistory(Address address, int max)
+    {
+        var found = new List<(Transaction, BlockIndex)>();
+        if (max <= 0)
         {
-            if (tx.Id == id)
+            return found;
+        }
+
+        foreach (var (height, places) in _store.ReadHistory(address))
+        {
+            var entry = GetByHeight(height)
+                ?? throw new ChainStateStoreException($"the address index names height {height}, above the tip {Tip}; start with --reindex");
+            foreach (var (index, offset, length) in places)
             {
-                return (tx, entry);
+                found.Add((ReadTransaction(entry, index, offset, length), entry));
+                if (found.Count == max)
+                {
+                    return found;
+                }
             }
         }
 
-        return null;
+        return found;
+    }
+
+    // A transaction of a block: from its body when that is in memory, else read alone from the block file.
+    private Transaction ReadTransaction(BlockIndex entry, int index, int offset, int length)
+    {
+        if (entry.LoadedBlock is { } block)
+        {
+            return index < block.Transactions.Count
+                ? block.Transactions[index]
+                : throw new ChainStateStoreException($"an index names transaction {index} of block {entry}, which has {block.Transactions.Count}; start with --reindex");
+        }
+
+        return _bodies!.Archive.ReadTransaction(entry.Position, offset, length);
     }
 
     /// <summary>The earliest ancestor held in the orphan pool for an orphan (what to ask a peer for).</summary>
@@ -179,10 +248,11 @@ public sealed partial class ChainState
     /// <summary>
     /// Validates a block and adds it to the tree, reorganising to it if its branch has more work.
     /// <paramref name="onStored"/> sees every block that enters the tree (this one and adopted orphans)
-    /// before it does, so a caller can make it durable first. <paramref name="source"/> names the peer it came
+    /// before it does, so a caller can make it durable first (returning the position to read it back from, or -1 to keep it
+    /// in memory). <paramref name="source"/> names the peer it came
     /// from, so an orphan flood evicts the flooder's own orphans first.
     /// </summary>
-    public BlockResult Add(Block block, Action<Block>? onStored = null, string source = "")
+    public BlockResult Add(Block block, Func<Block, long>? onStored = null, string source = "")
     {
         _onStored = onStored;
         try
@@ -388,7 +458,9 @@ public sealed partial class ChainState
         var entry = new BlockIndex(block, parent);
         if (entry.CumulativeWork <= Tip.CumulativeWork)
         {
-            _onStored?.Invoke(block);
+            var batch = new WriteBatch();
+            Persist(entry, block, batch);
+            _store.Store.Write(batch);
             _index[entry.Hash] = entry;
             return new BlockResult(BlockStatus.SideChain, BlockError.None, "stored on a branch with no more work than the best chain");
         }
@@ -457,6 +529,12 @@ public sealed partial class ChainState
         return a;
     }
 
-    /// <summary>What a connected block changed, to undo it on a reorganisation: each touched account's earlier state.</summary>
-    private sealed record UndoRecord(List<(Address Address, AccountState? Before)> Changes);
+    // Hands a block entering the tree to the archive (_onStored) and adds its block index entry to batch.
+    private void Persist(BlockIndex entry, Block block, WriteBatch batch)
+    {
+        var position = _onStored?.Invoke(block) ?? ChainStateStore.NoPosition;
+        entry.SetStored(position, _bodies);
+        ChainStateStore.PutIndexEntry(batch, entry, BlockFile.HeaderSize + block.EncodedSize);
+        entry.IsIndexed = true;
+    }
 }

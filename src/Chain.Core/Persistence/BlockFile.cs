@@ -1,4 +1,5 @@
 using Chain.Core.Ledger;
+using Microsoft.Win32.SafeHandles;
 
 namespace Chain.Core.Persistence;
 
@@ -61,7 +62,14 @@ public static class BlockFile
     /// <see cref="StoreCorruptException"/> naming <paramref name="filePath"/> for corruption; no other exception
     /// comes from the content (I/O errors of the stream propagate). Memory is bounded by one record.
     /// </summary>
-    public static IReadOnlyList<Block> Read(Stream stream, string filePath, out StoreRecovery recovery)
+    public static IReadOnlyList<Block> Read(Stream stream, string filePath, out StoreRecovery recovery) =>
+        [.. ReadFrom(stream, filePath, 0, out recovery).Select(b => b.Block)];
+
+    /// <summary>
+    /// As <see cref="Read"/>, from the record starting at byte <paramref name="start"/> (the records before it are
+    /// neither read nor checked), each block with its record's position.
+    /// </summary>
+    public static IReadOnlyList<StoredBlock> ReadFrom(Stream stream, string filePath, long start, out StoreRecovery recovery)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanSeek || !stream.CanRead)
@@ -70,11 +78,13 @@ public static class BlockFile
         }
 
         var fileLength = stream.Length;
-        stream.Position = 0;
-        var blocks = new List<Block>();
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, fileLength);
+        stream.Position = start;
+        var blocks = new List<StoredBlock>();
         Span<byte> header = stackalloc byte[HeaderSize];
         var payload = Array.Empty<byte>();
-        long offset = 0;
+        var offset = start;
         while (offset < fileLength)
         {
             var remaining = fileLength - offset;
@@ -115,7 +125,7 @@ public static class BlockFile
 
             try
             {
-                blocks.Add(Block.Decode(body));
+                blocks.Add(new StoredBlock(offset, Block.Decode(body)));
             }
             catch (FormatException ex)
             {
@@ -127,6 +137,70 @@ public static class BlockFile
 
         recovery = new StoreRecovery(fileLength, 0);
         return blocks;
+    }
+
+    /// <summary>
+    /// The block whose record starts at <paramref name="position"/> of the open file <paramref name="file"/>, its
+    /// framing and checksum checked. Throws <see cref="StoreCorruptException"/> when no intact record starts there.
+    /// </summary>
+    public static Block ReadRecord(SafeFileHandle file, string filePath, long position)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        if (position < 0 || RandomAccess.Read(file, header, position) != HeaderSize)
+        {
+            throw new StoreCorruptException(filePath, position, "no record starts here.");
+        }
+
+        var (magic, length) = RecordFormat.ReadHeader(header);
+        if (magic != Magic || length is < MinPayloadSize or > Block.MaxEncodedSize)
+        {
+            throw new StoreCorruptException(filePath, position, "no record starts here.");
+        }
+
+        var payload = new byte[length];
+        if (RandomAccess.Read(file, payload, position + HeaderSize) != payload.Length || !RecordFormat.ChecksumMatches(header, payload))
+        {
+            throw new StoreCorruptException(filePath, position, "the record is damaged.");
+        }
+
+        try
+        {
+            return Block.Decode(payload);
+        }
+        catch (FormatException ex)
+        {
+            throw new StoreCorruptException(filePath, position, $"record has a valid checksum but is not a block: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The transaction at <paramref name="offset"/> (<paramref name="length"/> bytes) inside the block of the record at
+    /// <paramref name="position"/>, read alone (the record's checksum, over the whole block, is not checked).
+    /// </summary>
+    public static Transaction ReadTransaction(SafeFileHandle file, string filePath, long position, int offset, int length)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (position < 0 || offset < MinPayloadSize || length is <= 0 or > Transaction.MaxEncodedSize)
+        {
+            throw new StoreCorruptException(filePath, position, $"no transaction of {length} bytes at {offset} in this record.");
+        }
+
+        var bytes = new byte[length];
+        var at = position + HeaderSize + offset;
+        if (RandomAccess.Read(file, bytes, at) != length)
+        {
+            throw new StoreCorruptException(filePath, at, "the file ends inside a transaction.");
+        }
+
+        try
+        {
+            return Transaction.Decode(bytes);
+        }
+        catch (FormatException ex)
+        {
+            throw new StoreCorruptException(filePath, at, $"not a transaction: {ex.Message}", ex);
+        }
     }
 
     // Decides whether the damaged bytes from offset to the end are what a crash during one append leaves.

@@ -6,7 +6,8 @@ namespace Chain.Core.Persistence;
 /// The node's accepted blocks in one append-only file, <see cref="FileName"/> in the data folder (record
 /// format: <see cref="BlockFile"/>). Each <see cref="Append"/> reaches the disk before it returns, so a block
 /// can be announced once it is appended; opening reloads the blocks in file order and cuts off a torn last
-/// record. The store checks no consensus rule: the ledger re-validates the blocks it replays.
+/// record. Blocks are read back by position (<see cref="Read"/>).
+/// The store checks no consensus rule: the ledger validates the blocks it replays.
 /// </summary>
 /// <remarks>
 /// The file is opened exclusively (one node per data folder). Appends are serialised by a lock. A failed
@@ -53,6 +54,25 @@ public sealed class BlockStore : IBlockArchive, IDisposable
     /// </summary>
     public static BlockStore Open(string dataDirectory, out IReadOnlyList<Block> blocks, out StoreRecovery recovery)
     {
+        var store = OpenFile(dataDirectory);
+        try
+        {
+            blocks = [.. store.Recover(0, out recovery).Select(b => b.Block)];
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens (or creates) the block file in <paramref name="dataDirectory"/> exclusively, reading nothing yet: call
+    /// <see cref="Recover"/> before the first <see cref="Append"/>.
+    /// </summary>
+    public static BlockStore OpenFile(string dataDirectory)
+    {
         var folder = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, FileName);
@@ -65,16 +85,9 @@ public sealed class BlockStore : IBlockArchive, IDisposable
         });
         try
         {
-            blocks = BlockFile.Read(stream, path, out recovery);
-            if (recovery.HadTornTail)
-            {
-                stream.SetLength(recovery.ValidLength);
-                stream.Flush(flushToDisk: true);
-            }
-
             // Makes a newly created file's folder entry durable too.
             AtomicFile.FlushFolder(folder);
-            return new BlockStore(path, stream, recovery.ValidLength);
+            return new BlockStore(path, stream, stream.Length);
         }
         catch
         {
@@ -83,8 +96,47 @@ public sealed class BlockStore : IBlockArchive, IDisposable
         }
     }
 
-    /// <summary>Appends <paramref name="block"/> and flushes it to the disk before returning.</summary>
-    public void Append(Block block)
+    /// <summary>Bytes in the file as it is now (before <see cref="Recover"/>, a torn last record included).</summary>
+    public long FileLength => _stream.Length;
+
+    /// <summary>
+    /// Reads the blocks of the records from byte <paramref name="start"/> on (those before it are trusted, neither read
+    /// nor checked) and cuts off a torn last record, reported in <paramref name="recovery"/>. Throws
+    /// <see cref="StoreCorruptException"/> (leaving the file untouched) if the file is corrupt from there.
+    /// </summary>
+    public IReadOnlyList<StoredBlock> Recover(long start, out StoreRecovery recovery)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var blocks = BlockFile.ReadFrom(_stream, FilePath, start, out recovery);
+            if (recovery.HadTornTail)
+            {
+                _stream.SetLength(recovery.ValidLength);
+                _stream.Flush(flushToDisk: true);
+            }
+
+            _length = recovery.ValidLength;
+            return blocks;
+        }
+    }
+
+    /// <inheritdoc />
+    public Block Read(long position)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        return BlockFile.ReadRecord(_stream.SafeFileHandle, FilePath, position);
+    }
+
+    /// <inheritdoc />
+    public Transaction ReadTransaction(long position, int offset, int length)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        return BlockFile.ReadTransaction(_stream.SafeFileHandle, FilePath, position, offset, length);
+    }
+
+    /// <summary>Appends <paramref name="block"/> and flushes it to the disk before returning; returns its record's position.</summary>
+    public long Append(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
         var record = BlockFile.EncodeRecord(block);
@@ -101,7 +153,9 @@ public sealed class BlockStore : IBlockArchive, IDisposable
                 _stream.Position = _length;
                 _stream.Write(record);
                 _stream.Flush(flushToDisk: true);
+                var position = _length;
                 _length += record.Length;
+                return position;
             }
             catch
             {

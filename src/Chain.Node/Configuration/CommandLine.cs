@@ -16,7 +16,7 @@ public static class CommandLine
         new("--port", "Node:Port", NodeOptions.DefaultPort.ToString(CultureInfo.InvariantCulture), "TCP port to listen on"),
         new("--bind", "Node:Bind", "0.0.0.0", "address to listen on"),
         new("--peers", "Node:Peers", "(none)", "neighbours to dial: host:port[@node-id][,host:port...]"),
-        new("--data-dir", "Node:DataDir", "./data/<port>", "data folder (wallet.json, node.key, blocks.dat, pending.dat)"),
+        new("--data-dir", "Node:DataDir", "./data/<port>", "data folder (wallet.json, node.key, blocks.dat, chainstate/, pending.dat)"),
         new("--network", "Node:Network", "main", "network: main or dev (dev mines a block in milliseconds)"),
         new("--mine", "Node:Mine", "false", "mine continuously from the start", IsFlag: true),
         new("--miner-threads", "Node:MinerThreads", "0 (one per core)", "threads the miner uses"),
@@ -26,6 +26,8 @@ public static class CommandLine
         new("--rpc-auth", "Node:RpcAuth", "(none)", "API users besides the cookie: user:salt$hash[,...] (chain-cli rpcauth <user> makes one)"),
         new("--no-rpc", "Node:NoRpc", "false", "run without the JSON-RPC API", IsFlag: true),
         new("--log-file", "Node:LogFile", "(none)", "append every log line to this file too (its folder must exist)"),
+        new("--reindex", "Node:Reindex", "false", "rebuild the chain state and indexes from blocks.dat, validating every block", IsFlag: true),
+        new("--block-cache", "Node:BlockCacheMiB", NodeOptions.DefaultBlockCacheMiB.ToString(CultureInfo.InvariantCulture), "MiB of recent block bodies kept in memory (older ones are read from blocks.dat)"),
         new("--wallet-passphrase-file", "Node:WalletPassphraseFile", "(none)", "file whose first line is the wallet passphrase (or set CHAIN_WALLET_PASSPHRASE)"),
     ];
 

@@ -39,6 +39,15 @@ public sealed class NodeOptions
     /// <summary>A file whose first line is the wallet passphrase (the CHAIN_WALLET_PASSPHRASE variable is the other way).</summary>
     public string WalletPassphraseFile { get; set; } = string.Empty;
 
+    /// <summary>Default of <see cref="BlockCacheMiB"/>.</summary>
+    public const int DefaultBlockCacheMiB = 32;
+
+    /// <summary>Rebuild the chain state and indexes from blocks.dat at start, validating every block (<c>--reindex</c>).</summary>
+    public bool Reindex { get; set; }
+
+    /// <summary>Encoded size of the recent block bodies kept in memory, in MiB (<c>--block-cache</c>).</summary>
+    public int BlockCacheMiB { get; set; } = DefaultBlockCacheMiB;
+
     /// <summary>What the API port defaults to: the peer port plus this (7070 gives 8070; port 0 gives 0, any free port).</summary>
     public const int RpcPortOffset = 1000;
 

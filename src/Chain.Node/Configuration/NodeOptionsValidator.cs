@@ -11,6 +11,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     /// <summary>Most miner threads accepted.</summary>
     public const int MaxMinerThreads = 256;
 
+    /// <summary>Largest block cache accepted, in MiB.</summary>
+    public const int MaxBlockCacheMiB = 65_536;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
@@ -62,6 +65,11 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (NetworkParameters.Find(options.Network) is null)
         {
             failures.Add($"--network (Node:Network): unknown network '{options.Network}' (use {string.Join(" or ", NetworkParameters.All.Select(n => n.Name))})");
+        }
+
+        if (options.BlockCacheMiB is < 0 or > MaxBlockCacheMiB)
+        {
+            failures.Add($"--block-cache (Node:BlockCacheMiB): {options.BlockCacheMiB} is not between 0 and {MaxBlockCacheMiB} MiB");
         }
 
         if (options.MinerThreads is < 0 or > MaxMinerThreads)

@@ -7,19 +7,21 @@ namespace Chain.Node.Services;
 
 /// <summary>
 /// The node's data folder: <c>network</c> (which network the folder belongs to), <c>wallet.json</c>,
-/// <c>node.key</c>, <c>blocks.dat</c> and <c>pending.dat</c>. Opened once at start; a folder of another
-/// network is refused rather than mixed.
+/// <c>node.key</c>, <c>blocks.dat</c>, <c>chainstate/</c> and <c>pending.dat</c>. Opened once at start; a folder of
+/// another network is refused rather than mixed.
 /// </summary>
 public sealed class DataFolder : IDisposable
 {
     /// <summary>The marker file naming the folder's network.</summary>
     public const string NetworkFileName = "network";
 
-    private DataFolder(string path, BlockStore blocks, IReadOnlyList<Block> storedBlocks, StoreRecovery recovery)
+    private DataFolder(string path, BlockStore blocks, ChainStateStore state, string? stateBuild, IReadOnlyList<StoredBlock> unindexed, StoreRecovery recovery)
     {
         Path = path;
         Blocks = blocks;
-        StoredBlocks = storedBlocks;
+        State = state;
+        StateBuild = stateBuild;
+        UnindexedBlocks = unindexed;
         Recovery = recovery;
         Pending = new PendingTransactionStore(path);
     }
@@ -30,8 +32,14 @@ public sealed class DataFolder : IDisposable
     /// <summary>The block archive.</summary>
     public BlockStore Blocks { get; }
 
-    /// <summary>The blocks found at start, in file order.</summary>
-    public IReadOnlyList<Block> StoredBlocks { get; }
+    /// <summary>The chain state store (<c>chainstate/</c>).</summary>
+    public ChainStateStore State { get; }
+
+    /// <summary>Why the chain state is built from blocks.dat at this start (it was empty), or null when it was kept.</summary>
+    public string? StateBuild { get; }
+
+    /// <summary>The blocks of blocks.dat the chain state does not know yet, in file order (all of them when it is built).</summary>
+    public IReadOnlyList<StoredBlock> UnindexedBlocks { get; }
 
     /// <summary>What recovery did to a torn last record.</summary>
     public StoreRecovery Recovery { get; }
@@ -59,21 +67,94 @@ public sealed class DataFolder : IDisposable
         }
 
         BlockStore store;
-        IReadOnlyList<Block> blocks;
-        StoreRecovery recovery;
         try
         {
             // The store holds blocks.dat exclusively, so a second node on the same folder stops here.
-            store = BlockStore.Open(path, out blocks, out recovery);
+            store = BlockStore.OpenFile(path);
         }
         catch (IOException e)
         {
             throw new DataFolderException($"--data-dir (Node:DataDir): cannot open {path}: {e.Message}", e);
         }
 
-        // Holding the store's lock, no other node writes here: temporary files are leftovers of a killed write.
-        AtomicFile.DeleteLeftovers(path);
-        return new DataFolder(path, store, blocks, recovery);
+        ChainStateStore? state = null;
+        try
+        {
+            var statePath = System.IO.Path.Combine(path, ChainStateStore.FolderName);
+            var existed = Directory.Exists(statePath);
+            if (options.Reindex && existed)
+            {
+                Directory.Delete(statePath, recursive: true);
+            }
+
+            state = new ChainStateStore(RocksDbKeyValueStore.Open(statePath));
+            string? build = null;
+            long start = 0;
+            if (state.ReadMeta() is not { } meta)
+            {
+                build = options.Reindex ? "--reindex" : existed ? "the chain state store was empty" : store.FileLength > 0 ? "blocks.dat has no chain state store yet" : "new data folder";
+            }
+            else
+            {
+                start = CheckedExtent(state, meta, store, network);
+            }
+
+            var unindexed = store.Recover(start, out var recovery);
+
+            // Holding the store's lock, no other node writes here: temporary files are leftovers of a killed write.
+            AtomicFile.DeleteLeftovers(path);
+            return new DataFolder(path, store, state, build, unindexed, recovery);
+        }
+        catch (Exception e)
+        {
+            state?.Dispose();
+            store.Dispose();
+            if (e is IOException && e is not StoreCorruptException)
+            {
+                throw new DataFolderException($"--data-dir (Node:DataDir): cannot open {path}: {e.Message}", e);
+            }
+
+            throw;
+        }
+    }
+
+    // Where in blocks.dat the chain state's knowledge ends, after cheap checks that the store belongs here: its network
+    // and format, and the file holds the last record it names, ending where it says. Anything else is refused, naming
+    // --reindex, and nothing is changed (a torn tail is cut only from the records after that end).
+    private static long CheckedExtent(ChainStateStore state, (byte Version, uint Magic, Core.Crypto.Hash256 Genesis) meta, BlockStore store, NetworkParameters network)
+    {
+        var folder = System.IO.Path.GetDirectoryName(store.FilePath);
+        if (meta.Version != ChainStateStore.FormatVersion || meta.Magic != network.Magic || meta.Genesis != network.Genesis.Hash)
+        {
+            throw new DataFolderException(
+                $"{folder}: {ChainStateStore.FolderName} is of format {meta.Version} for network 0x{meta.Magic:x8}, not format {ChainStateStore.FormatVersion} of {network.Name}; start with --reindex to rebuild it from blocks.dat");
+        }
+
+        var (last, end) = state.ReadFileExtent();
+        if (end > store.FileLength)
+        {
+            throw new DataFolderException(
+                $"{folder}: {ChainStateStore.FolderName} knows {end} bytes of blocks.dat, which holds {store.FileLength}: the file was cut or replaced; start with --reindex to rebuild the chain state from it");
+        }
+
+        if (last >= 0)
+        {
+            try
+            {
+                var block = store.Read(last);
+                if (last + BlockFile.HeaderSize + block.EncodedSize != end)
+                {
+                    throw new StoreCorruptException(store.FilePath, last, "the record does not end where the chain state says.");
+                }
+            }
+            catch (StoreCorruptException e)
+            {
+                throw new DataFolderException(
+                    $"{folder}: blocks.dat does not hold the last block {ChainStateStore.FolderName} names ({e.Message}); start with --reindex to rebuild the chain state from it", e);
+            }
+        }
+
+        return end;
     }
 
     /// <summary>
@@ -107,5 +188,9 @@ public sealed class DataFolder : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Blocks.Dispose();
+    public void Dispose()
+    {
+        State.Dispose();
+        Blocks.Dispose();
+    }
 }

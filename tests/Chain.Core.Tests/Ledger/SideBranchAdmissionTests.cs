@@ -17,9 +17,21 @@ public class SideBranchAdmissionTests
 
     private sealed class RecordingArchive : IBlockArchive
     {
+        private readonly List<Block> _blocks = [];
+
         public List<Hash256> Appended { get; } = [];
 
-        public void Append(Block block) => Appended.Add(block.Hash);
+        public long Append(Block block)
+        {
+            Appended.Add(block.Hash);
+            _blocks.Add(block);
+            return _blocks.Count - 1;
+        }
+
+        public Block Read(long position) => _blocks[(int)position];
+
+        public Transaction ReadTransaction(long position, int offset, int length) =>
+            Transaction.Decode(_blocks[(int)position].Encode().AsSpan(offset, length));
     }
 
     private static List<Block> Branch(BlockIndex from, Address miner, int count, params IReadOnlyList<Transaction>[] txs)
@@ -175,6 +187,15 @@ public class SideBranchAdmissionTests
 
     private sealed class DelegatingArchive(Action<Block> append) : IBlockArchive
     {
-        public void Append(Block block) => append(block);
+        // Keeps no copy: the ledger holds the blocks in memory.
+        public long Append(Block block)
+        {
+            append(block);
+            return -1;
+        }
+
+        public Block Read(long position) => throw new InvalidOperationException("This archive keeps no copy to read.");
+
+        public Transaction ReadTransaction(long position, int offset, int length) => throw new InvalidOperationException("This archive keeps no copy to read.");
     }
 }

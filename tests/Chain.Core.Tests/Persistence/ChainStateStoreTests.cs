@@ -1,0 +1,327 @@
+using System.Security.Cryptography;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Persistence;
+using Chain.Core.Tests.TestSupport;
+
+namespace Chain.Core.Tests.Persistence;
+
+/// <summary>
+/// The chain state store under a ledger with a real block file: what a reopened ledger loads (without validating
+/// history again) equals what the ledger that wrote it had, after blocks, transfers, reorganisations and a crash at
+/// every write of a reorganisation.
+/// </summary>
+public sealed class ChainStateStoreTests
+{
+    private const long Coin = Money.UnitsPerCoin;
+    private static readonly RSA Alice = TestChain.Key(0);
+    private static readonly Address AliceAddress = TestChain.AddressOf(Alice);
+    private static readonly Address Bob = TestChain.AddressOf(TestChain.Key(1));
+    private static readonly Address MinerA = Address.Parse("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    private static readonly Address MinerB = Address.Parse("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+
+    // The blocks of a fork: a prefix paying Alice a matured coinbase, then branch A (Alice pays Bob 10, then a block) and
+    // the heavier branch B from the same parent (Alice pays Bob 20, then two blocks).
+    private sealed record Fork(List<Block> Prefix, List<Block> A, List<Block> B, Transaction PayA, Transaction PayB);
+
+    private static Fork BuildFork()
+    {
+        var reference = TestChain.NewChain();
+        var prefix = new List<Block>();
+        void Add(List<Block> into, Block block)
+        {
+            Assert.True(reference.SubmitBlock(block).Accepted);
+            into.Add(block);
+        }
+
+        Add(prefix, TestChain.Build(reference.Tip, AliceAddress));
+        for (var i = 0; i < TestChain.Dev.CoinbaseMaturity - 1; i++)
+        {
+            Add(prefix, TestChain.Build(reference.Tip, TestChain.Filler));
+        }
+
+        var forkPoint = reference.Tip;
+        var payA = TestChain.Transfer(Alice, Bob, 10 * Coin, nonce: 0);
+        var payB = TestChain.Transfer(Alice, Bob, 20 * Coin, nonce: 0);
+        var a = new List<Block>();
+        Add(a, TestChain.Build(forkPoint, MinerA, [payA]));
+        Add(a, TestChain.Build(reference.Tip, MinerA));
+        var b = new List<Block>();
+        var parent = forkPoint;
+        for (var i = 0; i < 3; i++)
+        {
+            var block = TestChain.Build(parent, MinerB, i == 0 ? [payB] : null, timestamp: parent.Header.Timestamp + 2);
+            Add(b, block);
+            parent = new BlockIndex(block, parent);
+        }
+
+        Assert.Equal(b[^1].Hash, reference.Tip.Hash);
+        return new Fork(prefix, a, b, payA, payB);
+    }
+
+    private static Blockchain Open(BlockStore blocks, IKeyValueStore store, long cacheBytes = BlockBodyCache.DefaultCapacityBytes) =>
+        new(TestChain.Dev, TestChain.Clock(), blocks, store: new ChainStateStore(store), blockCacheBytes: cacheBytes);
+
+    // What a node does at start: the chain state as stored, then the blocks of the file it does not know, validated.
+    private static Blockchain Reopen(BlockStore blocks, IKeyValueStore store, out int replayed, long cacheBytes = BlockBodyCache.DefaultCapacityBytes)
+    {
+        var chain = Open(blocks, store, cacheBytes);
+        var beyond = blocks.Recover(new ChainStateStore(store).ReadFileExtent().End, out _);
+        replayed = beyond.Count;
+        Assert.Equal(0, chain.Load(beyond));
+        return chain;
+    }
+
+    private static void AssertSameState(Blockchain expected, Blockchain actual, params Transaction[] txs)
+    {
+        Assert.Equal(expected.Tip.Hash, actual.Tip.Hash);
+        Assert.Equal(expected.Tip.CumulativeWork, actual.Tip.CumulativeWork);
+        foreach (var address in new[] { AliceAddress, Bob, MinerA, MinerB, TestChain.Filler })
+        {
+            Assert.Equal(expected.GetAccount(address), actual.GetAccount(address));
+            Assert.Equal(expected.GetImmatureBalance(address), actual.GetImmatureBalance(address));
+            Assert.Equal(
+                expected.GetHistory(address, 100).Select(h => (h.Tx.Id, h.Block.Hash)),
+                actual.GetHistory(address, 100).Select(h => (h.Tx.Id, h.Block.Hash)));
+        }
+
+        foreach (var tx in txs)
+        {
+            Assert.Equal(expected.FindTransaction(tx.Id)?.Block?.Hash, actual.FindTransaction(tx.Id)?.Block?.Hash);
+        }
+
+        for (uint height = 0; height <= expected.Tip.Height; height++)
+        {
+            Assert.Equal(expected.GetBlockByHeight(height)!.Block.Encode(), actual.GetBlockByHeight(height)!.Block.Encode());
+        }
+    }
+
+    [Fact]
+    public void Reopen_AfterBlocksAndTransfers_LoadsTheSameStateWithoutReplaying()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        var kv = new MemoryKeyValueStore();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var writer = Open(blocks, kv);
+        foreach (var block in fork.Prefix.Concat(fork.A))
+        {
+            Assert.Equal(BlockStatus.Connected, writer.SubmitBlock(block).Status);
+        }
+
+        var reopened = Reopen(blocks, kv, out var replayed);
+
+        Assert.Equal(0, replayed);
+        AssertSameState(writer, reopened, fork.PayA);
+        Assert.Equal(40 * Coin - 1_000, reopened.GetAccount(AliceAddress).Balance);
+        Assert.Equal(fork.A[0].Hash, reopened.FindTransaction(fork.PayA.Id)!.Value.Block!.Hash);
+        Assert.Equal([fork.PayA.Id], reopened.GetHistory(Bob, 10).Select(h => h.Tx.Id));
+    }
+
+    [Fact]
+    public void Reopen_AfterAReorganisation_LoadsTheNewBranchAndKeepsTheOldAsASideBranch()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        var kv = new MemoryKeyValueStore();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var writer = Open(blocks, kv);
+        foreach (var block in fork.Prefix.Concat(fork.A).Concat(fork.B))
+        {
+            Assert.True(writer.SubmitBlock(block).Accepted);
+        }
+
+        var reopened = Reopen(blocks, kv, out var replayed);
+
+        Assert.Equal(0, replayed);
+        AssertSameState(writer, reopened, fork.PayA, fork.PayB);
+        Assert.Null(reopened.FindTransaction(fork.PayA.Id));
+        Assert.Equal(30 * Coin - 1_000, reopened.GetAccount(AliceAddress).Balance);
+        Assert.NotNull(reopened.GetBlock(fork.A[^1].Hash));
+        Assert.False(reopened.GetBlock(fork.A[^1].Hash)!.IsInvalid);
+    }
+
+    [Fact]
+    public void Reopen_CrashAtEveryWriteOfAReorganisation_AgreesWithTheLedgerThatNeverCrashed()
+    {
+        var fork = BuildFork();
+        var reference = TestChain.NewChain();
+        foreach (var block in fork.Prefix.Concat(fork.A).Concat(fork.B))
+        {
+            Assert.True(reference.SubmitBlock(block).Accepted);
+        }
+
+        // The writes the block completing the reorganisation makes (disconnect two, connect three); a crash at each.
+        var writes = SubmitLastBlockCrashingAfter(fork, int.MaxValue, out _, out _);
+        Assert.True(writes >= 5, $"a reorganisation over two blocks made only {writes} writes");
+        for (var crashAt = 0; crashAt < writes; crashAt++)
+        {
+            using var dir = new TempDirectory();
+            SubmitLastBlockCrashingAfter(fork, crashAt, out var blocks, out var kv, dir);
+            using (blocks)
+            {
+                var reopened = Reopen(blocks, kv, out _);
+
+                // Never behind the best chain the crashed ledger had before the block came (branch A's tip).
+                Assert.True(reopened.Tip.CumulativeWork >= reference.GetBlock(fork.A[^1].Hash)!.CumulativeWork);
+
+                // A crash before the block reached blocks.dat lost it (it was never announced): a peer sends it again.
+                if (reopened.GetBlock(fork.B[^1].Hash) is null)
+                {
+                    Assert.Equal(BlockStatus.Connected, reopened.SubmitBlock(fork.B[^1]).Status);
+                }
+
+                AssertSameState(reference, reopened, fork.PayA, fork.PayB);
+            }
+        }
+    }
+
+    // Builds the fork's chain up to its last block, then submits that with the store failing from the given write on
+    // (a crash). Returns how many writes succeeded.
+    private static int SubmitLastBlockCrashingAfter(Fork fork, int crashAt, out BlockStore blocks, out MemoryKeyValueStore kv, TempDirectory? dir = null)
+    {
+        using var scratch = dir is null ? new TempDirectory() : null;
+        blocks = BlockStore.OpenFile((dir ?? scratch!).Path);
+        blocks.Recover(0, out _);
+        kv = new MemoryKeyValueStore();
+        var crashing = new CrashingStore(kv);
+        var writer = Open(blocks, crashing);
+        foreach (var block in fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)))
+        {
+            Assert.True(writer.SubmitBlock(block).Accepted);
+        }
+
+        crashing.CrashAfter(crashAt);
+        if (crashAt == int.MaxValue)
+        {
+            Assert.Equal(BlockStatus.Connected, writer.SubmitBlock(fork.B[^1]).Status);
+            blocks.Dispose();
+        }
+        else
+        {
+            Assert.Throws<IOException>(() => writer.SubmitBlock(fork.B[^1]));
+        }
+
+        return crashing.Writes;
+    }
+
+    [Fact]
+    public void Block_NoCache_BodiesLeaveMemoryAndAreReadFromTheFile()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: 0);
+        foreach (var block in fork.Prefix.Concat(fork.A))
+        {
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
+        }
+
+        var tip = chain.Tip;
+        Assert.Null(tip.LoadedBlock);
+        Assert.True(tip.Position >= 0);
+        Assert.Equal(fork.A[^1].Encode(), tip.Block.Encode());
+        Assert.Equal(fork.PayA.Encode(), chain.FindTransaction(fork.PayA.Id)!.Value.Tx.Encode());
+    }
+
+    [Fact]
+    public void Block_WithCache_RecentBodiesStayInMemoryUpToTheBound()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var oneBlock = fork.A[^1].EncodedSize;
+        var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: (2 * oneBlock) + (oneBlock / 2));
+        foreach (var block in fork.Prefix.Concat(fork.A))
+        {
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
+        }
+
+        Assert.NotNull(chain.Tip.LoadedBlock);
+        Assert.Null(chain.GetBlockByHeight(1)!.LoadedBlock);
+        Assert.Equal(fork.Prefix[0].Encode(), chain.GetBlockByHeight(1)!.Block.Encode());
+    }
+
+    [Fact]
+    public void Open_StoreOfAnotherNetwork_RefusedNamingReindex()
+    {
+        using var dir = new TempDirectory();
+        var kv = new MemoryKeyValueStore();
+        _ = new Blockchain(NetworkParameters.Main, TestChain.Clock(NetworkParameters.Main), store: new ChainStateStore(kv));
+        using var blocks = BlockStore.OpenFile(dir.Path);
+
+        var error = Assert.Throws<ChainStateStoreException>(() => Open(blocks, kv));
+
+        Assert.Contains("--reindex", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_TipRecordMissingFromTheFile_RefusedNamingReindex()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var other = new TempDirectory();
+        var kv = new MemoryKeyValueStore();
+        using (var blocks = BlockStore.OpenFile(dir.Path))
+        {
+            blocks.Recover(0, out _);
+            var writer = Open(blocks, kv);
+            foreach (var block in fork.Prefix)
+            {
+                Assert.Equal(BlockStatus.Connected, writer.SubmitBlock(block).Status);
+            }
+        }
+
+        // Another file whose records are other blocks at the same places.
+        using var replaced = BlockStore.OpenFile(other.Path);
+        replaced.Recover(0, out _);
+        foreach (var block in fork.Prefix.Take(1).Concat(fork.A).Concat(fork.B))
+        {
+            replaced.Append(block);
+        }
+
+        var error = Assert.Throws<ChainStateStoreException>(() => Open(replaced, kv));
+
+        Assert.Contains("--reindex", error.Message, StringComparison.Ordinal);
+    }
+
+    // Passes writes through until told to crash: from then on every write fails, as if the process had died.
+    private sealed class CrashingStore(IKeyValueStore inner) : IKeyValueStore
+    {
+        private int _left = int.MaxValue;
+
+        public int Writes { get; private set; }
+
+        public void CrashAfter(int writes)
+        {
+            _left = writes;
+            Writes = 0;
+        }
+
+        public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(key);
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] prefix, bool descending = false) => inner.Scan(prefix, descending);
+
+        public void Write(WriteBatch batch)
+        {
+            if (_left <= 0)
+            {
+                throw new IOException("simulated crash");
+            }
+
+            _left--;
+            Writes++;
+            inner.Write(batch);
+        }
+
+        public IKeyValueSnapshot GetSnapshot() => inner.GetSnapshot();
+
+        public void Dispose()
+        {
+        }
+    }
+}
