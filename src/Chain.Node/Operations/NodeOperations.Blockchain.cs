@@ -20,7 +20,7 @@ public sealed partial class NodeOperations
         var entries = new List<ChainEntry>();
         for (var entry = chain.Tip; entry is not null && count-- > 0; entry = entry.Parent)
         {
-            entries.Add(new ChainEntry(entry.Height, entry.Hash.ToString(), Time(entry.Header.Timestamp), entry.Block.Transactions.Count));
+            entries.Add(new ChainEntry(entry.Height, entry.Hash.ToString(), Time(entry.Header.Timestamp), entry.TransactionCount));
         }
 
         return new ChainListing(entries);

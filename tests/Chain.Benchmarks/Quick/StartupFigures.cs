@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Chain.Benchmarks.Support;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
+using Chain.Core.Persistence;
+
+namespace Chain.Benchmarks.Quick;
+
+/// <summary>
+/// Start of a real node process (the Release <c>Chain.Node.dll</c>) on data folders holding a small and a large history
+/// (10,000 and 100,000 transfers; 100,000 and 1,000,000 with <c>full</c>) against an empty folder: CPU and RSS when it first answers
+/// <c>status</c> at its full height, and the latency of <c>tx</c>, <c>history</c>, <c>header</c> and <c>block</c> at the
+/// large size. The folders are built once by an in-process ledger on the node's own stores (blocks.dat and chainstate/,
+/// every block validated, the CPU per transaction printed as <c>store.build_cpu_us_per_tx</c>; the small one is a copy
+/// of the large one's first blocks) and kept in <c>$TMPDIR/chain-startup</c> for later runs.
+/// </summary>
+internal static class StartupFigures
+{
+    public const int Senders = 20;
+
+    /// <summary>Nonces of each sender per block: 3,000 transfers a block, as in issue #14's measurements.</summary>
+    public const int NoncesPerBlock = 150;
+
+    private const int Starts = 3;
+    private const int Queries = 20;
+    private const string CompleteMarker = "complete";
+
+    public static void Run(Report report, bool full)
+    {
+        var node = FindNode();
+        var root = Path.Combine(Path.GetTempPath(), "chain-startup");
+        var sizes = full ? new[] { 100_000, 1_000_000 } : [10_000, 100_000];
+        var folders = Prepare(report, root, sizes[0], sizes[1]);
+
+        var emptyFolder = Path.Combine(root, "empty");
+        if (Directory.Exists(emptyFolder))
+        {
+            Directory.Delete(emptyFolder, recursive: true);
+        }
+
+        var empty = Measure(node, emptyFolder, 0, null);
+        report.Add("startup.empty_cpu_s", empty.Cpu, "s");
+        report.Add("startup.empty_rss_mb", empty.RssMb, "MB");
+        var measured = new List<(double Cpu, double RssMb)>();
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var large = i == sizes.Length - 1;
+            var start = Measure(node, folders[i].Folder, folders[i].Height, large ? folders[i] : null, report);
+            var name = large ? "startup.large_" : "startup.small_";
+            report.Add(name + "transfers", folders[i].Transfers, "transfers");
+            report.Add(name + "cpu_s", start.Cpu, "s");
+            report.Add(name + "rss_mb", start.RssMb, "MB");
+            report.Add(name + "blocks_dat_mb", new FileInfo(Path.Combine(folders[i].Folder, BlockStore.FileName)).Length / 1e6, "MB");
+            measured.Add(start);
+        }
+
+        report.Add("startup.cpu_large_vs_small", measured[^1].Cpu / measured[0].Cpu, "x");
+        report.Add("startup.cpu_large_beyond_empty_s", measured[^1].Cpu - empty.Cpu, "s");
+        report.Add("startup.rss_large_vs_small", measured[^1].RssMb / measured[0].RssMb, "x");
+    }
+
+    private sealed record Prepared(string Folder, uint Height, string TxId, string Recipient, string Sender, uint OldHeight, long Transfers);
+
+    // Builds (once) data folders of `small` and `large` transfers from 20 funded senders in blocks of 3,000, validating
+    // every block; the small one is the large one's prefix, copied when the build reaches it.
+    private static List<Prepared> Prepare(Report report, string root, int small, int large)
+    {
+        var folders = new[] { small, large }.Select(size => Path.Combine(root, size.ToString(CultureInfo.InvariantCulture))).ToList();
+        if (!folders.All(f => File.Exists(Path.Combine(f, CompleteMarker))))
+        {
+            Build(report, folders[1], large, small, folders[0]);
+        }
+
+        return [.. folders.Select(folder =>
+        {
+            var fields = File.ReadAllText(Path.Combine(folder, CompleteMarker)).Split(' ', StringSplitOptions.TrimEntries);
+            return new Prepared(folder, uint.Parse(fields[0], CultureInfo.InvariantCulture), fields[1], fields[2], fields[3], uint.Parse(fields[4], CultureInfo.InvariantCulture), long.Parse(fields[5], CultureInfo.InvariantCulture));
+        })];
+    }
+
+    private static void Build(Report report, string folder, int size, int prefixSize, string prefixFolder)
+    {
+        foreach (var f in new[] { folder, prefixFolder })
+        {
+            if (Directory.Exists(f))
+            {
+                Directory.Delete(f, recursive: true);
+            }
+        }
+
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "network"), Workload.Network.Name + "\n");
+        using var workload = Workload.Create(Senders, 0);
+        var recipients = new Address[1_000];
+        for (var i = 0; i < recipients.Length; i++)
+        {
+            recipients[i] = new Address(SHA256.HashData(BitConverter.GetBytes(i)).AsSpan(0, Address.Size));
+        }
+
+        var blocks = BlockStore.OpenFile(folder);
+        blocks.Recover(0, out _);
+        var state = new ChainStateStore(RocksDbKeyValueStore.Open(Path.Combine(folder, ChainStateStore.FolderName)));
+        var chain = new Blockchain(Workload.Network, TimeProvider.System, blocks, store: state);
+        foreach (var block in workload.FundingBlocks)
+        {
+            Expect(chain.SubmitBlock(block).Status == BlockStatus.Connected, "funding block");
+        }
+
+        var sender = Address.FromPublicKey(workload.Keys[0].ExportSubjectPublicKeyInfo());
+        var nonces = size / Senders;
+        var signing = TimeSpan.Zero;
+        var validating = TimeSpan.Zero;
+        string? firstTx = null;
+        uint firstHeight = 0;
+        long done = 0;
+        var parent = chain.Tip.Header;
+        string Probe() => string.Join(' ', chain.Tip.Height, firstTx, Workload.Network.FormatAddress(recipients[0]), Workload.Network.FormatAddress(sender), firstHeight, done);
+        for (var first = 0; first < nonces; first += NoncesPerBlock)
+        {
+            if (first >= prefixSize / Senders && !File.Exists(Path.Combine(prefixFolder, CompleteMarker)))
+            {
+                // The small folder: this one as it is now, closed, copied, and reopened.
+                state.Dispose();
+                blocks.Dispose();
+                CopyFolder(folder, prefixFolder);
+                File.WriteAllText(Path.Combine(prefixFolder, CompleteMarker), Probe());
+                blocks = BlockStore.OpenFile(folder);
+                blocks.Recover(0, out _);
+                state = new ChainStateStore(RocksDbKeyValueStore.Open(Path.Combine(folder, ChainStateStore.FolderName)));
+                chain = new Blockchain(Workload.Network, TimeProvider.System, blocks, store: state);
+                Expect(chain.Tip.Header.Hash == parent.Hash, "the reopened folder's tip");
+            }
+
+            // Signed a block at a time, so the history never has to fit in memory.
+            var count = Math.Min(NoncesPerBlock, nonces - first);
+            var txs = new Transaction[count * Senders];
+            var cpu = Environment.CpuUsage.TotalTime;
+            Parallel.For(0, Senders, s =>
+            {
+                for (var n = 0; n < count; n++)
+                {
+                    var to = recipients[((s * 7919) + first + n) % recipients.Length];
+                    txs[(n * Senders) + s] = Transaction.CreateSigned(workload.Keys[s], Workload.Network.Magic, to, Workload.Amount, Workload.Network.MinFee, (ulong)(first + n));
+                }
+            });
+            var block = DevBlocks.Build(parent, Address.Zero, txs);
+            signing += Environment.CpuUsage.TotalTime - cpu;
+            cpu = Environment.CpuUsage.TotalTime;
+            Expect(chain.SubmitBlock(block).Status == BlockStatus.Connected, $"block {block.Height}");
+            validating += Environment.CpuUsage.TotalTime - cpu;
+            done += txs.Length;
+            firstTx ??= txs[0].Id.ToString();
+            firstHeight = firstHeight == 0 ? block.Height : firstHeight;
+            parent = block.Header;
+        }
+
+        report.Add("store.build_cpu_us_per_tx", validating.TotalMicroseconds / (nonces * Senders), "us");
+        report.Add("store.build_sign_cpu_us_per_tx", signing.TotalMicroseconds / (nonces * Senders), "us");
+        File.WriteAllText(Path.Combine(folder, CompleteMarker), Probe());
+        state.Dispose();
+        blocks.Dispose();
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(from))
+        {
+            CopyFolder(dir, Path.Combine(to, Path.GetFileName(dir)));
+        }
+    }
+
+    // Starts the node on the folder once to settle it (wallet and node key created, files in the page cache), then
+    // Starts more times, each until it answers status at the folder's height: the median CPU and RSS at that moment.
+    private static (double Cpu, double RssMb) Measure(string node, string folder, uint height, Prepared? queries, Report? report = null)
+    {
+        using (var warm = NodeRun.Start(node, folder))
+        {
+            warm.WaitReady(height);
+        }
+
+        var cpus = new List<double>();
+        var rss = new List<double>();
+        for (var i = 0; i < Starts; i++)
+        {
+            using var run = NodeRun.Start(node, folder);
+            run.WaitReady(height);
+            var (cpu, bytes) = run.Usage();
+            cpus.Add(cpu);
+            rss.Add(bytes / 1e6);
+            if (queries is not null && i == 0)
+            {
+                report!.Add("query.tx_ms", run.MedianLatency($"tx {queries.TxId}"), "ms");
+                report.Add("query.history_recipient_ms", run.MedianLatency($"history {queries.Recipient} 10"), "ms");
+                report.Add("query.history_sender_ms", run.MedianLatency($"history {queries.Sender} 10"), "ms");
+                report.Add("query.header_ms", run.MedianLatency($"header {queries.OldHeight}"), "ms");
+                report.Add("query.block_ms", run.MedianLatency($"block {queries.OldHeight}"), "ms");
+            }
+        }
+
+        cpus.Sort();
+        rss.Sort();
+        return (cpus[Starts / 2], rss[Starts / 2]);
+    }
+
+    private static string FindNode()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Chain.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "Chain.Node", "bin", "Release", "net10.0", "Chain.Node.dll");
+                return File.Exists(dll)
+                    ? dll
+                    : throw new InvalidOperationException($"{dll} is missing: build it first (dotnet build -c Release src/Chain.Node)");
+            }
+        }
+
+        throw new InvalidOperationException("Chain.sln not found above the benchmark's folder");
+    }
+
+    private static void Expect(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"{what} was refused");
+        }
+    }
+
+    // A node process driven through its console (pipe mode: each answer ends with an empty line).
+    private sealed class NodeRun : IDisposable
+    {
+        private readonly Process _process;
+
+        private NodeRun(Process process) => _process = process;
+
+        public static NodeRun Start(string dll, string folder)
+        {
+            Directory.CreateDirectory(folder);
+            var info = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = folder,
+            };
+            foreach (var arg in new[] { dll, "--network", "dev", "--port", "0", "--bind", "127.0.0.1", "--data-dir", folder, "--no-rpc" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            var process = Process.Start(info) ?? throw new InvalidOperationException("the node did not start");
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            return new NodeRun(process);
+        }
+
+        public void WaitReady(uint height)
+        {
+            var status = Ask("status");
+            var expected = $"height={height} ";
+            if (status.Count != 1 || !status[0].StartsWith(expected, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"the node answered '{string.Join(" | ", status)}', not {expected}");
+            }
+        }
+
+        public (double CpuSeconds, long RssBytes) Usage()
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
+            var rssLine = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var kb = long.Parse(rssLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            return (ticks / 100.0, kb * 1024);
+        }
+
+        public double MedianLatency(string command)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < Queries; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                var answer = Ask(command);
+                times.Add(watch.Elapsed.TotalMilliseconds);
+                if (answer.Count == 0 || answer[0].StartsWith("error:", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{command}: {string.Join(" | ", answer)}");
+                }
+            }
+
+            times.Sort();
+            return times[Queries / 2];
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                _process.StandardInput.WriteLine("quit");
+                _process.StandardInput.Flush();
+                if (!_process.WaitForExit(TimeSpan.FromMinutes(1)))
+                {
+                    _process.Kill();
+                }
+            }
+            finally
+            {
+                _process.Dispose();
+            }
+        }
+
+        private List<string> Ask(string command)
+        {
+            _process.StandardInput.WriteLine(command);
+            _process.StandardInput.Flush();
+            var lines = new List<string>();
+            while (_process.StandardOutput.ReadLine() is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    return lines;
+                }
+
+                lines.Add(line);
+            }
+
+            throw new InvalidOperationException($"the node exited before answering {command}");
+        }
+    }
+}
