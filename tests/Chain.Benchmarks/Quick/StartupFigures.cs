@@ -24,6 +24,9 @@ internal static class StartupFigures
     public const int NoncesPerBlock = 150;
 
     private const int Starts = 3;
+
+    // Transfers of the build also validated by a ledger without a data folder, to tell the stores' share of the CPU.
+    private const int InMemoryComparison = 100_000;
     private const int Queries = 20;
     private const string CompleteMarker = "complete";
 
@@ -103,15 +106,23 @@ internal static class StartupFigures
         blocks.Recover(0, out _);
         var state = new ChainStateStore(RocksDbKeyValueStore.Open(Path.Combine(folder, ChainStateStore.FolderName)));
         var chain = new Blockchain(Workload.Network, TimeProvider.System, blocks, store: state);
+
+        // The same blocks in a ledger without a data folder (state and indexes in memory, bodies kept): the cost the
+        // stores add is the difference.
+        Blockchain? inMemory = new(Workload.Network, TimeProvider.System);
         foreach (var block in workload.FundingBlocks)
         {
             Expect(chain.SubmitBlock(block).Status == BlockStatus.Connected, "funding block");
+            Expect(inMemory.SubmitBlock(block).Status == BlockStatus.Connected, "funding block");
         }
 
         var sender = Address.FromPublicKey(workload.Keys[0].ExportSubjectPublicKeyInfo());
         var nonces = size / Senders;
         var signing = TimeSpan.Zero;
         var validating = TimeSpan.Zero;
+        var validatingInMemory = TimeSpan.Zero;
+        var validatingCompared = TimeSpan.Zero;
+        long compared = 0;
         string? firstTx = null;
         uint firstHeight = 0;
         long done = 0;
@@ -149,7 +160,20 @@ internal static class StartupFigures
             signing += Environment.CpuUsage.TotalTime - cpu;
             cpu = Environment.CpuUsage.TotalTime;
             Expect(chain.SubmitBlock(block).Status == BlockStatus.Connected, $"block {block.Height}");
-            validating += Environment.CpuUsage.TotalTime - cpu;
+            var stored = Environment.CpuUsage.TotalTime - cpu;
+            validating += stored;
+            if (inMemory is not null)
+            {
+                cpu = Environment.CpuUsage.TotalTime;
+                Expect(inMemory.SubmitBlock(block).Status == BlockStatus.Connected, $"block {block.Height} in memory");
+                validatingInMemory += Environment.CpuUsage.TotalTime - cpu;
+                validatingCompared += stored;
+                compared += txs.Length;
+                if (compared >= InMemoryComparison)
+                {
+                    inMemory = null;
+                }
+            }
             done += txs.Length;
             firstTx ??= txs[0].Id.ToString();
             firstHeight = firstHeight == 0 ? block.Height : firstHeight;
@@ -157,6 +181,8 @@ internal static class StartupFigures
         }
 
         report.Add("store.build_cpu_us_per_tx", validating.TotalMicroseconds / (nonces * Senders), "us");
+        report.Add("store.build_compared_cpu_us_per_tx", validatingCompared.TotalMicroseconds / compared, "us");
+        report.Add("store.build_compared_in_memory_cpu_us_per_tx", validatingInMemory.TotalMicroseconds / compared, "us");
         report.Add("store.build_sign_cpu_us_per_tx", signing.TotalMicroseconds / (nonces * Senders), "us");
         File.WriteAllText(Path.Combine(folder, CompleteMarker), Probe());
         state.Dispose();
@@ -202,6 +228,8 @@ internal static class StartupFigures
                 report.Add("query.history_sender_ms", run.MedianLatency($"history {queries.Sender} 10"), "ms");
                 report.Add("query.header_ms", run.MedianLatency($"header {queries.OldHeight}"), "ms");
                 report.Add("query.block_ms", run.MedianLatency($"block {queries.OldHeight}"), "ms");
+                report.Add("query.block_raw_ms", run.MedianLatency($"block {queries.OldHeight} raw"), "ms");
+                report.Add("query.block_tip_cached_ms", run.MedianLatency($"block {queries.Height}"), "ms");
             }
         }
 
