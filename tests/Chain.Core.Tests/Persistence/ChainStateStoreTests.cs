@@ -208,6 +208,25 @@ public sealed class ChainStateStoreTests
     }
 
     [Fact]
+    public void Load_ABlockRecordedTwice_SecondIsADuplicateNotARefusal()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var records = fork.Prefix.Concat(fork.A).Select(b => new StoredBlock(blocks.Append(b), b)).ToList();
+        records.Add(new StoredBlock(blocks.Append(fork.A[0]), fork.A[0]));
+        var refused = new List<BlockStatus>();
+        var chain = Open(blocks, new MemoryKeyValueStore());
+
+        Assert.Equal(0, chain.Load(records, (_, _, result) => refused.Add(result.Status)));
+
+        Assert.Equal(BlockStatus.Duplicate, refused[^1]);
+        Assert.Equal(fork.A[^1].Hash, chain.Tip.Hash);
+        Assert.Equal(records[^2].Position, chain.Tip.Position);
+    }
+
+    [Fact]
     public void Block_NoCache_BodiesLeaveMemoryAndAreReadFromTheFile()
     {
         var fork = BuildFork();
