@@ -1,3 +1,4 @@
+using Chain.Core.Consensus;
 using Chain.Core.Crypto;
 
 namespace Chain.Core.Ledger;
@@ -27,6 +28,7 @@ public sealed class NetworkParameters
         HalvingInterval = halvingInterval;
         MinFee = minFee;
         CoinbaseMaturity = coinbaseMaturity;
+        Consensus = new PowParameters(powLimitBits, targetBlockSeconds, retargetInterval);
     }
 
     /// <summary>The main network: 60-second blocks, retargeting every 10 blocks, coinbases spendable after 100 blocks.</summary>
@@ -46,6 +48,9 @@ public sealed class NetworkParameters
 
     /// <summary>Network id carried by transactions and handshakes.</summary>
     public uint Magic { get; }
+
+    /// <summary>The consensus engine and its parameters; the ledger chooses its engine from this alone.</summary>
+    public ConsensusParameters Consensus { get; }
 
     /// <summary>The easiest target allowed, and the genesis block's.</summary>
     public uint PowLimitBits { get; }
