@@ -9,7 +9,7 @@ public enum BlockError
     /// <summary>Unknown header version.</summary>
     BadVersion,
 
-    /// <summary>The encoding exceeds <see cref="Block.MaxEncodedSize"/> or has too many transactions.</summary>
+    /// <summary>The encoding exceeds the network's <see cref="NetworkParameters.MaxBlockBytes"/> or has more than its <see cref="NetworkParameters.MaxBlockTransactions"/>.</summary>
     TooLarge,
 
     /// <summary>The header hash does not meet its target.</summary>

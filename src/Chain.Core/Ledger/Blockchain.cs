@@ -337,7 +337,7 @@ public sealed class Blockchain
             var parent = _state.Tip;
             var height = parent.Height + 1;
             var coinbaseRoom = Transaction.MaxEncodedSize + 4;
-            var picked = _pool.SelectForBlock(maxTransactions, Block.MaxEncodedSize - BlockHeader.Size - 4 - coinbaseRoom);
+            var picked = _pool.SelectForBlock(Math.Min(maxTransactions, Network.MaxBlockTransactions - 1), Network.MaxBlockBytes - BlockHeader.Size - 4 - coinbaseRoom);
             long fees = 0;
             foreach (var tx in picked)
             {

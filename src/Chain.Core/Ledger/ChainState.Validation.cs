@@ -16,9 +16,9 @@ public sealed partial class ChainState
         }
 
         var txs = block.Transactions;
-        if (txs.Count > Block.MaxTransactions || block.EncodedSize > Block.MaxEncodedSize)
+        if (txs.Count > _network.MaxBlockTransactions || block.EncodedSize > _network.MaxBlockBytes)
         {
-            return (BlockError.TooLarge, $"{block.EncodedSize} bytes in {txs.Count} transactions exceeds {Block.MaxEncodedSize} bytes");
+            return (BlockError.TooLarge, $"{block.EncodedSize} bytes in {txs.Count} transactions exceeds the network's {_network.MaxBlockBytes} bytes in {_network.MaxBlockTransactions} transactions");
         }
 
         if (!Target.TryExpand(header.Bits, out var target))

@@ -66,6 +66,15 @@ public sealed partial class ChainState
             ChainStateStore.PutIndexEntry(batch, genesis, recordLength: null);
             ChainStateStore.PutTip(batch, genesis);
             ChainStateStore.PutBlockTransactions(batch, genesis, network.Genesis, remove: false);
+
+            // Genesis allocations are balances from the start, not coinbases: no maturity applies to them.
+            foreach (var (address, amount) in network.Allocations)
+            {
+                var account = TransactionRules.Credit(_accounts.GetValueOrDefault(address), amount);
+                _accounts[address] = account;
+                ChainStateStore.PutAccount(batch, address, account);
+            }
+
             _store.Store.Write(batch);
         }
         else

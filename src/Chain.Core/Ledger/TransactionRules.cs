@@ -21,9 +21,9 @@ public static class TransactionRules
             return new(TxError.WrongNetwork, $"network 0x{tx.Network:x8} is not {network.Name} (0x{network.Magic:x8})");
         }
 
-        if (tx.EncodedSize > Transaction.MaxEncodedSize)
+        if (tx.EncodedSize > network.MaxTransactionBytes)
         {
-            return new(TxError.Oversized, $"{tx.EncodedSize} bytes exceeds {Transaction.MaxEncodedSize}");
+            return new(TxError.Oversized, $"{tx.EncodedSize} bytes exceeds the network's {network.MaxTransactionBytes}");
         }
 
         if (tx.Amount <= 0 || tx.Amount > Money.MaxSupply)

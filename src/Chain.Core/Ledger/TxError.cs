@@ -6,7 +6,7 @@ public enum TxError
     /// <summary>The transaction is valid.</summary>
     None,
 
-    /// <summary>The encoding exceeds <see cref="Transaction.MaxEncodedSize"/>.</summary>
+    /// <summary>The encoding exceeds the network's <see cref="NetworkParameters.MaxTransactionBytes"/> (at most <see cref="Transaction.MaxEncodedSize"/>).</summary>
     Oversized,
 
     /// <summary>The transaction names another network.</summary>
