@@ -81,7 +81,12 @@ public readonly struct Address : IEquatable<Address>
     }
 
     /// <summary>The checksummed text form: Bech32m of the 20 bytes under <paramref name="prefix"/> (ENCODING.md, "Address").</summary>
-    public string ToText(string prefix) => Bech32m.Encode(prefix, ToBytes());
+    public string ToText(string prefix)
+    {
+        Span<byte> bytes = stackalloc byte[Size];
+        WriteTo(bytes);
+        return Bech32m.Encode(prefix, bytes);
+    }
 
     /// <summary>
     /// Parses the checksummed text form under <paramref name="prefix"/>. A bare 40-hex address (no checksum), another

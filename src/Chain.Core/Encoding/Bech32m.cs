@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Chain.Core.Encoding;
 
 /// <summary>
@@ -18,25 +16,45 @@ public static class Bech32m
     private const string Alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
     private const uint Constant = 0x2bc830a3;
 
+    // Groups and characters built on the stack up to these counts (an address: 32 groups, some 45 characters).
+    private const int StackGroups = 64;
+    private const int StackChars = 128;
+
     /// <summary>Encodes <paramref name="data"/> (whole bytes, regrouped into 5-bit groups, zero-padded) under <paramref name="prefix"/>.</summary>
     public static string Encode(string prefix, ReadOnlySpan<byte> data)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        var groups = ToGroups(data);
-        var text = new StringBuilder(prefix.Length + 1 + groups.Length + ChecksumLength);
-        text.Append(prefix).Append('1');
-        foreach (var g in groups)
+
+        // Built on the stack: `block` formats two addresses for each of thousands of transactions.
+        var groupCount = ((data.Length * 8) + 4) / 5;
+        var length = prefix.Length + 1 + groupCount + ChecksumLength;
+        Span<byte> groups = groupCount <= StackGroups ? stackalloc byte[StackGroups] : new byte[groupCount];
+        groups = groups[..groupCount];
+        ToGroups(data, groups);
+        Span<char> text = length <= StackChars ? stackalloc char[StackChars] : new char[length];
+        text = text[..length];
+        prefix.CopyTo(text);
+        text[prefix.Length] = '1';
+        var chk = PolymodPrefix(prefix);
+        for (var i = 0; i < groups.Length; i++)
         {
-            text.Append(Alphabet[g]);
+            text[prefix.Length + 1 + i] = Alphabet[groups[i]];
+            chk = Step(chk) ^ groups[i];
         }
 
-        var checksum = Checksum(prefix, groups);
-        foreach (var g in checksum)
+        for (var i = 0; i < ChecksumLength; i++)
         {
-            text.Append(Alphabet[g]);
+            chk = Step(chk);
         }
 
-        return text.ToString();
+        chk ^= Constant;
+        var checksum = text[(prefix.Length + 1 + groups.Length)..];
+        for (var i = 0; i < ChecksumLength; i++)
+        {
+            checksum[i] = Alphabet[(int)((chk >> (5 * (5 - i))) & 31)];
+        }
+
+        return new string(text);
     }
 
     /// <summary>
@@ -104,9 +122,8 @@ public static class Bech32m
         return (prefix, data);
     }
 
-    private static byte[] ToGroups(ReadOnlySpan<byte> data)
+    private static void ToGroups(ReadOnlySpan<byte> data, Span<byte> groups)
     {
-        var groups = new byte[(data.Length * 8 + 4) / 5];
         int acc = 0, bits = 0, n = 0;
         foreach (var b in data)
         {
@@ -123,8 +140,6 @@ public static class Bech32m
         {
             groups[n] = (byte)((acc << (5 - bits)) & 31);
         }
-
-        return groups;
     }
 
     // Regroups 5-bit groups into bytes; null when the padding is longer than 4 bits or not zero.
@@ -146,21 +161,19 @@ public static class Bech32m
         return bits >= 5 || (acc & ((1 << bits) - 1)) != 0 ? null : data;
     }
 
-    private static byte[] Checksum(string prefix, byte[] groups)
+    private static uint Polymod(string prefix, ReadOnlySpan<byte> values)
     {
-        var values = new byte[groups.Length + ChecksumLength];
-        groups.CopyTo(values, 0);
-        var mod = Polymod(prefix, values) ^ Constant;
-        var checksum = new byte[ChecksumLength];
-        for (var i = 0; i < ChecksumLength; i++)
+        var chk = PolymodPrefix(prefix);
+        foreach (var v in values)
         {
-            checksum[i] = (byte)((mod >> (5 * (5 - i))) & 31);
+            chk = Step(chk) ^ v;
         }
 
-        return checksum;
+        return chk;
     }
 
-    private static uint Polymod(string prefix, ReadOnlySpan<byte> values)
+    // The checksum state after the prefix's expansion (high bits, a zero, low bits).
+    private static uint PolymodPrefix(string prefix)
     {
         uint chk = 1;
         foreach (var c in prefix)
@@ -172,11 +185,6 @@ public static class Bech32m
         foreach (var c in prefix)
         {
             chk = Step(chk) ^ (uint)(c & 31);
-        }
-
-        foreach (var v in values)
-        {
-            chk = Step(chk) ^ v;
         }
 
         return chk;

@@ -1,4 +1,5 @@
 using Chain.Core.Crypto;
+using Chain.Core.Encoding;
 using Chain.Core.Persistence;
 
 namespace Chain.Core.Ledger;
@@ -95,5 +96,27 @@ public sealed class BlockBodyCache(IBlockArchive archive, long capacityBytes = B
         }
 
         return block;
+    }
+
+    /// <summary>
+    /// The encoding of a stored block's body: from the cache, or read from the archive without decoding the
+    /// transactions (and not cached).
+    /// </summary>
+    public byte[] GetEncoded(BlockIndex entry)
+    {
+        if (TryGet(entry.Hash) is { } cached)
+        {
+            return cached.Encode();
+        }
+
+        var bytes = Archive.ReadEncoded(entry.Position);
+        var reader = new SpanReader(bytes);
+        var hash = BlockHeader.Read(ref reader).Hash;
+        if (hash != entry.Hash)
+        {
+            throw new ChainStateStoreException($"the block file holds block {hash} at {entry.Position}, where the block index names {entry.Hash}; start with --reindex to rebuild the index from the block file");
+        }
+
+        return bytes;
     }
 }

@@ -35,6 +35,11 @@ public sealed class BlockIndex
     /// <summary>The block: held in memory until it is stored, then from the cache of recent blocks or read from disk.</summary>
     public Block Block => Volatile.Read(ref _block) ?? _bodies!.Get(this);
 
+    /// <summary>
+    /// The block's encoding (ENCODING.md): of the body in memory, else read from disk without decoding the transactions.
+    /// </summary>
+    public byte[] EncodeBlock() => Volatile.Read(ref _block) is { } block ? block.Encode() : _bodies!.GetEncoded(this);
+
     /// <summary>The parent entry; null for genesis.</summary>
     public BlockIndex? Parent { get; }
 

@@ -498,6 +498,18 @@ public sealed class Blockchain
         }
     }
 
+    /// <summary>
+    /// The public key <paramref name="address"/> signs with: from its newest best-chain transfer, else from one of its
+    /// in the mempool; null when it has sent none. Reads the address index until the first transfer it sent.
+    /// </summary>
+    public byte[]? FindSenderKey(Address address)
+    {
+        lock (_lock)
+        {
+            return _state.FindSenderKey(address) ?? _pool.All.FirstOrDefault(t => t.Sender == address)?.SenderPublicKey;
+        }
+    }
+
     /// <summary>Drops mempool transactions that waited longer than the expiry; returns how many.</summary>
     public int ExpireMempool()
     {

@@ -191,6 +191,29 @@ public sealed partial class ChainState
         return found;
     }
 
+    /// <summary>
+    /// The public key of <paramref name="address"/> as its newest best-chain transfer carries it, or null when it sent
+    /// none (the address index read newest first, one transaction at a time, until a transfer it sent).
+    /// </summary>
+    public byte[]? FindSenderKey(Address address)
+    {
+        foreach (var (height, places) in _store.ReadHistory(address))
+        {
+            var entry = GetByHeight(height)
+                ?? throw new ChainStateStoreException($"the address index names height {height}, above the tip {Tip}; start with --reindex");
+            foreach (var (index, offset, length) in places)
+            {
+                var tx = ReadTransaction(entry, index, offset, length);
+                if (!tx.IsCoinbase && tx.Sender == address)
+                {
+                    return tx.SenderPublicKey;
+                }
+            }
+        }
+
+        return null;
+    }
+
     // A transaction of a block: from its body when that is in memory, else read alone from the block file.
     private Transaction ReadTransaction(BlockIndex entry, int index, int offset, int length)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Chain.Core.Ledger;
 using Microsoft.Win32.SafeHandles;
 
@@ -147,32 +148,41 @@ public static class BlockFile
     {
         ArgumentNullException.ThrowIfNull(file);
         Span<byte> header = stackalloc byte[HeaderSize];
-        if (position < 0 || RandomAccess.Read(file, header, position) != HeaderSize)
-        {
-            throw new StoreCorruptException(filePath, position, "no record starts here.");
-        }
+        var length = ReadRecordHeader(file, filePath, position, header);
 
-        var (magic, length) = RecordFormat.ReadHeader(header);
-        if (magic != Magic || length is < MinPayloadSize or > Block.MaxEncodedSize)
-        {
-            throw new StoreCorruptException(filePath, position, "no record starts here.");
-        }
-
-        var payload = new byte[length];
-        if (RandomAccess.Read(file, payload, position + HeaderSize) != payload.Length || !RecordFormat.ChecksumMatches(header, payload))
-        {
-            throw new StoreCorruptException(filePath, position, "the record is damaged.");
-        }
-
+        // A pooled buffer: the decoded transactions copy what they keep, and a block is megabytes read on every
+        // `block`, sync of a peer and reorganisation.
+        var payload = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            // On all cores for a large block: this is on the path of `block`, a peer's sync and a reorganisation.
-            return Block.DecodeParallel(payload);
+            ReadPayload(file, filePath, position, header, payload.AsSpan(0, length));
+            try
+            {
+                // On all cores for a large block: this is on the path of `block`, a peer's sync and a reorganisation.
+                return Block.DecodeParallel(payload.AsMemory(0, length));
+            }
+            catch (FormatException ex)
+            {
+                throw new StoreCorruptException(filePath, position, $"record has a valid checksum but is not a block: {ex.Message}", ex);
+            }
         }
-        catch (FormatException ex)
+        finally
         {
-            throw new StoreCorruptException(filePath, position, $"record has a valid checksum but is not a block: {ex.Message}", ex);
+            ArrayPool<byte>.Shared.Return(payload);
         }
+    }
+
+    /// <summary>
+    /// The payload (the block's encoding) of the record at <paramref name="position"/>, framing and checksum checked
+    /// but not decoded. Throws <see cref="StoreCorruptException"/> when no intact record starts there.
+    /// </summary>
+    public static byte[] ReadRecordPayload(SafeFileHandle file, string filePath, long position)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        var payload = new byte[ReadRecordHeader(file, filePath, position, header)];
+        ReadPayload(file, filePath, position, header, payload);
+        return payload;
     }
 
     /// <summary>
@@ -201,6 +211,31 @@ public static class BlockFile
         catch (FormatException ex)
         {
             throw new StoreCorruptException(filePath, at, $"not a transaction: {ex.Message}", ex);
+        }
+    }
+
+    // Reads and checks the header of the record at position; returns its payload's length.
+    private static int ReadRecordHeader(SafeFileHandle file, string filePath, long position, Span<byte> header)
+    {
+        if (position < 0 || RandomAccess.Read(file, header, position) != HeaderSize)
+        {
+            throw new StoreCorruptException(filePath, position, "no record starts here.");
+        }
+
+        var (magic, length) = RecordFormat.ReadHeader(header);
+        if (magic != Magic || length is < MinPayloadSize or > Block.MaxEncodedSize)
+        {
+            throw new StoreCorruptException(filePath, position, "no record starts here.");
+        }
+
+        return (int)length;
+    }
+
+    private static void ReadPayload(SafeFileHandle file, string filePath, long position, ReadOnlySpan<byte> header, Span<byte> payload)
+    {
+        if (RandomAccess.Read(file, payload, position + HeaderSize) != payload.Length || !RecordFormat.ChecksumMatches(header, payload))
+        {
+            throw new StoreCorruptException(filePath, position, "the record is damaged.");
         }
     }
 

@@ -129,6 +129,13 @@ public sealed class BlockStore : IBlockArchive, IDisposable
     }
 
     /// <inheritdoc />
+    public byte[] ReadEncoded(long position)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        return BlockFile.ReadRecordPayload(_stream.SafeFileHandle, FilePath, position);
+    }
+
+    /// <inheritdoc />
     public Transaction ReadTransaction(long position, int offset, int length)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);

@@ -14,6 +14,9 @@ public interface IBlockArchive
     /// <summary>The block appended at <paramref name="position"/>.</summary>
     Block Read(long position);
 
+    /// <summary>The encoding (ENCODING.md) of the block appended at <paramref name="position"/>, read without decoding it.</summary>
+    byte[] ReadEncoded(long position) => Read(position).Encode();
+
     /// <summary>
     /// The transaction whose encoding lies <paramref name="length"/> bytes long at <paramref name="offset"/> inside the
     /// encoding of the block appended at <paramref name="position"/>, read without decoding the whole block.

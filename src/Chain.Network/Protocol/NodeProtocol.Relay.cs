@@ -434,16 +434,17 @@ public sealed partial class NodeProtocol
 
         // Blocks before transactions: a transaction may spend coins a block in the same request creates, and a
         // peer that got the transaction first would refuse it (insufficient balance) and never ask again.
-        // The budget is checked on the block's size before it is encoded; once it is spent, the rest is notfound
-        // without even a lookup.
+        // The budget is checked on each block's encoding (read once, from disk as stored for an old block, never
+        // decoded here); once it is spent, the rest is notfound without even a lookup.
         for (var index = 0; index < blockIds.Count; index++)
         {
             var id = blockIds[index];
             var entry = full || index >= MaxBlocksPerGetData ? null : _chain.GetBlock(id);
-            var chars = entry is null ? 0 : Base64Length(entry.Block.EncodedSize);
-            if (entry is null || (replyChars > 0 && replyChars + chars > MaxGetDataReplyChars))
+            var encoded = entry?.EncodeBlock();
+            var chars = encoded is null ? 0 : Base64Length(encoded.Length);
+            if (encoded is null || (replyChars > 0 && replyChars + chars > MaxGetDataReplyChars))
             {
-                full |= entry is not null;
+                full |= encoded is not null;
                 missingBlocks.Add(id.ToString());
                 continue;
             }
@@ -454,7 +455,7 @@ public sealed partial class NodeProtocol
                 state.KnownBlocks.Add(id);
             }
 
-            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(entry.Block.Encode()))))
+            if (!state.Connection.TrySend(MessageCodec.Encode(new BlockMessage(encoded))))
             {
                 return; // the connection is closing (or was dropped as too slow)
             }

@@ -41,7 +41,7 @@ public sealed partial class NodeOperations
     }
 
     /// <summary>A block in ENCODING.md's encoding, hex.</summary>
-    public RawData RawBlock(string heightOrHash) => new(Convert.ToHexStringLower(FindBlock(heightOrHash).Block.Encode()));
+    public RawData RawBlock(string heightOrHash) => new(Convert.ToHexStringLower(FindBlock(heightOrHash).EncodeBlock()));
 
     /// <summary>A transaction of the chain or the mempool, and where it is.</summary>
     public TransactionLookup Transaction(Hash256 id)

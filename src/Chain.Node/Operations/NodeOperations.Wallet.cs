@@ -128,7 +128,7 @@ public sealed partial class NodeOperations
         {
             if (chain.Network.TryParseAddress(keyOrAddress, out var address, out var error))
             {
-                var spki = address == wallet.Address ? wallet.PublicKey.ToArray() : FindPublicKey(address)
+                var spki = address == wallet.Address ? wallet.PublicKey.ToArray() : chain.FindSenderKey(address)
                     ?? throw new OperationException(OperationError.NotFound, $"no public key known for address {FormatAddress(address)} (it has never sent a transaction); give a public key file");
                 return RsaPss.TryImportPublicKey(spki) ?? throw new OperationException(OperationError.Failed, "the known public key is not an RSA-2048 key");
             }
@@ -165,18 +165,5 @@ public sealed partial class NodeOperations
             rsa.Dispose();
             throw OperationException.Invalid($"{keyOrAddress}: not an RSA public key in PEM form");
         }
-    }
-
-    private byte[]? FindPublicKey(Address address)
-    {
-        foreach (var (tx, _) in chain.GetHistory(address, int.MaxValue))
-        {
-            if (!tx.IsCoinbase && tx.Sender == address)
-            {
-                return tx.SenderPublicKey;
-            }
-        }
-
-        return chain.GetMempool().FirstOrDefault(t => t.Sender == address)?.SenderPublicKey;
     }
 }

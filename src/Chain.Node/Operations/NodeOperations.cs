@@ -60,14 +60,7 @@ public sealed partial class NodeOperations(
     /// A transaction as every answer shows it, its addresses in the text form of the network the transaction is
     /// for (a decoded transaction may be another network's); 40 hex when that network is unknown.
     /// </summary>
-    public static TransactionInfo Describe(Transaction tx)
-    {
-        var network = NetworkParameters.All.FirstOrDefault(n => n.Magic == tx.Network);
-        var recipient = network?.FormatAddress(tx.Recipient) ?? tx.Recipient.ToString();
-        return tx.IsCoinbase
-            ? new TransactionInfo(tx.Id.ToString(), true, null, recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce)
-            : new TransactionInfo(tx.Id.ToString(), false, network?.FormatAddress(tx.Sender) ?? tx.Sender.ToString(), recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce);
-    }
+    public static TransactionInfo Describe(Transaction tx) => Describe(tx, null);
 
     /// <summary>A header as every answer shows it; <paramref name="work"/> is the cumulative work when the block is in the tree.</summary>
     public static HeaderInfo Describe(BlockHeader h, UInt128? work) => new(
@@ -83,8 +76,37 @@ public sealed partial class NodeOperations(
         work?.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>A block and its transactions.</summary>
-    public static BlockInfo Describe(Block block, UInt128? work) =>
-        new(Describe(block.Header, work), [.. block.Transactions.Select(Describe)]);
+    public static BlockInfo Describe(Block block, UInt128? work)
+    {
+        // A block's senders and recipients repeat (a sender's nonces follow one another): each address is put in
+        // its text form once.
+        var texts = new Dictionary<(uint, Address), string>();
+        return new(Describe(block.Header, work), [.. block.Transactions.Select(tx => Describe(tx, texts))]);
+    }
+
+    private static TransactionInfo Describe(Transaction tx, Dictionary<(uint, Address), string>? texts)
+    {
+        var network = NetworkParameters.All.FirstOrDefault(n => n.Magic == tx.Network);
+        string Text(Address address)
+        {
+            if (texts is null)
+            {
+                return network?.FormatAddress(address) ?? address.ToString();
+            }
+
+            if (!texts.TryGetValue((tx.Network, address), out var text))
+            {
+                texts[(tx.Network, address)] = text = network?.FormatAddress(address) ?? address.ToString();
+            }
+
+            return text;
+        }
+
+        var recipient = Text(tx.Recipient);
+        return tx.IsCoinbase
+            ? new TransactionInfo(tx.Id.ToString(), true, null, recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce)
+            : new TransactionInfo(tx.Id.ToString(), false, Text(tx.Sender), recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce);
+    }
 
     /// <summary>A Unix time as UTC <c>yyyy-MM-ddTHH:mm:ssZ</c>.</summary>
     public static string Time(long unixSeconds) =>

@@ -247,6 +247,56 @@ public sealed class ChainStateStoreTests
     }
 
     [Fact]
+    public void EncodeBlock_NoCache_ReadFromTheFileAsStoredAndTheHashChecked()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: 0);
+        foreach (var block in fork.Prefix.Concat(fork.A))
+        {
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
+        }
+
+        var first = chain.GetBlockByHeight(1)!;
+        Assert.Null(first.LoadedBlock);
+        Assert.Equal(fork.Prefix[0].Encode(), first.EncodeBlock());
+        Assert.Equal(fork.A[^1].Encode(), chain.Tip.EncodeBlock());
+        Assert.Equal(TestChain.Dev.Genesis.Encode(), chain.GetBlockByHeight(0)!.EncodeBlock());
+
+        // An index entry naming another block's record is caught, not answered with the wrong block.
+        var misplaced = new BlockIndex(fork.Prefix[0], chain.GetBlockByHeight(0));
+        misplaced.SetStored(chain.Tip.Position, new BlockBodyCache(blocks, capacityBytes: 0));
+        var e = Assert.Throws<ChainStateStoreException>(misplaced.EncodeBlock);
+        Assert.Contains("--reindex", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FindSenderKey_SentLongAgoThenOnlyReceived_FindsItsKeyAndNoneForAnAddressThatNeverSent()
+    {
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: 0);
+        foreach (var block in fork.Prefix.Concat(fork.A))
+        {
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
+        }
+
+        // Alice's payment to Bob, then coinbases paid to her on top: the newest entries of her history are receipts.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(TestChain.Build(chain.Tip, AliceAddress)).Status);
+        }
+
+        Assert.Equal(Alice.ExportSubjectPublicKeyInfo(), chain.FindSenderKey(AliceAddress));
+        Assert.Null(chain.FindSenderKey(Bob));
+        Assert.Null(chain.FindSenderKey(MinerA));
+    }
+
+    [Fact]
     public void Block_WithCache_RecentBodiesStayInMemoryUpToTheBound()
     {
         var fork = BuildFork();

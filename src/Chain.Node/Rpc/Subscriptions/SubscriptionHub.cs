@@ -109,7 +109,7 @@ public sealed class SubscriptionHub : IDisposable
             header.PreviousHash.ToString(),
             header.Timestamp,
             NodeOperations.Time(header.Timestamp),
-            update.Tip.Block.Transactions.Count,
+            update.Tip.TransactionCount,
             update.Connected.Count,
             reorg);
     }
