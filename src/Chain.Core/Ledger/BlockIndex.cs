@@ -11,10 +11,17 @@ public sealed class BlockIndex
     private Block? _block;
     private BlockBodyCache? _bodies;
 
+    // A proof-of-work block (tests build branches so); the ledger passes its engine's work.
     internal BlockIndex(Block block, BlockIndex? parent)
+        : this(block, parent, Target.Work(block.Header.Bits))
+    {
+    }
+
+    internal BlockIndex(Block block, BlockIndex? parent, UInt128 work)
         : this(
             block.Header,
             parent,
+            work,
             block.Transactions.Count,
             block.Transactions.Count > 0 ? block.Transactions[0].Recipient : Address.Zero,
             block.Transactions.Count > 0 ? block.Transactions[0].Amount : 0)
@@ -22,14 +29,14 @@ public sealed class BlockIndex
         _block = block;
     }
 
-    internal BlockIndex(BlockHeader header, BlockIndex? parent, int transactionCount, Address coinbaseRecipient, long coinbaseAmount)
+    internal BlockIndex(BlockHeader header, BlockIndex? parent, UInt128 work, int transactionCount, Address coinbaseRecipient, long coinbaseAmount)
     {
         Header = header;
         Parent = parent;
         TransactionCount = transactionCount;
         CoinbaseRecipient = coinbaseRecipient;
         CoinbaseAmount = coinbaseAmount;
-        CumulativeWork = (parent?.CumulativeWork ?? UInt128.Zero) + Target.Work(header.Bits);
+        CumulativeWork = (parent?.CumulativeWork ?? UInt128.Zero) + work;
     }
 
     /// <summary>The block: held in memory until it is stored, then from the cache of recent blocks or read from disk.</summary>
@@ -88,7 +95,7 @@ public sealed class BlockIndex
         Volatile.Write(ref _block, null);
     }
 
-    /// <summary>Sum of the work of this block and all its ancestors.</summary>
+    /// <summary>Sum of the work (the consensus engine's weight) of this block and all its ancestors: fork choice prefers the most.</summary>
     public UInt128 CumulativeWork { get; }
 
     /// <summary>Set once the block failed validation while being connected; it and its descendants are never used.</summary>

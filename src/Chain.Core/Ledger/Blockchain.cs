@@ -1,3 +1,4 @@
+using Chain.Core.Consensus;
 using Chain.Core.Crypto;
 using Chain.Core.Mempool;
 using Chain.Core.Persistence;
@@ -56,6 +57,9 @@ public sealed class Blockchain
 
     /// <summary>The consensus rules.</summary>
     public NetworkParameters Network { get; }
+
+    /// <summary>The consensus engine (chosen from <see cref="NetworkParameters.Consensus"/>); safe to use from any thread.</summary>
+    public IConsensusEngine Engine => _state.Engine;
 
     /// <summary>The best chain's tip.</summary>
     public BlockIndex Tip
@@ -330,14 +334,20 @@ public sealed class Blockchain
     }
 
     /// <summary>A block template paying <paramref name="miner"/>: best mempool transactions, coinbase with reward plus fees, nonce 0.</summary>
-    public Block CreateTemplate(Address miner, int maxTransactions = 5_000)
+    public Block CreateTemplate(Address miner, int maxTransactions = 5_000) => CreateTemplate(miner, sealer: null, maxTransactions);
+
+    /// <summary>
+    /// A block template paying <paramref name="miner"/>: best mempool transactions, coinbase with reward plus fees, and
+    /// the header the engine prepares for <paramref name="sealer"/> to seal (nonce 0 for proof of work).
+    /// </summary>
+    public Block CreateTemplate(Address miner, SealerIdentity? sealer, int maxTransactions = 5_000)
     {
         lock (_lock)
         {
             var parent = _state.Tip;
             var height = parent.Height + 1;
             var coinbaseRoom = Transaction.MaxEncodedSize + 4;
-            var picked = _pool.SelectForBlock(Math.Min(maxTransactions, Network.MaxBlockTransactions - 1), Network.MaxBlockBytes - BlockHeader.Size - 4 - coinbaseRoom);
+            var picked = _pool.SelectForBlock(Math.Min(maxTransactions, Network.MaxBlockTransactions - 1), Network.MaxBlockBytes - _state.Engine.MaxHeaderSize - 4 - coinbaseRoom);
             long fees = 0;
             foreach (var tx in picked)
             {
@@ -347,13 +357,7 @@ public sealed class Blockchain
             var coinbase = Transaction.CreateCoinbase(Network.Magic, miner, checked(Network.BlockReward(height) + fees), height);
             var txs = new List<Transaction>(picked.Count + 1) { coinbase };
             txs.AddRange(picked);
-            var timestamp = Math.Max(_time.GetUtcNow().ToUnixTimeSeconds(), parent.MedianTimePast() + 1);
-            if (Difficulty.StartsWindow(Network, height))
-            {
-                timestamp = Math.Max(timestamp, parent.Header.Timestamp); // the time-warp rule
-            }
-
-            var header = new BlockHeader(BlockHeader.CurrentVersion, height, parent.Hash, MerkleTree.ComputeRoot(txs), timestamp, Difficulty.NextBits(Network, parent), 0);
+            var header = _state.Engine.Prepare(parent, MerkleTree.ComputeRoot(txs), _time.GetUtcNow().ToUnixTimeSeconds(), sealer);
             return new Block(header, txs);
         }
     }

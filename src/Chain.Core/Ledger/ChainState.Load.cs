@@ -49,7 +49,7 @@ public sealed partial class ChainState
                 throw new ChainStateStoreException($"the block index holds block {s.Header.Height} {s.Hash}, which the block file does not hold; start with --reindex");
             }
 
-            var entry = new BlockIndex(s.Header, parent, s.TransactionCount, s.CoinbaseRecipient, s.CoinbaseAmount) { IsInvalid = s.IsInvalid, IsIndexed = true };
+            var entry = new BlockIndex(s.Header, parent, _engine.Work(s.Header), s.TransactionCount, s.CoinbaseRecipient, s.CoinbaseAmount) { IsInvalid = s.IsInvalid, IsIndexed = true };
             entry.SetStored(s.Position, _bodies);
             _index[s.Hash] = entry;
         }

@@ -5,12 +5,12 @@ namespace Chain.Core.Ledger;
 
 public sealed partial class ChainState
 {
-    // The header, size, proof of work, Merkle root and coinbase: cheap, so a block is refused on them before any
+    // The header, size, proof of work or seal, Merkle root and coinbase: cheap, so a block is refused on them before any
     // transaction is checked.
     private (BlockError, string) CheckHeader(Block block)
     {
         var header = block.Header;
-        if (header.Version != BlockHeader.CurrentVersion)
+        if (header.Version != _engine.HeaderVersion)
         {
             return (BlockError.BadVersion, $"unknown version {header.Version}");
         }
@@ -21,14 +21,10 @@ public sealed partial class ChainState
             return (BlockError.TooLarge, $"{block.EncodedSize} bytes in {txs.Count} transactions exceeds the network's {_network.MaxBlockBytes} bytes in {_network.MaxBlockTransactions} transactions");
         }
 
-        if (!Target.TryExpand(header.Bits, out var target))
+        var (error, message) = _engine.CheckSeal(header);
+        if (error != BlockError.None)
         {
-            return (BlockError.WrongDifficulty, $"invalid compact target 0x{header.Bits:x8}");
-        }
-
-        if (!Target.IsMetBy(block.Hash, target))
-        {
-            return (BlockError.InsufficientWork, $"hash {block.Hash} does not meet target 0x{header.Bits:x8}");
+            return (error, message);
         }
 
         if (MerkleTree.ComputeRoot(txs) != header.MerkleRoot)
@@ -81,7 +77,7 @@ public sealed partial class ChainState
         return (BlockError.None, string.Empty);
     }
 
-    // Checks against the parent: height, required difficulty, and timestamp window.
+    // Checks against the parent: the height here, then the engine's rules (difficulty or signer, timestamps).
     private (BlockError, string) CheckContext(Block block, BlockIndex parent)
     {
         var header = block.Header;
@@ -90,30 +86,8 @@ public sealed partial class ChainState
             return (BlockError.BadHeight, $"height {header.Height} does not follow parent height {parent.Height}");
         }
 
-        var required = Difficulty.NextBits(_network, parent);
-        if (header.Bits != required)
-        {
-            return (BlockError.WrongDifficulty, $"target 0x{header.Bits:x8} where 0x{required:x8} is required");
-        }
-
-        var median = parent.MedianTimePast();
-        if (header.Timestamp <= median)
-        {
-            return (BlockError.TimestampTooOld, $"timestamp {header.Timestamp} is not after the median {median} of the previous blocks");
-        }
-
-        if (Difficulty.StartsWindow(_network, header.Height) && header.Timestamp < parent.Header.Timestamp)
-        {
-            return (BlockError.TimeWarp, $"timestamp {header.Timestamp} starts a difficulty window before its parent's {parent.Header.Timestamp}");
-        }
-
-        var limit = _time.GetUtcNow().ToUnixTimeSeconds() + NetworkParameters.MaxFutureSeconds;
-        if (header.Timestamp > limit)
-        {
-            return (BlockError.TimestampTooFarAhead, $"timestamp {header.Timestamp} is more than two hours ahead of the local clock");
-        }
-
-        return (BlockError.None, string.Empty);
+        var (error, message) = _engine.CheckContext(header, parent, _time.GetUtcNow().ToUnixTimeSeconds());
+        return (error, message);
     }
 
     // Verifies every transfer's signature, in parallel; one verified when it entered the mempool is a cache hit and

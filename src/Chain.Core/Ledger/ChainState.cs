@@ -1,3 +1,4 @@
+using Chain.Core.Consensus;
 using Chain.Core.Crypto;
 using Chain.Core.Persistence;
 
@@ -17,6 +18,8 @@ namespace Chain.Core.Ledger;
 public sealed partial class ChainState
 {
     private readonly NetworkParameters _network;
+    private readonly IConsensusEngine _engine;
+    private readonly Func<BlockHeader, UInt128> _work;
     private readonly TimeProvider _time;
     private readonly SignatureCache _signatures;
     private readonly Dictionary<Hash256, BlockIndex> _index = [];
@@ -51,12 +54,14 @@ public sealed partial class ChainState
         BlockBodyCache? bodies = null)
     {
         _network = network;
+        _engine = ConsensusEngine.Create(network);
+        _work = _engine.Work;
         _time = time;
         _signatures = signatures;
         _orphans = new OrphanPool(orphanCapacity);
         _store = store ?? new ChainStateStore(new MemoryKeyValueStore());
         _bodies = bodies;
-        var genesis = new BlockIndex(network.Genesis, null) { IsIndexed = true };
+        var genesis = new BlockIndex(network.Genesis, null, _engine.Work(network.Genesis.Header)) { IsIndexed = true };
         _index[genesis.Hash] = genesis;
         _active.Add(genesis);
         if (_store.ReadMeta() is null)
@@ -85,6 +90,9 @@ public sealed partial class ChainState
 
     /// <summary>The network these rules belong to.</summary>
     public NetworkParameters Network => _network;
+
+    /// <summary>The consensus engine chosen from the network's consensus section.</summary>
+    public IConsensusEngine Engine => _engine;
 
     /// <summary>The best chain's last block.</summary>
     public BlockIndex Tip => _active[^1];
@@ -354,7 +362,7 @@ public sealed partial class ChainState
     // context nor stored: it waits in the bounded orphan pool (per source, so a flooder evicts its own first) until
     // blocks building on it bring its branch level with the tip.
     private bool HasTooLittleWork(BlockIndex parent, Block block) =>
-        parent.CumulativeWork + Target.Work(block.Header.Bits) + _orphans.HeaviestDescendantWork(block.Hash) < Tip.CumulativeWork;
+        parent.CumulativeWork + _engine.Work(block.Header) + _orphans.HeaviestDescendantWork(block.Hash, _work) < Tip.CumulativeWork;
 
     private BlockResult Hold(Block block, BlockIndex parent, string source)
     {
@@ -487,7 +495,7 @@ public sealed partial class ChainState
             return BlockResult.Invalid(error, message);
         }
 
-        var entry = new BlockIndex(block, parent);
+        var entry = new BlockIndex(block, parent, _engine.Work(block.Header));
         if (entry.CumulativeWork <= Tip.CumulativeWork)
         {
             var batch = new WriteBatch();

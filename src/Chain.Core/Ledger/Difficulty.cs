@@ -1,4 +1,5 @@
 using System.Numerics;
+using Chain.Core.Consensus;
 
 namespace Chain.Core.Ledger;
 
@@ -20,31 +21,41 @@ public static class Difficulty
     public const int MaxAdjustmentFactor = 4;
 
     /// <summary>Whether the block at <paramref name="height"/> is the first of a difficulty window (where the target may change).</summary>
-    public static bool StartsWindow(NetworkParameters network, uint height) =>
-        network.RetargetInterval != 0 && height % (uint)network.RetargetInterval == 0;
+    public static bool StartsWindow(NetworkParameters network, uint height) => StartsWindow(Pow(network), height);
+
+    /// <summary>Whether the block at <paramref name="height"/> is the first of a difficulty window (where the target may change).</summary>
+    public static bool StartsWindow(PowParameters pow, uint height) =>
+        pow.RetargetInterval != 0 && height % (uint)pow.RetargetInterval == 0;
+
+    /// <summary>The compact target required of the child of <paramref name="parent"/> on a proof-of-work network.</summary>
+    public static uint NextBits(NetworkParameters network, BlockIndex parent) => NextBits(Pow(network), parent);
 
     /// <summary>The compact target required of the child of <paramref name="parent"/>.</summary>
-    public static uint NextBits(NetworkParameters network, BlockIndex parent)
+    public static uint NextBits(PowParameters pow, BlockIndex parent)
     {
-        if (network.RetargetInterval == 0)
+        if (pow.RetargetInterval == 0)
         {
-            return network.PowLimitBits;
+            return pow.PowLimitBits;
         }
 
         var height = parent.Height + 1;
-        if (height % (uint)network.RetargetInterval != 0)
+        if (height % (uint)pow.RetargetInterval != 0)
         {
             return parent.Header.Bits;
         }
 
-        var first = parent.GetAncestor(height - (uint)network.RetargetInterval)
+        var first = parent.GetAncestor(height - (uint)pow.RetargetInterval)
             ?? throw new InvalidOperationException("The retarget window reaches below genesis.");
         // first..parent are N blocks, so their timestamps span N - 1 intervals (Bitcoin compares them with
         // N intervals, which biases the block time by N / (N - 1): 11% with N = 10).
-        var expected = (long)(network.RetargetInterval - 1) * network.TargetBlockSeconds;
+        var expected = (long)(pow.RetargetInterval - 1) * pow.TargetBlockSeconds;
         var actual = Math.Clamp(parent.Header.Timestamp - first.Header.Timestamp, expected / MaxAdjustmentFactor, expected * MaxAdjustmentFactor);
         var target = Target.Expand(parent.Header.Bits) * actual / expected;
-        var limit = Target.Expand(network.PowLimitBits);
+        var limit = Target.Expand(pow.PowLimitBits);
         return Target.Compress(BigInteger.Min(target, limit));
     }
+
+    private static PowParameters Pow(NetworkParameters network) =>
+        network.Consensus as PowParameters
+            ?? throw new InvalidOperationException($"Network {network.Name} does not run proof of work.");
 }

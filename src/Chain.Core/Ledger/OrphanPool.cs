@@ -168,7 +168,7 @@ public sealed class OrphanPool
     /// The most work of any chain of held blocks descending from <paramref name="hash"/> (zero when none is held):
     /// what those blocks would add to its branch.
     /// </summary>
-    internal UInt128 HeaviestDescendantWork(Hash256 hash)
+    internal UInt128 HeaviestDescendantWork(Hash256 hash, Func<BlockHeader, UInt128> work)
     {
         if (!_byParent.TryGetValue(hash, out var children))
         {
@@ -180,8 +180,8 @@ public sealed class OrphanPool
         {
             if (_byHash.TryGetValue(child, out var entry))
             {
-                var work = Target.Work(entry.Block.Header.Bits) + HeaviestDescendantWork(child);
-                best = work > best ? work : best;
+                var branch = work(entry.Block.Header) + HeaviestDescendantWork(child, work);
+                best = branch > best ? branch : best;
             }
         }
 

@@ -174,9 +174,9 @@ public sealed partial class NodeProtocol
     // or the parent is unknown and a getblocks went out).
     private BlockIndex? CheckCompactHeader(PeerState state, BlockHeader header)
     {
-        if (!Target.TryExpand(header.Bits, out var target) || !Target.IsMetBy(header.Hash, target))
+        if (_chain.Engine.CheckSeal(header) is { IsValid: false } seal)
         {
-            Misbehaved(state, $"compact block {header.Hash}: {BlockError.InsufficientWork}: the header does not meet its own target 0x{header.Bits:x8}");
+            Misbehaved(state, $"compact block {header.Hash}: {seal.Error}: {seal.Message}");
             return null;
         }
 
@@ -187,7 +187,7 @@ public sealed partial class NodeProtocol
             return null;
         }
 
-        if (header.Height != parent.Height + 1 || header.Bits != Difficulty.NextBits(_chain.Network, parent))
+        if (header.Height != parent.Height + 1 || !_chain.Engine.CheckDifficulty(header, parent).IsValid)
         {
             Misbehaved(state, $"compact block {header.Hash}: {BlockError.WrongDifficulty} or {BlockError.BadHeight} for its parent");
             return null;

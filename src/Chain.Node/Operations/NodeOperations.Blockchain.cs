@@ -9,7 +9,7 @@ namespace Chain.Node.Operations;
 public sealed partial class NodeOperations
 {
     /// <summary>
-    /// Transactions a block template takes (<see cref="Blockchain.CreateTemplate"/>'s default): with fewer waiting,
+    /// Transactions a block template takes (<see cref="Blockchain.CreateTemplate(Chain.Core.Crypto.Address, int)"/>'s default): with fewer waiting,
     /// the next block has room for any fee at the minimum.
     /// </summary>
     public const int FeeEstimateBlockTransactions = 5_000;
