@@ -12,6 +12,7 @@ public static class ConsensusEngine
         return network.Consensus switch
         {
             PowParameters pow => new PowEngine(pow),
+            PoaParameters poa => new PoaEngine(poa, network.GenesisHash),
             _ => throw new NotSupportedException($"Network {network.Name} uses the {network.Consensus.Engine} engine, which this node does not run."),
         };
     }

@@ -9,7 +9,7 @@ namespace Chain.Core.Crypto;
 /// Bech32m under the network's prefix, e.g. <c>chain1…</c>); the 40 lower-case hex characters of
 /// <see cref="ToString"/> are the internal form (files, logs, tests) and carry no checksum.
 /// </summary>
-public readonly struct Address : IEquatable<Address>
+public readonly struct Address : IEquatable<Address>, IComparable<Address>
 {
     /// <summary>Address length in bytes.</summary>
     public const int Size = 20;
@@ -139,6 +139,18 @@ public readonly struct Address : IEquatable<Address>
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Address other && Equals(other);
+
+    /// <summary>Orders addresses by their bytes (the order of a proof-of-authority signer set).</summary>
+    public int CompareTo(Address other)
+    {
+        var order = _a.CompareTo(other._a);
+        if (order == 0)
+        {
+            order = _b.CompareTo(other._b);
+        }
+
+        return order != 0 ? order : _c.CompareTo(other._c);
+    }
 
     /// <inheritdoc />
     public override int GetHashCode() => SaltedHasher.Hash(_a, _b, _c, Size);

@@ -3,7 +3,7 @@ using Chain.Core.Encoding;
 namespace Chain.Core.Ledger;
 
 /// <summary>A header and its transactions, the first of which is the coinbase.</summary>
-/// <remarks>Encoding: <c>header:92 | count:u32 | (length:u32 | transaction)*count</c>, little-endian.</remarks>
+/// <remarks>Encoding: <c>header (92 bytes, or longer when sealed: <see cref="BlockHeader.EncodedSize"/>) | count:u32 | (length:u32 | transaction)*count</c>, little-endian.</remarks>
 public sealed class Block
 {
     /// <summary>Largest encoded block accepted, in bytes.</summary>
@@ -25,7 +25,7 @@ public sealed class Block
         Transactions = transactions;
     }
 
-    /// <summary>The proof-of-work header.</summary>
+    /// <summary>The header.</summary>
     public BlockHeader Header { get; }
 
     /// <summary>The transactions, coinbase first.</summary>
@@ -42,7 +42,7 @@ public sealed class Block
     {
         get
         {
-            var size = BlockHeader.Size + 4;
+            var size = Header.EncodedSize + 4;
             foreach (var tx in Transactions)
             {
                 size += 4 + tx.EncodedSize;
@@ -71,7 +71,7 @@ public sealed class Block
         }
 
         var writer = new SpanWriter(destination[..size]);
-        Header.Encode(writer.Take(BlockHeader.Size));
+        Header.Encode(writer.Take(Header.EncodedSize));
         writer.WriteUInt32((uint)Transactions.Count);
         foreach (var tx in Transactions)
         {

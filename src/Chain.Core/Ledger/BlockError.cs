@@ -50,4 +50,19 @@ public enum BlockError
 
     /// <summary>The first block of a difficulty window is timestamped before its parent (the time-warp attack).</summary>
     TimeWarp,
+
+    /// <summary>A sealed header's form, signer key or signature is wrong (proof of authority).</summary>
+    BadSeal,
+
+    /// <summary>The sealer is not an authorised signer at the parent (proof of authority).</summary>
+    UnauthorizedSigner,
+
+    /// <summary>The block comes before its parent's timestamp plus the period (proof of authority).</summary>
+    TooSoon,
+
+    /// <summary>The sealer sealed one of the last floor(N/2) blocks, N signers (proof of authority).</summary>
+    SignedRecently,
+
+    /// <summary>A checkpoint header's signer list differs from the signer set its ancestors compute, or a checkpoint votes (proof of authority).</summary>
+    BadCheckpoint,
 }

@@ -28,8 +28,8 @@ public sealed partial class NetworkParameters
     /// <summary>Largest block time or period, in seconds (one day).</summary>
     public const int MaxBlockSeconds = 86_400;
 
-    /// <summary>Most proof-of-authority signers at genesis.</summary>
-    public const int MaxSigners = 1_000;
+    /// <summary>Most proof-of-authority signers at genesis (as many as a checkpoint header may list).</summary>
+    public const int MaxSigners = BlockHeader.MaxSigners;
 
     /// <summary>Latest genesis timestamp accepted: 9999-12-31T23:59:59Z.</summary>
     public const long MaxGenesisTimestamp = 253_402_300_799;

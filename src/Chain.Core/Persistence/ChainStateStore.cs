@@ -31,7 +31,8 @@ public sealed class ChainStateStore(IKeyValueStore store) : IDisposable
     internal const byte TransactionPrefix = (byte)'x';
     internal const byte HistoryPrefix = (byte)'h';
 
-    private const int BlockValueSize = BlockHeader.Size + 4 + Address.Size + 8 + 8 + 1;
+    // A block index value: the header's encoding (BlockHeader.Size for proof of work, longer when sealed), then this.
+    private const int BlockValueTailSize = 4 + Address.Size + 8 + 8 + 1;
     private const int UndoItemSize = Address.Size + 1 + 16;
     private const int LocationSize = 12;
     private const byte InvalidFlag = 1;
@@ -89,13 +90,19 @@ public sealed class ChainStateStore(IKeyValueStore store) : IDisposable
     {
         foreach (var (key, value) in Store.Scan([BlockPrefix]))
         {
-            if (key.Length != 1 + Hash256.Size || value.Length != BlockValueSize)
+            BlockHeader header;
+            try
             {
-                throw new InvalidDataException($"block index entry {Convert.ToHexStringLower(key)} has {value.Length} bytes, not {BlockValueSize}");
+                header = key.Length == 1 + Hash256.Size && value.Length >= BlockHeader.Size + BlockValueTailSize
+                    ? BlockHeader.Decode(value.AsSpan(0, value.Length - BlockValueTailSize))
+                    : throw new FormatException($"{value.Length} bytes");
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"block index entry {Convert.ToHexStringLower(key)} is not a header and {BlockValueTailSize} bytes: {e.Message}");
             }
 
-            var reader = new SpanReader(value);
-            var header = BlockHeader.Read(ref reader);
+            var reader = new SpanReader(value.AsSpan(value.Length - BlockValueTailSize));
             var count = (int)reader.ReadUInt32();
             var recipient = new Address(reader.ReadBytes(Address.Size));
             var amount = reader.ReadInt64();
@@ -184,9 +191,10 @@ public sealed class ChainStateStore(IKeyValueStore store) : IDisposable
     /// </summary>
     public static void PutIndexEntry(WriteBatch batch, BlockIndex entry, int? recordLength)
     {
-        var value = new byte[BlockValueSize];
+        var headerSize = entry.Header.EncodedSize;
+        var value = new byte[headerSize + BlockValueTailSize];
         var writer = new SpanWriter(value);
-        entry.Header.Encode(writer.Take(BlockHeader.Size));
+        entry.Header.Encode(writer.Take(headerSize));
         writer.WriteUInt32((uint)entry.TransactionCount);
         entry.CoinbaseRecipient.WriteTo(writer.Take(Address.Size));
         writer.WriteInt64(entry.CoinbaseAmount);
@@ -260,7 +268,7 @@ public sealed class ChainStateStore(IKeyValueStore store) : IDisposable
     public static void PutBlockTransactions(WriteBatch batch, BlockIndex entry, Block block, bool remove)
     {
         var txs = block.Transactions;
-        var offset = BlockHeader.Size + 4;
+        var offset = block.Header.EncodedSize + 4;
         var touched = new Dictionary<Address, List<(int, int, int)>>();
         for (var i = 0; i < txs.Count; i++)
         {

@@ -123,7 +123,7 @@ public sealed partial class NodeProtocol
     private void OnCompactBlock(PeerState state, CompactBlockMessage message)
     {
         NetworkMetrics.BlocksReceived.Add(1);
-        var header = TryDecode(state, message.Header, BlockHeader.Size, BlockHeader.Decode, "block header");
+        var header = TryDecode(state, message.Header, _chain.Engine.MaxHeaderSize, BlockHeader.Decode, "block header");
         var coinbase = header is null ? null : TryDecode(state, message.Coinbase, Transaction.MaxEncodedSize, Transaction.Decode, "coinbase");
         if (header is null || coinbase is null || !TryParseIds(state, message.Txs, out var ids))
         {
