@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Chain.Benchmarks.Support;
+using Chain.Core.Ledger;
 
 namespace Chain.Benchmarks.Quick;
 
@@ -21,7 +22,16 @@ internal static partial class RpcFigures
 
     public const int LatencyBlocks = 100;
 
-    /// <summary>Transactions of each sender sent by <c>sendraw</c> in each of two rounds: 2 x 10,000 in all, well within the node's mempool.</summary>
+    /// <summary>Transactions of each sender sent by <c>sendraw</c> one a request: 20 x 300 in all, well within the node's mempool.</summary>
+    public const int SendRawSinglePerSender = 300;
+
+    /// <summary>
+    /// Transactions of each sender sent in batches before the batched round is timed, so the node's batch path is
+    /// compiled and tiered up, as the status round's warm-up does for status: 20 x 200, not counted.
+    /// </summary>
+    public const int SendRawWarmupPerSender = 200;
+
+    /// <summary>Transactions of each sender sent in the timed batched round: 20 x 500, after the single round's and the warm-up's nonces.</summary>
     public const int SendRawPerSender = 500;
 
     /// <summary>Transactions in one JSON-RPC batch of the batched round.</summary>
@@ -109,41 +119,39 @@ internal static partial class RpcFigures
     }
 
     // Each client sends its senders' transactions in nonce order (a gap would be refused), 16 clients at once: one
-    // transaction a request, then the next transactions in JSON-RPC batches of BatchSize (answered in order).
+    // transaction a request, then the next transactions in JSON-RPC batches of BatchSize (answered in order), first
+    // untimed (the warm-up), then timed.
     private static async Task SendRawAsync(Report report, HttpClient http, Workload workload, Process node)
     {
-        await SendRawRoundAsync(report, http, workload, node, "rpc.sendraw_single", 0, 1);
-        await SendRawRoundAsync(report, http, workload, node, "rpc.sendraw", SendRawPerSender, BatchSize);
+        await SendRawRoundAsync(report, http, workload, node, "rpc.sendraw_single", 0, SendRawSinglePerSender, 1);
+        await SendRawRoundAsync(null, http, workload, node, "rpc.sendraw_warmup", SendRawSinglePerSender, SendRawWarmupPerSender, BatchSize);
+        await SendRawRoundAsync(report, http, workload, node, "rpc.sendraw", SendRawSinglePerSender + SendRawWarmupPerSender, SendRawPerSender, BatchSize);
     }
 
-    private static async Task SendRawRoundAsync(Report report, HttpClient http, Workload workload, Process node, string name, int skip, int batch)
+    // Sends each sender's transactions from skip on, count of them, batch to a request; reports the figures unless report is null (a warm-up).
+    private static async Task SendRawRoundAsync(Report? report, HttpClient http, Workload workload, Process node, string name, int skip, int count, int batch)
     {
+        // The request bodies are made before the clock starts: encoding the transactions is the external wallet's work,
+        // done before it calls the node, and made on the clock it took the clients' share of the two cores away from the
+        // node (the target's denominator, one-thread verification, has a core to itself).
         var perClient = Enumerable.Range(0, Clients)
-            .Select(c => Enumerable.Range(0, workload.Senders).Where(s => s % Clients == c).SelectMany(s => workload.Transfers[s].Skip(skip).Take(SendRawPerSender)).ToList())
+            .Select(c => Enumerable.Range(0, workload.Senders).Where(s => s % Clients == c).SelectMany(s => workload.Transfers[s].Skip(skip).Take(count)).ToList())
+            .Select(list => list.Chunk(batch).Select(chunk => Body(chunk, batch)).ToList())
             .ToList();
-        var total = perClient.Sum(list => list.Count);
+        var total = perClient.Sum(bodies => bodies.Sum(b => b.Count));
         node.Refresh();
         var nodeCpu = node.TotalProcessorTime;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var accepted = 0;
-        await Task.WhenAll(perClient.Select(list => Task.Run(async () =>
+        await Task.WhenAll(perClient.Select(bodies => Task.Run(async () =>
         {
-            foreach (var chunk in list.Chunk(batch))
+            foreach (var (body, _) in bodies)
             {
-                var body = new StringBuilder();
-                body.Append(batch == 1 ? string.Empty : "[");
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    body.Append(i == 0 ? string.Empty : ",").Append("{\"jsonrpc\":\"2.0\",\"id\":").Append(i).Append(",\"method\":\"sendraw\",\"params\":[\"")
-                        .Append(Convert.ToHexStringLower(chunk[i].Encode())).Append("\"]}");
-                }
-
-                body.Append(batch == 1 ? string.Empty : "]");
-                using var content = new StringContent(body.ToString());
+                using var content = new ByteArrayContent(body);
                 using var response = await http.PostAsync(string.Empty, content);
-                var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                var answers = answer.ValueKind == JsonValueKind.Array ? answer.EnumerateArray().ToList() : [answer];
+                using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+                var answers = answer.RootElement.ValueKind == JsonValueKind.Array ? answer.RootElement.EnumerateArray().ToList() : [answer.RootElement];
                 Interlocked.Add(ref accepted, answers.Count(a => a.TryGetProperty("result", out _)));
             }
         })));
@@ -153,11 +161,31 @@ internal static partial class RpcFigures
             throw new InvalidOperationException($"{total - accepted} of {total} sendraw requests were refused");
         }
 
+        if (report is null)
+        {
+            return;
+        }
+
         report.Add($"{name}_per_sec", total / elapsed.TotalSeconds, "tx/s");
         node.Refresh();
         report.Add($"{name}_node_cores", (node.TotalProcessorTime - nodeCpu) / elapsed, "cores");
         report.Add($"{name}_client_cores", (Process.GetCurrentProcess().TotalProcessorTime - cpu) / elapsed, "cores");
         report.Add($"{name}_node_cpu_us_per_tx", (node.TotalProcessorTime - nodeCpu).TotalMicroseconds / total, "us");
+    }
+
+    // One request (batch == 1) or a JSON-RPC batch of sendraw calls, as UTF-8, and how many transactions it carries.
+    private static (byte[] Body, int Count) Body(Transaction[] chunk, int batch)
+    {
+        var body = new StringBuilder();
+        body.Append(batch == 1 ? string.Empty : "[");
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            body.Append(i == 0 ? string.Empty : ",").Append("{\"jsonrpc\":\"2.0\",\"id\":").Append(i).Append(",\"method\":\"sendraw\",\"params\":[\"")
+                .Append(Convert.ToHexStringLower(chunk[i].Encode())).Append("\"]}");
+        }
+
+        body.Append(batch == 1 ? string.Empty : "]");
+        return (Encoding.UTF8.GetBytes(body.ToString()), chunk.Length);
     }
 
     // Upper bound of the delay from the node connecting a block to a subscriber hearing of it: from asking for the
