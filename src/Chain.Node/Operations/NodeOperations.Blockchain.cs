@@ -89,6 +89,49 @@ public sealed partial class NodeOperations
     /// </summary>
     public SendInfo SendRaw(byte[] data)
     {
+        var tx = DecodeForSubmission(data);
+        var result = chain.SubmitTransaction(tx);
+        return result.IsValid ? new SendInfo(tx.Id.ToString()) : throw Refusal(result);
+    }
+
+    /// <summary>
+    /// Submits several transactions as <see cref="SendRaw(byte[])"/> would one after another, in order, with their signatures
+    /// verified in parallel on every core and the mempool taking them under one lock (<see cref="Blockchain.SubmitTransactions"/>):
+    /// each outcome is the answer, or the <see cref="OperationException"/>, that <see cref="SendRaw(byte[])"/> would have given.
+    /// </summary>
+    public IReadOnlyList<SendRawOutcome> SendRaw(IReadOnlyList<byte[]> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var outcomes = new SendRawOutcome[data.Count];
+        var txs = new List<Transaction>(data.Count);
+        var positions = new List<int>(data.Count);
+        for (var i = 0; i < data.Count; i++)
+        {
+            try
+            {
+                txs.Add(DecodeForSubmission(data[i]));
+                positions.Add(i);
+            }
+            catch (OperationException e)
+            {
+                outcomes[i] = new SendRawOutcome(null, e);
+            }
+        }
+
+        var results = txs.Count == 0 ? [] : chain.SubmitTransactions(txs);
+        for (var k = 0; k < results.Count; k++)
+        {
+            outcomes[positions[k]] = results[k].IsValid
+                ? new SendRawOutcome(new SendInfo(txs[k].Id.ToString()), null)
+                : new SendRawOutcome(null, Refusal(results[k]));
+        }
+
+        return outcomes;
+    }
+
+    // A transfer for the mempool, or the error sendraw answers for data that cannot be one.
+    private static Transaction DecodeForSubmission(byte[] data)
+    {
         Transaction tx;
         try
         {
@@ -99,19 +142,11 @@ public sealed partial class NodeOperations
             throw OperationException.Invalid($"not a transaction: {e.Message}");
         }
 
-        if (tx.IsCoinbase)
-        {
-            throw new OperationException(OperationError.Refused, "a coinbase is only valid inside a block");
-        }
-
-        var result = chain.SubmitTransaction(tx);
-        if (!result.IsValid)
-        {
-            throw new OperationException(OperationError.Refused, $"{ToWords(result.Error)}: {result.Message}");
-        }
-
-        return new SendInfo(tx.Id.ToString());
+        return tx.IsCoinbase ? throw new OperationException(OperationError.Refused, "a coinbase is only valid inside a block") : tx;
     }
+
+    private static OperationException Refusal(TxResult result) =>
+        new(OperationError.Refused, $"{ToWords(result.Error)}: {result.Message}");
 
     /// <summary>
     /// The fee that gets a transaction into the next block with the mempool as it is: the network minimum while

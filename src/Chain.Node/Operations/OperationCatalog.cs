@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Chain.Core.Crypto;
 using Chain.Node.Operations.Results;
 
@@ -221,11 +222,14 @@ public static class OperationCatalog
     private const string TxUsage = "usage: tx <64-character id> [raw]";
 
     /// <summary>The JSON-RPC method named <paramref name="name"/> (exactly), or null.</summary>
-    public static OperationMethod? Find(string name) => All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal));
+    public static OperationMethod? Find(string name) => ByName.GetValueOrDefault(name);
 
     /// <summary>The console command <paramref name="command"/> (its words joined by one space, or an alias), case-insensitive; null if none.</summary>
     public static OperationMethod? FindCommand(string command) =>
         All.FirstOrDefault(m => string.Equals(m.ConsoleName, command, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(command, StringComparer.OrdinalIgnoreCase));
+
+    // Every JSON-RPC request looks its method up (twice, with the metrics): a hash lookup, not a walk over the list.
+    private static readonly FrozenDictionary<string, OperationMethod> ByName = All.DistinctBy(m => m.Name).ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     private static HelpListing Help() => new([.. All.Select(m => new HelpEntry(m.Usage, m.Help))]);
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Chain.Node.Operations;
 using Chain.Node.Rpc.Subscriptions;
@@ -23,6 +24,8 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
     public const int MaxDepth = 16;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+
+    private static readonly OperationMethod SendRawMethod = OperationCatalog.Find("sendraw")!;
 
     /// <summary>The methods served only over a WebSocket, which can carry notifications.</summary>
     public const string Subscribe = "subscribe", Unsubscribe = "unsubscribe";
@@ -54,7 +57,7 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Array)
                 {
-                    if (!await HandleOneAsync(writer, root, session, cancellationToken))
+                    if (!await HandleOneAsync(writer, root, session, null, cancellationToken))
                     {
                         return null;
                     }
@@ -67,9 +70,18 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
                 {
                     var answered = false;
                     writer.WriteStartArray();
-                    foreach (var request in root.EnumerateArray())
+                    var requests = root.EnumerateArray().ToArray();
+                    SendRawOutcome?[]? submitted = null;
+                    var submittedUntil = 0;
+                    for (var i = 0; i < requests.Length; i++)
                     {
-                        answered |= await HandleOneAsync(writer, request, session, cancellationToken);
+                        if (i >= submittedUntil && IsSendRaw(requests[i]))
+                        {
+                            submitted ??= new SendRawOutcome?[requests.Length];
+                            submittedUntil = SubmitSendRawRun(requests, i, submitted);
+                        }
+
+                        answered |= await HandleOneAsync(writer, requests[i], session, submitted?[i], cancellationToken);
                     }
 
                     writer.WriteEndArray();
@@ -84,12 +96,118 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
         return buffer.WrittenSpan.ToArray();
     }
 
+    // A run of consecutive sendraw requests in a batch goes to the ledger together (NodeOperations.SendRaw of a list:
+    // the signatures verified on every core, the mempool taking them under one lock), with the answers each would have
+    // had one after another; the requests around the run still see the ledger as it is at their place. A request of
+    // the run that would fail before its operation runs (a bad envelope or parameter) is left out, so it is answered
+    // exactly as before. Returns the index after the run; the outcomes go into submitted.
+    private int SubmitSendRawRun(JsonElement[] requests, int start, SendRawOutcome?[] submitted)
+    {
+        var data = new List<byte[]>();
+        var positions = new List<int>();
+        var end = start;
+        for (; end < requests.Length && IsSendRaw(requests[end]); end++)
+        {
+            if (TryReadSendRaw(requests[end]) is { } bytes)
+            {
+                data.Add(bytes);
+                positions.Add(end);
+            }
+        }
+
+        if (data.Count > 1)
+        {
+            var outcomes = operations.SendRaw(data);
+            for (var k = 0; k < outcomes.Count; k++)
+            {
+                submitted[positions[k]] = outcomes[k];
+            }
+        }
+
+        return end;
+    }
+
+    private static bool IsSendRaw(JsonElement request) =>
+        request.ValueKind == JsonValueKind.Object && request.TryGetProperty("method", out var name) && name.ValueKind == JsonValueKind.String && name.ValueEquals(SendRawMethod.Name);
+
+    // The transaction bytes of a sendraw request that would reach its operation, else null (answered the usual way).
+    private static byte[]? TryReadSendRaw(JsonElement request)
+    {
+        if (CheckEnvelope(request, out _, out _, out _) is not null)
+        {
+            return null;
+        }
+
+        var parameters = request.TryGetProperty("params", out var given) ? given : default;
+        if (SoleHexParameter(parameters) is { ValueKind: JsonValueKind.String } hexElement)
+        {
+            // The hex straight from the request's UTF-8, without a string of it; one with JSON escapes takes the usual path.
+            var raw = JsonMarshal.GetRawUtf8Value(hexElement)[1..^1];
+            if (raw.IndexOf((byte)'\\') < 0)
+            {
+                var bytes = new byte[raw.Length / 2];
+                return raw.Length % 2 == 0 && Convert.FromHexString(raw, bytes, out _, out var written) == OperationStatus.Done && written == bytes.Length ? bytes : null;
+            }
+        }
+
+        try
+        {
+            var arguments = Bind(SendRawMethod, parameters);
+            return arguments["hex"] is { } hex ? OperationParsers.Hex(hex, "transaction") : null;
+        }
+        catch (OperationException)
+        {
+            return null;
+        }
+    }
+
+    // The one parameter of sendraw when given as Bind would take it, by position or by name; default otherwise.
+    private static JsonElement SoleHexParameter(JsonElement parameters) => parameters.ValueKind switch
+    {
+        JsonValueKind.Array when parameters.GetArrayLength() == 1 => parameters[0],
+        JsonValueKind.Object when parameters.TryGetProperty("hex", out var hex) && parameters.EnumerateObject().Count() == 1 => hex,
+        _ => default,
+    };
+
+    // The request's id and method, or why it is not a request (-32600) before any method is looked up; the id is
+    // default when it is unusable in the error's answer.
+    private static string? CheckEnvelope(JsonElement request, out bool hasId, out JsonElement id, out JsonElement name)
+    {
+        hasId = false;
+        id = default;
+        name = default;
+        if (request.ValueKind != JsonValueKind.Object)
+        {
+            return "a request is a JSON object";
+        }
+
+        hasId = request.TryGetProperty("id", out id);
+        if (hasId && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
+        {
+            id = default;
+            return "the id must be a string, a number or null";
+        }
+
+        if (!request.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"))
+        {
+            return "the request must have \"jsonrpc\": \"2.0\"";
+        }
+
+        if (!request.TryGetProperty("method", out name) || name.ValueKind != JsonValueKind.String)
+        {
+            return "the request must name its method as a string";
+        }
+
+        return null;
+    }
+
     // Writes the response to one request; false for a notification (no id), which gets none. Counted by method
-    // (a name outside the catalog as "unknown", so clients cannot mint label values) and outcome.
-    private async Task<bool> HandleOneAsync(Utf8JsonWriter writer, JsonElement request, WebSocketSession? session, CancellationToken cancellationToken)
+    // (a name outside the catalog as "unknown", so clients cannot mint label values) and outcome. A sendraw already
+    // submitted with its run (SubmitSendRawRun) comes with its outcome.
+    private async Task<bool> HandleOneAsync(Utf8JsonWriter writer, JsonElement request, WebSocketSession? session, SendRawOutcome? submitted, CancellationToken cancellationToken)
     {
         var outcome = new StrongBox<int?>();
-        var answered = await HandleOneUncountedAsync(writer, request, session, outcome, cancellationToken);
+        var answered = await HandleOneUncountedAsync(writer, request, session, submitted, outcome, cancellationToken);
         var method = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("method", out var name) && name.ValueKind == JsonValueKind.String
             ? name.GetString()!
             : null;
@@ -98,30 +216,11 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
         return answered;
     }
 
-    private async Task<bool> HandleOneUncountedAsync(Utf8JsonWriter writer, JsonElement request, WebSocketSession? session, StrongBox<int?> outcome, CancellationToken cancellationToken)
+    private async Task<bool> HandleOneUncountedAsync(Utf8JsonWriter writer, JsonElement request, WebSocketSession? session, SendRawOutcome? submitted, StrongBox<int?> outcome, CancellationToken cancellationToken)
     {
-        if (request.ValueKind != JsonValueKind.Object)
+        if (CheckEnvelope(request, out var hasId, out var id, out var name) is { } invalid)
         {
-            WriteError(outcome, writer, default, RpcErrorCodes.InvalidRequest, "a request is a JSON object");
-            return true;
-        }
-
-        var hasId = request.TryGetProperty("id", out var id);
-        if (hasId && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
-        {
-            WriteError(outcome, writer, default, RpcErrorCodes.InvalidRequest, "the id must be a string, a number or null");
-            return true;
-        }
-
-        if (!request.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
-        {
-            WriteError(outcome, writer, id, RpcErrorCodes.InvalidRequest, "the request must have \"jsonrpc\": \"2.0\"");
-            return true;
-        }
-
-        if (!request.TryGetProperty("method", out var name) || name.ValueKind != JsonValueKind.String)
-        {
-            WriteError(outcome, writer, id, RpcErrorCodes.InvalidRequest, "the request must name its method as a string");
+            WriteError(outcome, writer, id, RpcErrorCodes.InvalidRequest, invalid);
             return true;
         }
 
@@ -145,8 +244,9 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
 
         try
         {
-            var arguments = Bind(method, request.TryGetProperty("params", out var parameters) ? parameters : default);
-            var result = await method.CallAsync(operations, arguments, cancellationToken);
+            var result = submitted is { } done
+                ? done.Answer ?? throw done.Error!
+                : await method.CallAsync(operations, Bind(method, request.TryGetProperty("params", out var parameters) ? parameters : default), cancellationToken);
             if (hasId)
             {
                 writer.WriteStartObject();

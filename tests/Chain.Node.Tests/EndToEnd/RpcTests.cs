@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Chain.Core.Crypto;
+using Chain.Core.Ledger;
 
 namespace Chain.Node.Tests.EndToEnd;
 
@@ -71,6 +74,48 @@ public sealed class RpcTests(RpcNodeFixture fixture) : IClassFixture<RpcNodeFixt
         var (notified, none) = await fixture.PostAsync("""{"jsonrpc":"2.0","method":"status"}""");
         Assert.Equal(HttpStatusCode.NoContent, notified);
         Assert.Null(none);
+    }
+
+    [Fact]
+    public async Task Batch_ConsecutiveSendRaw_EachAnsweredAsIfSentAlone()
+    {
+        // A sender the test can sign for: the node's own wallet, exported.
+        var keyFile = Path.Combine(Path.GetDirectoryName(fixture.DataDir)!, "batch-sender.pem");
+        Assert.Equal($"exported {keyFile}", await Node.AskAsync($"wallet export {keyFile}"));
+        using var key = RSA.Create();
+        key.ImportFromPem(await File.ReadAllTextAsync(keyFile));
+        var network = NetworkParameters.Dev;
+        var nonce = (await fixture.CallAsync("balance")).GetProperty("nonce").GetUInt64();
+        var pending = (await fixture.CallAsync("mempool")).GetProperty("transactions").GetArrayLength();
+        var recipient = new Address(SHA256.HashData("batch recipient"u8).AsSpan(0, Address.Size));
+        string Hex(ulong n) => Convert.ToHexStringLower(Transaction.CreateSigned(key, network.Magic, recipient, 1, network.MinFee, n).Encode());
+        string SendRaw(object id, string hex) => $$"""{"jsonrpc":"2.0","id":{{id}},"method":"sendraw","params":["{{hex}}"]}""";
+
+        // Nonce n + 1 is valid only after n: the batch is taken in order. The mempool request between the two runs
+        // sees the first run's transactions and not the second's.
+        var (status, answer) = await fixture.PostAsync($$"""
+            [{{SendRaw(1, Hex(nonce))}},
+             {{SendRaw(2, Hex(nonce + 1))}},
+             {{SendRaw(3, "zz")}},
+             {{SendRaw(4, Hex(nonce + 1))}},
+             {{SendRaw(5, Hex(nonce + 3))}},
+             {"jsonrpc":"2.0","id":6,"method":"mempool"},
+             {{SendRaw(7, Hex(nonce + 2))}},
+             {"jsonrpc":"2.0","method":"sendraw","params":["{{Hex(nonce + 3)}}"]},
+             {{SendRaw(9, Hex(nonce + 4))}}]
+            """);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var answers = answer!.Value.EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 9], answers.Select(a => a.GetProperty("id").GetInt32()));
+        Assert.Equal(Transaction.Decode(Convert.FromHexString(Hex(nonce))).Id.ToString(), answers[0].GetProperty("result").GetProperty("id").GetString());
+        Assert.True(answers[1].TryGetProperty("result", out _), answers[1].ToString());
+        Assert.Equal(-32602, answers[2].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("duplicate", answers[3].GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("nonce too high", answers[4].GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(pending + 2, answers[5].GetProperty("result").GetProperty("transactions").GetArrayLength());
+        Assert.True(answers[6].TryGetProperty("result", out _), answers[6].ToString());
+        Assert.True(answers[7].TryGetProperty("result", out _), answers[7].ToString()); // after the notification's nonce + 3
+        Assert.Equal(pending + 5, (await fixture.CallAsync("mempool")).GetProperty("transactions").GetArrayLength());
     }
 
     public static TheoryData<string, int, string> BadRequests => new()
