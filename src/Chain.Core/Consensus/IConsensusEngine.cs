@@ -39,6 +39,9 @@ public interface IConsensusEngine
     /// <summary>What the header adds to its branch's weight for fork choice (<see cref="BlockIndex.CumulativeWork"/>).</summary>
     UInt128 Work(BlockHeader header);
 
+    /// <summary>The header's difficulty for people: a multiple of the easiest target, or the proof-of-authority difficulty.</summary>
+    double DisplayDifficulty(BlockHeader header);
+
     /// <summary>
     /// The header of a new block on <paramref name="parent"/> with the given Merkle root, ready for
     /// <paramref name="sealer"/> (null for proof of work, which needs no identity) to seal: nonce 0 for proof of work,

@@ -155,6 +155,9 @@ public sealed class PoaEngine : IConsensusEngine
     public UInt128 Work(BlockHeader header) => header.IsSealed ? header.Bits : 1;
 
     /// <inheritdoc />
+    public double DisplayDifficulty(BlockHeader header) => Work(header) == DifficultyInTurn ? DifficultyInTurn : DifficultyOutOfTurn;
+
+    /// <inheritdoc />
     /// <remarks>
     /// Timestamp: the parent's plus the period, or now if later (and past the median of recent blocks). A checkpoint
     /// lists the signers and votes nothing; another block carries the sealer's vote when it would count.

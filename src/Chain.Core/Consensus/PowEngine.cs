@@ -77,6 +77,9 @@ public sealed class PowEngine : IConsensusEngine
     public UInt128 Work(BlockHeader header) => Target.Work(header.Bits);
 
     /// <inheritdoc />
+    public double DisplayDifficulty(BlockHeader header) => Target.Difficulty(header.Bits, _parameters.PowLimitBits);
+
+    /// <inheritdoc />
     public BlockHeader Prepare(BlockIndex parent, Hash256 merkleRoot, long now, SealerIdentity? sealer)
     {
         var height = parent.Height + 1;

@@ -1,5 +1,7 @@
+using Chain.Core.Consensus;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Core.Wallets;
 
 namespace Chain.Core.Mining;
 
@@ -31,11 +33,27 @@ public sealed class Miner
     private readonly Queue<(long Started, long Ended, long Hashes)> _recent = new();
     private long _totalHashes;
 
-    /// <summary>Creates a miner for <paramref name="chain"/>.</summary>
+    /// <summary>Creates a miner for <paramref name="chain"/> (a sealer on a proof-of-authority network).</summary>
     public Miner(Blockchain chain, TimeProvider time)
     {
         _chain = chain;
         _time = time;
+        Sealer = new Sealer(chain, time);
+    }
+
+    /// <summary>The sealer used instead of the nonce search on a proof-of-authority network (its vote is the node's).</summary>
+    public Sealer Sealer { get; }
+
+    /// <summary>
+    /// Makes the next block paying <paramref name="wallet"/>'s address: mined on proof of work, sealed with the
+    /// wallet's key on proof of authority (throws <see cref="SealingRefusedException"/> when that key may not seal).
+    /// </summary>
+    public Task<Block> ProduceBlockAsync(Wallet wallet, int threads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wallet);
+        return _chain.Engine is PoaEngine
+            ? Sealer.SealBlockAsync(wallet.Key, wallet.Address, cancellationToken)
+            : MineBlockAsync(wallet.Address, threads, cancellationToken);
     }
 
     /// <summary>Called with each template just before its nonce search starts (a test hook).</summary>

@@ -59,6 +59,9 @@ public static class ConsoleFormatter
             case MiningInfo mining:
                 output.WriteLine(mining.Mining ? "mining=on" : "mining=off");
                 break;
+            case VoteInfo vote:
+                output.WriteLine(vote.Vote == "none" ? "vote=none" : $"vote={vote.Vote} {vote.Candidate}");
+                break;
             case StatusInfo s:
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,

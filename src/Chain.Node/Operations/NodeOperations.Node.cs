@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Globalization;
+using Chain.Core.Consensus;
 using Chain.Core.Ledger;
 using Chain.Core.Mining;
 using Chain.Node.Operations.Results;
@@ -23,7 +24,7 @@ public sealed partial class NodeOperations
     public StatusInfo Status()
     {
         var tip = chain.Tip;
-        var difficulty = Target.Difficulty(tip.Header.Bits, chain.Network.PowLimitBits);
+        var difficulty = chain.Engine.DisplayDifficulty(tip.Header);
         var uptime = (long)_time.GetElapsedTime(_started).TotalSeconds;
         return new StatusInfo(tip.Height, tip.Hash.ToString(), peers.Peers.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn, peers.NodeId, Version, uptime, Money.Format(chain.GetImmatureBalance(wallet.Address)));
     }
@@ -76,12 +77,12 @@ public sealed partial class NodeOperations
     {
         var blocks = new List<MinedBlock>(count);
         var lastLine = _time.GetTimestamp();
-        NodeLog.MineStarting(_logger, count, Target.Difficulty(chain.Tip.Header.Bits, chain.Network.PowLimitBits));
+        NodeLog.MineStarting(_logger, count, chain.Engine.DisplayDifficulty(chain.Tip.Header));
         try
         {
             for (var i = 0; i < count; i++)
             {
-                var block = await miner.MineBlockAsync(wallet.Address, options.Value.ResolvedMinerThreads, cancellationToken);
+                var block = await miner.ProduceBlockAsync(wallet, options.Value.ResolvedMinerThreads, cancellationToken);
                 blocks.Add(new MinedBlock(block.Height, block.Hash.ToString()));
                 // The first and last block, and one in between every TipLog.Interval: a dev 'mine 1000' is not 1000 lines.
                 if (blocks.Count == 1 || blocks.Count == count || _time.GetElapsedTime(lastLine) >= TipLog.Interval)
@@ -90,6 +91,10 @@ public sealed partial class NodeOperations
                     lastLine = _time.GetTimestamp();
                 }
             }
+        }
+        catch (SealingRefusedException refused)
+        {
+            throw new OperationException(OperationError.Failed, $"mine: this node may not seal: {refused.Message}");
         }
         catch (OperationCanceledException)
         {
@@ -105,6 +110,34 @@ public sealed partial class NodeOperations
     {
         mining.Set(on);
         return new MiningInfo(on);
+    }
+
+    /// <summary>
+    /// Sets what this node proposes in its next sealed blocks on a proof-of-authority network: adding or removing
+    /// <paramref name="candidate"/>, or (<c>clear</c>) nothing.
+    /// </summary>
+    public VoteInfo Vote(string candidate, string? kind)
+    {
+        if (chain.Engine is not PoaEngine)
+        {
+            throw new OperationException(OperationError.Failed, $"network {chain.Network.Name} runs {chain.Engine.Parameters.Engine}: there are no signers to vote on");
+        }
+
+        if (string.Equals(candidate, "clear", StringComparison.OrdinalIgnoreCase) && kind is null)
+        {
+            miner.Sealer.Vote = SignerVote.None;
+            return new VoteInfo(string.Empty, "none");
+        }
+
+        var address = OperationParsers.Address(chain.Network, candidate);
+        var vote = kind?.ToLowerInvariant() switch
+        {
+            "add" => VoteKind.Add,
+            "remove" => VoteKind.Remove,
+            _ => throw OperationException.Invalid("usage: vote <address> add|remove | vote clear"),
+        };
+        miner.Sealer.Vote = new SignerVote(address, vote);
+        return new VoteInfo(chain.Network.FormatAddress(address), vote == VoteKind.Add ? "add" : "remove");
     }
 
     /// <summary>The network this node is on, its identity, where it listens and how many peers each way.</summary>

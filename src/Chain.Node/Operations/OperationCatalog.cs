@@ -107,6 +107,13 @@ public static class OperationCatalog
                 "off" => o.Mining(false),
                 _ => throw OperationException.Invalid("usage: mining on|off"),
             })),
+        new(
+            "vote",
+            "vote <address> add|remove | vote clear",
+            "on proof of authority: propose adding or removing a signer in this node's next sealed blocks (clear: propose nothing)",
+            [new("candidate", false, "the address voted on, or 'clear'"), new("kind", true, "add or remove (absent with clear)")],
+            typeof(VoteInfo),
+            (o, a, _) => Done(o.Vote(a["candidate"]!, a["kind"]))),
         new("status", "status", "height, tip, peers, mempool, difficulty, hash rate, mining, this wallet's immature rewards", [], typeof(StatusInfo), (o, _, _) => Done(o.Status())),
         new("peers", "peers", "connected peers: <endpoint> <node-id> <inbound|outbound> since=<time> ping=<ms|-> sent=<bytes> received=<bytes>", [], typeof(PeerList), (o, _, _) => Done(o.Peers())),
         new(

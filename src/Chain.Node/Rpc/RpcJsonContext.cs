@@ -24,6 +24,7 @@ namespace Chain.Node.Rpc;
 [JsonSerializable(typeof(MempoolListing))]
 [JsonSerializable(typeof(MinedBlocks))]
 [JsonSerializable(typeof(MiningInfo))]
+[JsonSerializable(typeof(VoteInfo))]
 [JsonSerializable(typeof(NetworkInfo))]
 [JsonSerializable(typeof(PassphraseChanged))]
 [JsonSerializable(typeof(PeerList))]

@@ -1,3 +1,4 @@
+using Chain.Core.Ledger;
 using Chain.Core.Mining;
 using Chain.Core.Wallets;
 using Chain.Node.Configuration;
@@ -7,8 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Chain.Node.Services;
 
-/// <summary>Continuous mining in the background while <see cref="MiningControl"/> is on.</summary>
-public sealed partial class MiningService(Miner miner, Wallet wallet, MiningControl control, IOptions<NodeOptions> options, ILogger<MiningService> logger) : BackgroundService
+/// <summary>
+/// Continuous mining in the background while <see cref="MiningControl"/> is on: sealing on a proof-of-authority network,
+/// where a wallet that is not an authorised signer says so once and waits for the signer set to change.
+/// </summary>
+public sealed partial class MiningService(Miner miner, Blockchain chain, Wallet wallet, MiningControl control, IOptions<NodeOptions> options, ILogger<MiningService> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,14 +26,40 @@ public sealed partial class MiningService(Miner miner, Wallet wallet, MiningCont
         while (!stoppingToken.IsCancellationRequested)
         {
             var off = await control.WaitUntilOnAsync(stoppingToken);
-            LogMiningStarted(logger, threads);
+            if (chain.Engine is Chain.Core.Consensus.PoaEngine)
+            {
+                LogSealingStarted(logger, chain.Network.FormatAddress(wallet.Address));
+            }
+            else
+            {
+                LogMiningStarted(logger, threads);
+            }
+
             var mined = 0;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, off);
             try
             {
+                string? refusal = null;
                 while (!linked.IsCancellationRequested)
                 {
-                    var block = await miner.MineBlockAsync(wallet.Address, threads, linked.Token);
+                    Block block;
+                    try
+                    {
+                        block = await miner.ProduceBlockAsync(wallet, threads, linked.Token);
+                    }
+                    catch (SealingRefusedException refused)
+                    {
+                        if (refused.Message != refusal)
+                        {
+                            refusal = refused.Message;
+                            LogSealingRefused(logger, refused.Message);
+                        }
+
+                        await WaitForNewTipAsync(linked.Token);
+                        continue;
+                    }
+
+                    refusal = null;
                     mined++;
                     // Each block at debug only: the tip log summarises them (a dev miner finds hundreds a second).
                     LogBlockMined(logger, block.Height, block.Hash.ToString(), block.Transactions.Count, miner.HashRate);
@@ -43,6 +73,32 @@ public sealed partial class MiningService(Miner miner, Wallet wallet, MiningCont
             LogMiningStopped(logger, mined);
         }
     }
+
+    // The signer set can only change with a new block.
+    private async Task WaitForNewTipAsync(CancellationToken cancellationToken)
+    {
+        var moved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tip = chain.Tip.Hash;
+        void OnTip(ChainUpdate update) => moved.TrySetResult();
+        chain.TipChanged += OnTip;
+        try
+        {
+            if (chain.Tip.Hash == tip)
+            {
+                await moved.Task.WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            chain.TipChanged -= OnTip;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sealing as {Signer} when it is authorised and its turn comes (each new tip is in the tip log)")]
+    private static partial void LogSealingStarted(ILogger logger, string signer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not sealing: {Reason}. Waiting for the signer set to change (vote this wallet's address in, or start with an authorised signer's wallet)")]
+    private static partial void LogSealingRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mining on {Threads} threads (each new tip is in the tip log, at most a line every 10 s)")]
     private static partial void LogMiningStarted(ILogger logger, int threads);
