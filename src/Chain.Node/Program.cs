@@ -29,6 +29,29 @@ if (args.Any(a => a is "--help" or "-h" or "-?"))
     return 0;
 }
 
+// --print-network writes a network's chain spec (a template for one's own) and exits.
+if (args.Length > 0 && args[0] == CommandLine.PrintNetworkSwitch)
+{
+    if (args.Length != 2)
+    {
+        Console.Error.WriteLine($"error: {CommandLine.PrintNetworkSwitch} takes one value: main, dev or the path of a chain-spec file");
+        return 2;
+    }
+
+    if (NetworkSource.TryResolve(args[1], out var printErrors, CommandLine.PrintNetworkSwitch) is not { } printed)
+    {
+        foreach (var error in printErrors)
+        {
+            Console.Error.WriteLine($"error: {error}");
+        }
+
+        return 2;
+    }
+
+    Console.Out.Write(Chain.Core.Specs.ChainSpecFile.ToJson(printed.ToSpec()));
+    return 0;
+}
+
 var (switches, argumentError) = CommandLine.Normalize(args);
 if (switches is null)
 {
@@ -98,7 +121,7 @@ var services = builder.Services;
 services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
 services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
 services.AddSingleton(TimeProvider.System);
-services.AddSingleton(sp => NetworkParameters.Find(sp.GetRequiredService<IOptions<NodeOptions>>().Value.Network)!);
+services.AddSingleton(sp => NetworkSource.Resolve(sp.GetRequiredService<IOptions<NodeOptions>>().Value.Network));
 services.AddSingleton(sp => DataFolder.Open(sp.GetRequiredService<IOptions<NodeOptions>>().Value, sp.GetRequiredService<NetworkParameters>()));
 services.AddSingleton(sp => WalletSetup.Read(sp.GetRequiredService<IOptions<NodeOptions>>().Value, Environment.GetEnvironmentVariable));
 services.AddSingleton(sp =>

@@ -117,7 +117,7 @@ public sealed partial class NetworkParameters
                     continue; // the address cannot be read without a valid prefix, which is reported already
                 }
 
-                if (!Address.TryParseText(entry.Address, prefix!, out var address, out var error))
+                if (!TryParseSpecAddress(entry.Address, prefix!, out var address, out var error))
                 {
                     errors.Add($"{field}.address: {error}");
                 }
@@ -266,7 +266,7 @@ public sealed partial class NetworkParameters
                 {
                     for (var i = 0; i < texts.Count; i++)
                     {
-                        if (!Address.TryParseText(texts[i], prefix, out var signer, out var error))
+                        if (!TryParseSpecAddress(texts[i], prefix, out var signer, out var error))
                         {
                             errors.Add($"consensus.signers[{i}]: {error}");
                         }
@@ -340,6 +340,20 @@ public sealed partial class NetworkParameters
         }
 
         return total > long.MaxValue ? long.MaxValue : (long)total;
+    }
+
+    // An address in a spec: the network's text form, or 40 lower-case hex as wallet.json holds it (and as
+    // `openssl pkey -pubout -outform DER | sha256sum | cut -c1-40` computes it) for a key made before the network exists.
+    private static bool TryParseSpecAddress(string? text, string prefix, out Address address, out string? error)
+    {
+        if (text is { Length: Address.Size * 2 } && text.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
+        {
+            address = Address.Parse(text);
+            error = null;
+            return true;
+        }
+
+        return Address.TryParseText(text, prefix, out address, out error);
     }
 
     private static bool TryParseHex32(string text, out uint value)

@@ -19,7 +19,7 @@ public sealed class ChainSpecConsensus
     /// <summary>Proof of work: blocks between difficulty adjustments; 0 keeps the difficulty fixed.</summary>
     public int? RetargetInterval { get; set; }
 
-    /// <summary>Proof of authority: the signers authorised at genesis (address text), in turn order.</summary>
+    /// <summary>Proof of authority: the signers authorised at genesis (address text, or 40 hex), in turn order.</summary>
     public List<string>? Signers { get; set; }
 
     /// <summary>Proof of authority: least seconds between a block and its parent.</summary>

@@ -17,7 +17,7 @@ public static class CommandLine
         new("--bind", "Node:Bind", "0.0.0.0", "address to listen on"),
         new("--peers", "Node:Peers", "(none)", "neighbours to dial: host:port[@node-id][,host:port...]"),
         new("--data-dir", "Node:DataDir", "./data/<port>", "data folder (wallet.json, node.key, blocks.dat, chainstate/, pending.dat)"),
-        new("--network", "Node:Network", "main", "network: main or dev (dev mines a block in milliseconds)"),
+        new("--network", "Node:Network", "main", "network: main, dev (mines a block in milliseconds) or the path of a chain-spec file (README \"Your own network\")"),
         new("--mine", "Node:Mine", "false", "mine continuously from the start", IsFlag: true),
         new("--miner-threads", "Node:MinerThreads", "0 (one per core)", "threads the miner uses"),
         new("--import-key", "Node:ImportKey", "(none)", "create the wallet from this PKCS#8 PEM private key if the data folder has none"),
@@ -30,6 +30,9 @@ public static class CommandLine
         new("--block-cache", "Node:BlockCacheMiB", NodeOptions.DefaultBlockCacheMiB.ToString(CultureInfo.InvariantCulture), "MiB of recent block bodies kept in memory (older ones are read from blocks.dat)"),
         new("--wallet-passphrase-file", "Node:WalletPassphraseFile", "(none)", "file whose first line is the wallet passphrase (or set CHAIN_WALLET_PASSPHRASE)"),
     ];
+
+    /// <summary>The switch that prints a network's chain spec and exits (alone with its value, not a setting).</summary>
+    public const string PrintNetworkSwitch = "--print-network";
 
     /// <summary>The configuration key of <c>--config</c> (read before the other settings, not a setting of a section).</summary>
     public const string ConfigKey = "Config";
@@ -138,6 +141,7 @@ public static class CommandLine
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  {"--help",-26}print this help and exit");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {PrintNetworkSwitch + " <network>",-26}print the chain spec of main, dev or a spec file (checked) and exit: a template for your own");
         text.AppendLine();
         text.AppendLine("Settings may also come from appsettings.json (section \"Node\") and environment variables");
         text.AppendLine("CHAIN_NODE__<SETTING> (e.g. CHAIN_NODE__PORT=7071); the command line wins. Peer timeouts and caps");

@@ -21,7 +21,7 @@ public sealed class NodeOptions
     /// <summary>Data folder; empty means <c>./data/&lt;port&gt;</c>.</summary>
     public string DataDir { get; set; } = string.Empty;
 
-    /// <summary>Network name: <c>main</c> or <c>dev</c>.</summary>
+    /// <summary>The network: <c>main</c>, <c>dev</c> or the path of a chain-spec file (<see cref="NetworkSource"/>).</summary>
     public string Network { get; set; } = "main";
 
     /// <summary>Whether to mine continuously from the start.</summary>

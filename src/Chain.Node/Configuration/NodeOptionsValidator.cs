@@ -1,5 +1,4 @@
 using System.Net;
-using Chain.Core.Ledger;
 using Chain.Network.Peers;
 using Microsoft.Extensions.Options;
 
@@ -62,9 +61,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             }
         }
 
-        if (NetworkParameters.Find(options.Network) is null)
+        if (NetworkSource.TryResolve(options.Network, out var networkErrors) is null)
         {
-            failures.Add($"--network (Node:Network): unknown network '{options.Network}' (use {string.Join(" or ", NetworkParameters.All.Select(n => n.Name))})");
+            failures.AddRange(networkErrors);
         }
 
         if (options.BlockCacheMiB is < 0 or > MaxBlockCacheMiB)

@@ -60,9 +60,9 @@ public sealed partial class NodeOperations
 
     /// <summary>
     /// Decodes a transaction or a block in ENCODING.md's encoding (tried in that order) without checking it
-    /// against the ledger.
+    /// against the ledger; addresses in the text form of the network each transaction is for (this node's included).
     /// </summary>
-    public static DecodedData Decode(byte[] data)
+    public DecodedData Decode(byte[] data)
     {
         try
         {

@@ -133,7 +133,7 @@ public sealed partial class NodeOperations
                 return RsaPss.TryImportPublicKey(spki) ?? throw new OperationException(OperationError.Failed, "the known public key is not an RSA-2048 key");
             }
 
-            var looksLikeAddress = NetworkParameters.All.Any(n => keyOrAddress.StartsWith(n.AddressPrefix + "1", StringComparison.OrdinalIgnoreCase))
+            var looksLikeAddress = NetworkParameters.All.Append(chain.Network).Any(n => keyOrAddress.StartsWith(n.AddressPrefix + "1", StringComparison.OrdinalIgnoreCase))
                 || (keyOrAddress.Length == Address.Size * 2 && keyOrAddress.All(char.IsAsciiHexDigit));
             throw OperationException.Invalid(looksLikeAddress ? error! : $"'{OperationParsers.Echo(keyOrAddress)}' is neither an address nor a readable public key file");
         }

@@ -56,11 +56,15 @@ public sealed partial class NodeOperations(
     /// <summary>An address as every answer shows it: this network's checksummed text form (ENCODING.md, "Address").</summary>
     public string FormatAddress(Address address) => chain.Network.FormatAddress(address);
 
+    /// <summary>A transaction as every answer shows it (<see cref="Describe(Transaction, NetworkParameters)"/> on this node's network).</summary>
+    public TransactionInfo Describe(Transaction tx) => Describe(tx, chain.Network);
+
     /// <summary>
     /// A transaction as every answer shows it, its addresses in the text form of the network the transaction is
-    /// for (a decoded transaction may be another network's); 40 hex when that network is unknown.
+    /// for (a decoded transaction may be another network's): <paramref name="running"/>, the node's own, or a
+    /// compiled-in one; 40 hex when that network is unknown.
     /// </summary>
-    public static TransactionInfo Describe(Transaction tx) => Describe(tx, null);
+    public static TransactionInfo Describe(Transaction tx, NetworkParameters running) => Describe(tx, running, null);
 
     /// <summary>A header as every answer shows it; <paramref name="work"/> is the cumulative work when the block is in the tree.</summary>
     public static HeaderInfo Describe(BlockHeader h, UInt128? work) => new(
@@ -75,18 +79,21 @@ public sealed partial class NodeOperations(
         h.Nonce,
         work?.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>A block and its transactions.</summary>
-    public static BlockInfo Describe(Block block, UInt128? work)
+    /// <summary>A block and its transactions, their addresses in this node's network's form.</summary>
+    public BlockInfo Describe(Block block, UInt128? work) => Describe(block, work, chain.Network);
+
+    /// <summary>A block and its transactions, their addresses in the form of <paramref name="running"/> or of the compiled-in network each transaction is for.</summary>
+    public static BlockInfo Describe(Block block, UInt128? work, NetworkParameters running)
     {
         // A block's senders and recipients repeat (a sender's nonces follow one another): each address is put in
         // its text form once.
         var texts = new Dictionary<(uint, Address), string>();
-        return new(Describe(block.Header, work), [.. block.Transactions.Select(tx => Describe(tx, texts))]);
+        return new(Describe(block.Header, work), [.. block.Transactions.Select(tx => Describe(tx, running, texts))]);
     }
 
-    private static TransactionInfo Describe(Transaction tx, Dictionary<(uint, Address), string>? texts)
+    private static TransactionInfo Describe(Transaction tx, NetworkParameters running, Dictionary<(uint, Address), string>? texts)
     {
-        var network = NetworkParameters.All.FirstOrDefault(n => n.Magic == tx.Network);
+        var network = tx.Network == running.Magic ? running : NetworkParameters.All.FirstOrDefault(n => n.Magic == tx.Network);
         string Text(Address address)
         {
             if (texts is null)

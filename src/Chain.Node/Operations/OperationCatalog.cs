@@ -213,7 +213,7 @@ public static class OperationCatalog
             "a transaction or block in ENCODING.md's encoding, read",
             [new("hex", false, "a transaction or a block in ENCODING.md's encoding, hex")],
             typeof(DecodedData),
-            (_, a, _) => Done(NodeOperations.Decode(OperationParsers.Hex(a["hex"]!, "data")))) { Arity = ConsoleArity.Exact },
+            (o, a, _) => Done(o.Decode(OperationParsers.Hex(a["hex"]!, "data")))) { Arity = ConsoleArity.Exact },
         new("networkinfo", "networkinfo", "network, node id, listening endpoint, peers each way, minimum fee", [], typeof(NetworkInfo), (o, _, _) => Done(o.NetworkInfo())),
         new(
             "validateaddress",

@@ -6,7 +6,7 @@ using Chain.Node.Configuration;
 namespace Chain.Node.Services;
 
 /// <summary>
-/// The node's data folder: <c>network</c> (which network the folder belongs to), <c>wallet.json</c>,
+/// The node's data folder: <c>network</c> (which network the folder belongs to: its name, then its genesis hash), <c>wallet.json</c>,
 /// <c>node.key</c>, <c>blocks.dat</c>, <c>chainstate/</c> and <c>pending.dat</c>. Opened once at start; a folder of
 /// another network is refused rather than mixed.
 /// </summary>
@@ -55,15 +55,22 @@ public sealed class DataFolder : IDisposable
         var marker = System.IO.Path.Combine(path, NetworkFileName);
         if (File.Exists(marker))
         {
-            var recorded = File.ReadAllText(marker).Trim();
+            var lines = File.ReadAllLines(marker);
+            var recorded = lines.Length > 0 ? lines[0].Trim() : string.Empty;
             if (!string.Equals(recorded, network.Name, StringComparison.Ordinal))
             {
                 throw new DataFolderException($"--data-dir (Node:DataDir): {path} holds the '{recorded}' network, not '{network.Name}'; choose another folder or --network {recorded}");
             }
+
+            // A folder written before the genesis line was added names its network only; the chain state store checks the genesis then.
+            if (lines.Length > 1 && lines[1].Trim() is { Length: > 0 } genesis && genesis != network.GenesisHash.ToString())
+            {
+                throw new DataFolderException($"--data-dir (Node:DataDir): {path} holds a '{recorded}' network with genesis {genesis}, not the genesis {network.GenesisHash} of the one --network gives (a chain spec changed, e.g. an allocation, is another network); choose another folder or the spec this folder was made with");
+            }
         }
         else
         {
-            AtomicFile.Write(marker, System.Text.Encoding.UTF8.GetBytes(network.Name + "\n"));
+            AtomicFile.Write(marker, System.Text.Encoding.UTF8.GetBytes($"{network.Name}\n{network.GenesisHash}\n"));
         }
 
         BlockStore store;

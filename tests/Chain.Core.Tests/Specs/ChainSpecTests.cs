@@ -92,6 +92,17 @@ public sealed class ChainSpecTests
     }
 
     [Fact]
+    public void FromSpec_AllocationAndSignerAsWalletHex_SameAsTextForm()
+    {
+        var text = FundedSpec();
+        var hex = FundedSpec();
+        hex.Genesis!.Allocations![0].Address = AliceAddress.ToString();
+
+        Assert.Equal(NetworkParameters.FromSpec(text).GenesisHash, NetworkParameters.FromSpec(hex).GenesisHash);
+        Assert.Equal(NetworkParameters.Dev.FormatAddress(AliceAddress), NetworkParameters.FromSpec(hex).ToSpec().Genesis!.Allocations![0].Address);
+    }
+
+    [Fact]
     public void Blockchain_GenesisAllocation_SpendableByTheFirstBlock()
     {
         var network = NetworkParameters.FromSpec(FundedSpec());

@@ -118,8 +118,8 @@ public sealed class SubscriptionHub : IDisposable
         Publish(SubscriptionTopic.Tips, update, static u => JsonSerializer.SerializeToUtf8Bytes(Describe(u), RpcJsonContext.Default.TipNotification));
 
     private void OnTransactionAdded(Transaction tx) =>
-        Publish(SubscriptionTopic.Mempool, tx, static t => JsonSerializer.SerializeToUtf8Bytes(
-            new TransactionLookup(NodeOperations.Describe(t), "pending", null, null), RpcJsonContext.Default.TransactionLookup));
+        Publish(SubscriptionTopic.Mempool, tx, t => JsonSerializer.SerializeToUtf8Bytes(
+            new TransactionLookup(NodeOperations.Describe(t, _chain.Network), "pending", null, null), RpcJsonContext.Default.TransactionLookup));
 
     private void OnPeerConnected(PeerConnection peer) =>
         Publish(SubscriptionTopic.Peers, peer, static p => Serialize("connected", p));
