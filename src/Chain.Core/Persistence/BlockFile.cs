@@ -48,13 +48,28 @@ public static class BlockFile
     /// <summary>The record holding <paramref name="block"/>.</summary>
     public static byte[] EncodeRecord(Block block)
     {
-        var payload = block.Encode();
-        if (payload.Length > Block.MaxEncodedSize)
-        {
-            throw new ArgumentException($"Block {block} of {payload.Length} bytes exceeds {Block.MaxEncodedSize}.", nameof(block));
-        }
+        var record = new byte[RecordSize(block)];
+        EncodeRecord(block, record);
+        return record;
+    }
 
-        return RecordFormat.Encode(Magic, payload);
+    /// <summary>Bytes of the record holding <paramref name="block"/>; throws when the block is too large for one.</summary>
+    public static int RecordSize(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var size = block.EncodedSize;
+        return size <= Block.MaxEncodedSize
+            ? HeaderSize + size
+            : throw new ArgumentException($"Block {block} of {size} bytes exceeds {Block.MaxEncodedSize}.", nameof(block));
+    }
+
+    /// <summary>Writes the record holding <paramref name="block"/> to the start of <paramref name="destination"/>; returns its length.</summary>
+    public static int EncodeRecord(Block block, Span<byte> destination)
+    {
+        var size = RecordSize(block);
+        block.Encode(destination[HeaderSize..size]);
+        RecordFormat.WriteHeader(Magic, destination[..size]);
+        return size;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Chain.Core.Ledger;
 
 namespace Chain.Core.Persistence;
@@ -146,7 +147,22 @@ public sealed class BlockStore : IBlockArchive, IDisposable
     public long Append(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var record = BlockFile.EncodeRecord(block);
+
+        // Encoded into a pooled buffer: a fresh array per block (megabytes, on the large object heap) cost full
+        // collections while syncing.
+        var buffer = ArrayPool<byte>.Shared.Rent(BlockFile.RecordSize(block));
+        try
+        {
+            return AppendRecord(buffer.AsSpan(0, BlockFile.EncodeRecord(block, buffer)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private long AppendRecord(ReadOnlySpan<byte> record)
+    {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

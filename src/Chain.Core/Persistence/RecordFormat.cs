@@ -29,6 +29,16 @@ internal static class RecordFormat
         return record;
     }
 
+    /// <summary>Fills in the header of <paramref name="record"/>, whose payload is already in place after it.</summary>
+    public static void WriteHeader(uint magic, Span<byte> record)
+    {
+        var payload = record[HeaderSize..];
+        var writer = new SpanWriter(record[..HeaderSize]);
+        writer.WriteUInt32(magic);
+        writer.WriteUInt32((uint)payload.Length);
+        Checksum(payload, writer.Take(ChecksumSize));
+    }
+
     /// <summary>Reads the magic and the length of a header of <see cref="HeaderSize"/> bytes.</summary>
     public static (uint Magic, uint Length) ReadHeader(ReadOnlySpan<byte> header)
     {

@@ -71,8 +71,24 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var native = new RocksDbSharp.WriteBatch();
-        foreach (var (key, value) in batch.Operations)
+        // Handed over in key order (a stable sort: the operations on one key keep theirs): the memtable's skip list
+        // then finds each insert's place from the previous one's, where a block's random transaction ids cost a
+        // search from the top each, about a tenth of the store's CPU in a profile of connecting blocks.
+        var operations = batch.Operations;
+        var order = new int[operations.Count];
+        for (var i = 0; i < order.Length; i++)
         {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) =>
+        {
+            var c = operations[x].Key.AsSpan().SequenceCompareTo(operations[y].Key);
+            return c != 0 ? c : x.CompareTo(y);
+        });
+        foreach (var i in order)
+        {
+            var (key, value) = operations[i];
             if (value is null)
             {
                 native.Delete(key);

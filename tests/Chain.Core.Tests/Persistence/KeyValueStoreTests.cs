@@ -31,6 +31,25 @@ public sealed class KeyValueStoreTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public void Write_KeysOutOfOrderEachTouchedTwice_LastOperationOnEachKeyWins(string kind)
+    {
+        using var store = Open(kind);
+        var batch = new WriteBatch();
+        batch.Put([9], [1]);
+        batch.Delete([5]);
+        batch.Put([1], [2]);
+        batch.Put([5], [3]);
+        batch.Delete([9]);
+        batch.Put([1], [4]);
+        store.Write(batch);
+
+        Assert.Null(store.Get([9]));
+        Assert.Equal([3], store.Get([5]));
+        Assert.Equal([4], store.Get([1]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public void Scan_Prefix_OnlyItsKeysInByteOrderBothWays(string kind)
     {
         using var store = Open(kind);
