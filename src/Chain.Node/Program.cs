@@ -15,6 +15,7 @@ using Chain.Node.Operations;
 using Chain.Node.Rpc;
 using Chain.Node.Rpc.Subscriptions;
 using Chain.Node.Services;
+using Chain.Node.Testnet;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,39 @@ if (args.Any(a => a is "--help" or "-h" or "-?"))
 {
     Console.Out.Write(CommandLine.HelpText());
     return 0;
+}
+
+// testnet starts a local network of child nodes and stops them together (Chain.Node/Testnet).
+if (args.Length > 0 && args[0] == TestnetOptions.Command)
+{
+    if (TestnetOptions.Parse(args[1..], out var testnetError) is not { } testnet)
+    {
+        Console.Error.WriteLine(testnetError!.StartsWith("usage:", StringComparison.Ordinal) ? testnetError : $"error: {testnetError}");
+        return 2;
+    }
+
+    using var stopTestnet = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stopTestnet.Cancel();
+    };
+    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+    {
+        c.Cancel = true;
+        stopTestnet.Cancel();
+    });
+
+    // The end of standard input stops the testnet too (a blocking read, so on a thread of its own).
+    new Thread(() =>
+    {
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        stopTestnet.Cancel();
+    }) { IsBackground = true, Name = "testnet input" }.Start();
+    return await TestnetCommand.RunAsync(testnet, Console.Out, Console.Error, stopTestnet.Token);
 }
 
 // --print-network writes a network's chain spec (a template for one's own) and exits.

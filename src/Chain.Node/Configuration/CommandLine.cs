@@ -133,6 +133,7 @@ public static class CommandLine
         text.AppendLine("Chain node: a small peer-to-peer proof-of-work blockchain node.");
         text.AppendLine();
         text.AppendLine("usage: dotnet run --project src/Chain.Node -- [options]");
+        text.AppendLine("       dotnet run --project src/Chain.Node -- testnet [--nodes 4] [--consensus poa|pow] [--dir ./testnet] [--base-port 7200]");
         text.AppendLine();
         text.AppendLine("options:");
         foreach (var o in Options)
