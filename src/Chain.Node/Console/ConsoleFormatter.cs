@@ -65,7 +65,7 @@ public static class ConsoleFormatter
             case StatusInfo s:
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"height={s.Height} tip={s.Tip} peers={s.Peers} mempool={s.Mempool} difficulty={s.Difficulty:0.######} hashrate={s.Hashrate:F0} mining={(s.Mining ? "on" : "off")} node={(s.NodeId.Length > 0 ? s.NodeId : "-")} version={s.Version} uptime={s.Uptime} immature={s.Immature}"));
+                    $"height={s.Height} tip={s.Tip} peers={s.Peers} mempool={s.Mempool} difficulty={s.Difficulty:0.######} hashrate={s.Hashrate:F0} mining={(s.Mining ? "on" : "off")} node={(s.NodeId.Length > 0 ? s.NodeId : "-")} version={s.Version} uptime={s.Uptime} immature={s.Immature}{(s.Sync is null ? string.Empty : " sync=" + s.Sync)}"));
                 break;
             case PeerList peers:
                 foreach (var peer in peers.Peers)

@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Net;
 using System.Reflection;
-using System.Globalization;
 using Chain.Core.Consensus;
 using Chain.Core.Ledger;
 using Chain.Core.Mining;
@@ -18,15 +18,19 @@ public sealed partial class NodeOperations
 
     /// <summary>
     /// Height, tip, peers, mempool, difficulty, hash rate (over the last <see cref="Miner.RateWindow"/>), whether
-    /// continuous mining is on, this node's id, version, seconds since it started, and this wallet's immature
-    /// coinbase rewards.
+    /// continuous mining is on, this node's id, version, seconds since it started, this wallet's immature coinbase
+    /// rewards, and while a connected peer announced (in its handshake) a best height above this node's, the progress
+    /// towards the highest such height.
     /// </summary>
     public StatusInfo Status()
     {
         var tip = chain.Tip;
         var difficulty = chain.Engine.DisplayDifficulty(tip.Header);
         var uptime = (long)_time.GetElapsedTime(_started).TotalSeconds;
-        return new StatusInfo(tip.Height, tip.Hash.ToString(), peers.Peers.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn, peers.NodeId, Version, uptime, Money.Format(chain.GetImmatureBalance(wallet.Address)));
+        var connected = peers.Peers;
+        var target = connected.Count == 0 ? 0 : connected.Max(p => p.BestHeight);
+        var sync = target > tip.Height ? string.Create(CultureInfo.InvariantCulture, $"{tip.Height}/{target}") : null;
+        return new StatusInfo(tip.Height, tip.Hash.ToString(), connected.Count, chain.MempoolCount, difficulty, miner.HashRate, mining.IsOn, peers.NodeId, Version, uptime, Money.Format(chain.GetImmatureBalance(wallet.Address)), sync);
     }
 
     /// <summary>The connected peers.</summary>

@@ -7,8 +7,8 @@ namespace Chain.Node.Services;
 /// <summary>
 /// How the best chain moves, in lines a person can read (bitcoind's UpdateTip, geth's "Imported new chain segment"):
 /// a new tip is logged at once when the last such line is at least <see cref="Interval"/> old, else summarised in
-/// one line per interval (blocks added, rate, and progress towards the best height the peers announced), so a sync or
-/// a dev miner writes a line every 10 seconds, not one per block. Every reorganisation gets its own line (depth, old
+/// one line per interval (blocks added, rate, and progress towards the best height the peers announced, with the time
+/// left while behind), so a sync or a dev miner writes a line every 10 seconds, not one per block. Every reorganisation gets its own line (depth, old
 /// and new tip), whatever the pace.
 /// </summary>
 public sealed partial class TipLog(Blockchain chain, IPeerDirectory peers, TimeProvider time, ILogger<TipLog> logger) : BackgroundService
@@ -103,6 +103,12 @@ public sealed partial class TipLog(Blockchain chain, IPeerDirectory peers, TimeP
         {
             LogNewTip(logger, tip.Height, tip.Hash.ToString(), transactions, target, progress);
         }
+        else if (target > tip.Height && seconds > 0)
+        {
+            // Behind a peer: where the sync stands and, at this interval's pace, how long the rest takes.
+            var rate = blocks / seconds;
+            LogSyncProgress(logger, tip.Height, tip.Hash.ToString(), blocks, transactions, seconds, rate, transactions / seconds, target, progress, (target - tip.Height) / rate);
+        }
         else
         {
             LogTipAdvanced(logger, tip.Height, tip.Hash.ToString(), blocks, transactions, seconds, seconds > 0 ? blocks / seconds : 0, target, progress);
@@ -114,6 +120,9 @@ public sealed partial class TipLog(Blockchain chain, IPeerDirectory peers, TimeP
 
     [LoggerMessage(Level = LogLevel.Information, Message = "New tip {Height} {Hash}: {Blocks} blocks ({Transactions} transactions) in {Seconds:0} s, {Rate:0.#} blocks/s; best known height {Target}, {Progress:0.0}%")]
     private static partial void LogTipAdvanced(ILogger logger, uint height, string hash, int blocks, int transactions, double seconds, double rate, uint target, double progress);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "New tip {Height} {Hash}: {Blocks} blocks ({Transactions} transactions) in {Seconds:0} s, {Rate:0.#} blocks/s, {TxRate:0} tx/s; syncing {Height}/{Target}, {Progress:0.0}%, about {SecondsLeft:0} s left")]
+    private static partial void LogSyncProgress(ILogger logger, uint height, string hash, int blocks, int transactions, double seconds, double rate, double txRate, uint target, double progress, double secondsLeft);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reorganisation: {Depth} blocks disconnected, old tip {OldHeight} {OldHash}; new tip {Height} {Hash} ({Connected} blocks connected)")]
     private static partial void LogReorganised(ILogger logger, int depth, uint oldHeight, string oldHash, uint height, string hash, int connected);

@@ -141,6 +141,23 @@ public sealed class CommandProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_PeerAnnouncedAHigherBestHeight_EndsWithSyncHeightOverTheHighest()
+    {
+        _peers.List =
+        [
+            new PeerSummary("127.0.0.1:7100", "abc", Inbound: false, BestHeight: 1234),
+            new PeerSummary("127.0.0.1:7101", "def", Inbound: true, BestHeight: 5000),
+            new PeerSummary("127.0.0.1:7102", "123", Inbound: true, BestHeight: 0),
+        ];
+        var status = Assert.Single(await RunAsync("status"));
+        Assert.Matches(new Regex(@"^height=0 tip=[0-9a-f]{64} peers=3 .* immature=0 sync=0/5000$"), status);
+
+        // Level with every peer: no sync field.
+        _peers.List = [new PeerSummary("127.0.0.1:7102", "123", Inbound: true, BestHeight: 0)];
+        Assert.EndsWith(" immature=0", Assert.Single(await RunAsync("status")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Peers_OneLinePerPeer()
     {
         var since = new DateTimeOffset(2026, 12, 5, 21, 30, 2, 500, TimeSpan.Zero);

@@ -23,6 +23,7 @@ public sealed class RpcTests(RpcNodeFixture fixture) : IClassFixture<RpcNodeFixt
         Assert.Equal(await Node.StatusAsync("tip"), status.GetProperty("tip").GetString());
         Assert.Equal(JsonValueKind.False, status.GetProperty("mining").ValueKind);
         Assert.Equal(await Node.StatusAsync("immature"), status.GetProperty("immature").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("sync").ValueKind); // no peer is ahead of it
     }
 
     [Fact]

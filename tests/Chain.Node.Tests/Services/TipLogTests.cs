@@ -60,6 +60,40 @@ public sealed class TipLogTests
         Assert.Equal($"Warning Reorganisation: 4 blocks disconnected, old tip 4 {oldTip.Hash}; new tip 5 {branch[4].Hash} (5 blocks connected)", reorg);
     }
 
+    [Fact]
+    public async Task Flush_BehindAPeer_SummaryShowsHeightOverTargetRatesAndTimeLeft()
+    {
+        var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
+        var miner = new Miner(chain, TimeProvider.System);
+        var clock = new FakeTimeProvider();
+        var logger = new ListLogger();
+        var log = new TipLog(chain, new PeerAt(104), clock, logger);
+        chain.TipChanged += log.OnTipChanged;
+
+        await miner.MineBlockAsync(PayTo, 1, CancellationToken.None);
+        Assert.StartsWith($"Information New tip 1 {chain.Tip.Hash} (1 transactions); best known height 104, 1.0%", Assert.Single(logger.Lines), StringComparison.Ordinal);
+        // Three blocks a second apart: 1 block/s, 100 blocks to go.
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await miner.MineBlockAsync(PayTo, 1, CancellationToken.None);
+        }
+
+        clock.Advance(TipLog.Interval);
+        log.Flush(force: false);
+        Assert.Equal(2, logger.Lines.Count);
+        Assert.Equal(
+            $"Information New tip 4 {chain.Tip.Hash}: 3 blocks (3 transactions) in 3 s, 1 blocks/s, 1 tx/s; syncing 4/104, 3.8%, about 100 s left",
+            logger.Lines[1]);
+    }
+
+    private sealed class PeerAt(uint height) : IPeerDirectory
+    {
+        public IReadOnlyList<PeerSummary> Peers => [new PeerSummary("127.0.0.1:7100", "abc", Inbound: false, BestHeight: height)];
+
+        public Task<DialResult> ConnectAsync(string endpoint, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
     private sealed class NoPeers : IPeerDirectory
     {
         public IReadOnlyList<PeerSummary> Peers => [];
