@@ -114,6 +114,15 @@ public sealed partial class NodeProtocol
     /// </summary>
     internal void FlushAnnouncements()
     {
+        // With no peer to tell, what is queued is dropped as it is: looking every id up in the mempool (the ledger's
+        // lock, once each) and encoding the transactions was work for nobody, on every sendraw of a lone node.
+        if (_states.IsEmpty)
+        {
+            _txAnnouncements.Clear();
+            _blockAnnouncements.Clear();
+            return;
+        }
+
         var txs = new List<Transaction>();
         var seen = new HashSet<Hash256>();
         foreach (var id in Drain(_txAnnouncements))
