@@ -23,8 +23,8 @@ internal static class QuickRun
     /// </summary>
     public static readonly TimeSpan AfterCollection = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Nonces per sender when only some steps run: enough for relay, block hops and gossip.</summary>
-    public const int FilteredNoncesPerSender = 1_000;
+    /// <summary>Nonces per sender when only some steps run: enough for relay, block hops, gossip and rpc (300 + 400 + 500).</summary>
+    public const int FilteredNoncesPerSender = 1_200;
 
     /// <summary>
     /// Runs every step, or with <paramref name="steps"/> (e.g. <c>relay hop gossip</c>) only the named steps plus the
