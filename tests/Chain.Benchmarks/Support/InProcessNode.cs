@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Chain.Core.Ledger;
+using Chain.Core.Persistence;
 using Chain.Network.Handshake;
 using Chain.Network.Peers;
 using Chain.Network.Protocol;
@@ -15,6 +16,8 @@ namespace Chain.Benchmarks.Support;
 internal sealed class InProcessNode : IAsyncDisposable
 {
     private readonly NodeKey _key;
+
+    private IDisposable[] _stores = [];
 
     private InProcessNode(NodeKey key, Blockchain chain, PeerManager peers, NodeProtocol protocol)
     {
@@ -32,10 +35,23 @@ internal sealed class InProcessNode : IAsyncDisposable
 
     public int Port => Peers.LocalEndPoint!.Port;
 
-    public static async Task<InProcessNode> StartAsync(IEnumerable<Block> preload, int mempoolCapacity = 200_000, NodeKey? key = null)
+    /// <summary>
+    /// Starts a node; with <paramref name="dataFolder"/> its ledger is on the node's own stores there (blocks.dat and
+    /// chainstate/, as Chain.Node keeps them), else in memory.
+    /// </summary>
+    public static async Task<InProcessNode> StartAsync(IEnumerable<Block> preload, int mempoolCapacity = 200_000, NodeKey? key = null, string? dataFolder = null)
     {
         key ??= NodeKey.Generate();
-        var chain = new Blockchain(Workload.Network, TimeProvider.System, archive: null, mempoolCapacity);
+        BlockStore? blocks = null;
+        ChainStateStore? state = null;
+        if (dataFolder is not null)
+        {
+            blocks = BlockStore.OpenFile(dataFolder);
+            blocks.Recover(0, out _);
+            state = new ChainStateStore(RocksDbKeyValueStore.Open(Path.Combine(dataFolder, ChainStateStore.FolderName)));
+        }
+
+        var chain = new Blockchain(Workload.Network, TimeProvider.System, blocks, mempoolCapacity, state);
         var refused = chain.Load(preload);
         if (refused != 0)
         {
@@ -57,7 +73,7 @@ internal sealed class InProcessNode : IAsyncDisposable
         var protocol = new NodeProtocol(chain, peers, TimeProvider.System, NullLogger<NodeProtocol>.Instance);
         await peers.StartAsync(CancellationToken.None);
         await protocol.StartAsync(CancellationToken.None);
-        return new InProcessNode(key, chain, peers, protocol);
+        return new InProcessNode(key, chain, peers, protocol) { _stores = [.. new IDisposable?[] { state, blocks }.OfType<IDisposable>()] };
     }
 
     /// <summary>Dials <paramref name="other"/> and waits until both protocols track the connection.</summary>
@@ -102,5 +118,9 @@ internal sealed class InProcessNode : IAsyncDisposable
         Protocol.Dispose();
         Peers.Dispose();
         _key.Dispose();
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
     }
 }
