@@ -102,8 +102,13 @@ public sealed class Sealer
                     await Task.Delay(Timeout.InfiniteTimeSpan, _time, moved.Token);
                 }
 
-                var due = DateTimeOffset.FromUnixTimeSeconds(schedule.Timestamp) + schedule.Delay;
-                var wait = due - _time.GetUtcNow();
+                // Out of turn the wiggle runs from the later of the block's time and now (as Clique's delay runs from
+                // the header time, which is now when the parent is old): a node resuming after a pause does not race
+                // the in-turn signer.
+                var start = DateTimeOffset.FromUnixTimeSeconds(schedule.Timestamp);
+                var now = _time.GetUtcNow();
+                var due = (start > now ? start : now) + schedule.Delay;
+                var wait = due - now;
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, _time, moved.Token);

@@ -87,23 +87,51 @@ public sealed class SealerTests
     }
 
     [Fact]
+    public async Task SealBlockAsync_OutOfTurnOnAnOldParent_WaitsTheWiggleFromNow()
+    {
+        var poa = new PoaTestNetwork();
+        var connected = new Dictionary<Hash256, DateTimeOffset>();
+        poa.Chain.TipChanged += update =>
+        {
+            lock (connected)
+            {
+                connected[update.Tip.Hash] = poa.Clock.GetUtcNow();
+            }
+        };
+        var parent = poa.Chain.Tip; // genesis, a day before the clock
+        var signer = poa.OutOfTurn(parent);
+        var sealer = new Sealer(poa.Chain, poa.Clock, new Random(1));
+        var start = poa.Clock.GetUtcNow();
+
+        var sealing = sealer.SealBlockAsync(PoaTestNetwork.Key(signer), PoaTestNetwork.Signer(signer), CancellationToken.None);
+        poa.Clock.Advance(PoaEngine.WiggleUnit * 3);
+        var block = await sealing.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(PoaEngine.DifficultyOutOfTurn, block.Header.Bits);
+        Assert.True(connected[block.Hash] >= start + PoaEngine.WiggleUnit);
+    }
+
+    [Fact]
     public async Task SealBlockAsync_SealedTheTip_WaitsForAnotherSignersBlock()
     {
-        var (poa, _) = Started();
-        var recent = poa.Chain.Tip;
+        var poa = new PoaTestNetwork();
+        var genesis = poa.Chain.Tip;
+
+        // The signer whose turn block 3 is seals block 1 (out of turn); with three signers it may not seal block 2.
+        var own = Enumerable.Range(0, 3).First(i => PoaTestNetwork.Signer(i) == poa.Engine.Snapshot(genesis).InTurn(3));
+        var first = poa.Seal(genesis, own, timestamp: poa.Clock.GetUtcNow().ToUnixTimeSeconds());
+        Assert.Equal(BlockStatus.Connected, poa.Chain.SubmitBlock(first).Status);
         var sealer = new Sealer(poa.Chain, poa.Clock, new Random(1));
 
-        // The tip's own signer (three signers: one block in any two) may not seal its child.
-        var own = Enumerable.Range(0, 3).First(i => PoaTestNetwork.Signer(i) == recent.Header.Signer);
         var sealing = sealer.SealBlockAsync(PoaTestNetwork.Key(own), PoaTestNetwork.Signer(own), CancellationToken.None);
         poa.Clock.Advance(Period * 3);
-        var other = poa.Seal(recent, poa.InTurn(recent));
+        var other = poa.Seal(poa.Chain.Tip, poa.InTurn(poa.Chain.Tip));
         Assert.Equal(BlockStatus.Connected, poa.Chain.SubmitBlock(other).Status);
-        poa.Clock.Advance(Period * 3);
         var block = await sealing.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(other.Hash, block.Header.PreviousHash);
-        Assert.Equal(recent.Header.Signer, block.Header.Signer);
+        Assert.Equal(PoaTestNetwork.Signer(own), block.Header.Signer);
+        Assert.Equal(PoaEngine.DifficultyInTurn, block.Header.Bits);
     }
 
     [Fact]
