@@ -171,7 +171,7 @@ public sealed partial class NetworkParameters
             txs.Add(Transaction.CreateCoinbase(Magic, allocation.Address, allocation.Amount, 0));
         }
 
-        var header = new BlockHeader(BlockHeader.CurrentVersion, 0, Hash256.Zero, MerkleTree.ComputeRoot(txs), GenesisTimestamp, PowLimitBits, 0);
+        var header = new BlockHeader(BlockHeader.CurrentVersion, 0, Hash256.Zero, MerkleTree.ComputeRoot(txs), GenesisTimestamp, PowLimitBits, GenesisNonce());
         return new Block(header, txs);
     }
 }
