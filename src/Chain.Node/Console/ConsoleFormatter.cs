@@ -176,6 +176,11 @@ public static class ConsoleFormatter
         output.WriteLine($"hash={h.Hash}");
         output.WriteLine($"height={h.Height} previous={h.Previous} merkle={h.Merkle}");
         output.WriteLine(h.Work is null ? $"time={h.Time} bits={h.Bits} nonce={h.Nonce}" : $"time={h.Time} bits={h.Bits} nonce={h.Nonce} work={h.Work}");
+        if (h.Seal is { } seal)
+        {
+            var vote = seal.Vote is null ? "none" : $"{seal.Vote} {seal.Candidate}";
+            output.WriteLine(seal.Checkpoint is null ? $"signer={seal.Signer} vote={vote}" : $"signer={seal.Signer} vote={vote} checkpoint={string.Join(',', seal.Checkpoint)}");
+        }
     }
 
     private static void WriteBlock(BlockInfo block, TextWriter output)

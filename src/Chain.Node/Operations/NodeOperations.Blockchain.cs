@@ -37,7 +37,7 @@ public sealed partial class NodeOperations
     public HeaderInfo Header(string heightOrHash)
     {
         var entry = FindBlock(heightOrHash);
-        return Describe(entry.Header, entry.CumulativeWork);
+        return Describe(entry.Header, entry.CumulativeWork, chain.Network);
     }
 
     /// <summary>A block in ENCODING.md's encoding, hex.</summary>

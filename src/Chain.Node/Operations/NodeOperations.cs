@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chain.Core.Consensus;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Core.Mining;
@@ -66,8 +67,11 @@ public sealed partial class NodeOperations(
     /// </summary>
     public static TransactionInfo Describe(Transaction tx, NetworkParameters running) => Describe(tx, running, null);
 
-    /// <summary>A header as every answer shows it; <paramref name="work"/> is the cumulative work when the block is in the tree.</summary>
-    public static HeaderInfo Describe(BlockHeader h, UInt128? work) => new(
+    /// <summary>
+    /// A header as every answer shows it; <paramref name="work"/> is the cumulative work when the block is in the tree;
+    /// a sealed header's addresses in <paramref name="network"/>'s text form.
+    /// </summary>
+    public static HeaderInfo Describe(BlockHeader h, UInt128? work, NetworkParameters network) => new(
         h.Hash.ToString(),
         h.Version,
         h.Height,
@@ -77,7 +81,19 @@ public sealed partial class NodeOperations(
         Time(h.Timestamp),
         string.Create(CultureInfo.InvariantCulture, $"0x{h.Bits:x8}"),
         h.Nonce,
-        work?.ToString(CultureInfo.InvariantCulture));
+        work?.ToString(CultureInfo.InvariantCulture),
+        h.IsSealed ? DescribeSeal(h, network) : null);
+
+    private static SealInfo DescribeSeal(BlockHeader h, NetworkParameters network) => new(
+        network.FormatAddress(h.Signer),
+        h.Vote.Kind switch
+        {
+            VoteKind.Add => "add",
+            VoteKind.Remove => "remove",
+            _ => null,
+        },
+        h.Vote.Kind == VoteKind.None ? null : network.FormatAddress(h.Vote.Candidate),
+        h.Signers.Count == 0 ? null : [.. h.Signers.Select(network.FormatAddress)]);
 
     /// <summary>A block and its transactions, their addresses in this node's network's form.</summary>
     public BlockInfo Describe(Block block, UInt128? work) => Describe(block, work, chain.Network);
@@ -88,7 +104,7 @@ public sealed partial class NodeOperations(
         // A block's senders and recipients repeat (a sender's nonces follow one another): each address is put in
         // its text form once.
         var texts = new Dictionary<(uint, Address), string>();
-        return new(Describe(block.Header, work), [.. block.Transactions.Select(tx => Describe(tx, running, texts))]);
+        return new(Describe(block.Header, work, running), [.. block.Transactions.Select(tx => Describe(tx, running, texts))]);
     }
 
     private static TransactionInfo Describe(Transaction tx, NetworkParameters running, Dictionary<(uint, Address), string>? texts)

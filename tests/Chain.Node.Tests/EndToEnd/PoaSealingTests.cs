@@ -60,7 +60,21 @@ public sealed partial class PoaSealingTests : IDisposable
             var lines = await a.CommandAsync($"block {height}");
             var bits = lines.Select(l => BitsField().Match(l)).First(m => m.Success).Groups[1].Value;
             Assert.Contains(bits, new[] { "00000001", "00000002" });
-            sealers.Add(signers.Single(s => lines.Any(l => l.Contains(s, StringComparison.Ordinal))));
+            // The fourth header line names the seal: its signer, its vote, and at the checkpoint (height 5) the signers.
+            var seal = lines.Single(l => l.StartsWith("signer=", StringComparison.Ordinal)).Split(' ');
+            var sealer = seal[0]["signer=".Length..];
+            Assert.Contains(sealer, signers);
+            Assert.Equal("vote=none", seal[1]);
+            if (height == 5)
+            {
+                Assert.Equal(signers.Order(StringComparer.Ordinal), seal[2]["checkpoint=".Length..].Split(',').Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                Assert.Equal(2, seal.Length);
+            }
+
+            sealers.Add(sealer);
         }
 
         Assert.True(sealers.Count >= 2, $"blocks 1-6 sealed by {string.Join(", ", sealers)}");
