@@ -177,7 +177,14 @@ services.AddSingleton(sp => LedgerLoader.Load(
     sp.GetRequiredService<DataFolder>(),
     sp.GetRequiredService<IOptions<NodeOptions>>().Value.BlockCacheMiB * 1024L * 1024,
     sp.GetRequiredService<ILogger<Blockchain>>()));
-services.AddSingleton<Miner>();
+services.AddSingleton(sp =>
+{
+    var signerKey = sp.GetRequiredService<IOptions<NodeOptions>>().Value.SignerKey;
+    return new Miner(sp.GetRequiredService<Blockchain>(), sp.GetRequiredService<TimeProvider>())
+    {
+        SignerKey = signerKey.Length > 0 ? WalletFile.ReadImportKey(signerKey) : null,
+    };
+});
 services.AddSingleton<MiningControl>();
 
 // Timeouts and caps of the peer layer come from the Network section; where to listen and whom to dial are

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Chain.Core.Consensus;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
@@ -41,18 +42,21 @@ public sealed class Miner
         Sealer = new Sealer(chain, time);
     }
 
+    /// <summary>The key that seals on proof of authority instead of the wallet's (<c>--signer-key</c>); null for the wallet's.</summary>
+    public RSA? SignerKey { get; init; }
+
     /// <summary>The sealer used instead of the nonce search on a proof-of-authority network (its vote is the node's).</summary>
     public Sealer Sealer { get; }
 
     /// <summary>
     /// Makes the next block paying <paramref name="wallet"/>'s address: mined on proof of work, sealed with the
-    /// wallet's key on proof of authority (throws <see cref="SealingRefusedException"/> when that key may not seal).
+    /// wallet's key (or <see cref="SignerKey"/>) on proof of authority (throws <see cref="SealingRefusedException"/> when that key may not seal).
     /// </summary>
     public Task<Block> ProduceBlockAsync(Wallet wallet, int threads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wallet);
         return _chain.Engine is PoaEngine
-            ? Sealer.SealBlockAsync(wallet.Key, wallet.Address, cancellationToken)
+            ? Sealer.SealBlockAsync(SignerKey ?? wallet.Key, wallet.Address, cancellationToken)
             : MineBlockAsync(wallet.Address, threads, cancellationToken);
     }
 

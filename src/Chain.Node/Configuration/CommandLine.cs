@@ -21,6 +21,7 @@ public static class CommandLine
         new("--mine", "Node:Mine", "false", "mine continuously from the start", IsFlag: true),
         new("--miner-threads", "Node:MinerThreads", "0 (one per core)", "threads the miner uses"),
         new("--import-key", "Node:ImportKey", "(none)", "create the wallet from this PKCS#8 PEM private key if the data folder has none"),
+        new("--signer-key", "Node:SignerKey", "(the wallet's key)", "on proof of authority, seal with this PKCS#8 PEM private key (an authorised signer's); rewards still go to the wallet"),
         new("--rpc-port", "Node:RpcPort", "--port + 1000 (8070)", "TCP port of the JSON-RPC API (0: any free port)"),
         new("--rpc-bind", "Node:RpcBind", "127.0.0.1", "address of the JSON-RPC API (loopback unless --rpc-auth gives a user)"),
         new("--rpc-auth", "Node:RpcAuth", "(none)", "API users besides the cookie: user:salt$hash[,...] (chain-cli rpcauth <user> makes one)"),

@@ -33,6 +33,12 @@ public sealed class NodeOptions
     /// <summary>A PKCS#8 PEM private key to create the wallet from when the data folder has none.</summary>
     public string ImportKey { get; set; } = string.Empty;
 
+    /// <summary>
+    /// A PKCS#8 PEM private key that seals blocks on a proof-of-authority network instead of the wallet's key
+    /// (<c>--signer-key</c>); empty to seal with the wallet's key. Rewards still go to the wallet.
+    /// </summary>
+    public string SignerKey { get; set; } = string.Empty;
+
     /// <summary>A file every log line is appended to as well as standard error (<c>--log-file</c>); empty for none.</summary>
     public string LogFile { get; set; } = string.Empty;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Chain.Core.Wallets;
 using Chain.Network.Peers;
 using Microsoft.Extensions.Options;
 
@@ -87,6 +88,25 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (options.ImportKey.Length > 0 && !File.Exists(options.ImportKey))
         {
             failures.Add($"--import-key (Node:ImportKey): file '{options.ImportKey}' not found");
+        }
+
+        if (options.SignerKey.Length > 0)
+        {
+            if (!File.Exists(options.SignerKey))
+            {
+                failures.Add($"--signer-key (Node:SignerKey): file '{options.SignerKey}' not found");
+            }
+            else
+            {
+                try
+                {
+                    using var key = WalletFile.ReadImportKey(options.SignerKey);
+                }
+                catch (WalletException e)
+                {
+                    failures.Add($"--signer-key (Node:SignerKey): {e.Message}");
+                }
+            }
         }
 
         if (options.WalletPassphraseFile.Length > 0 && !File.Exists(options.WalletPassphraseFile))

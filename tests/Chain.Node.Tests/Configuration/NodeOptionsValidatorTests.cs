@@ -57,8 +57,18 @@ public sealed class NodeOptionsValidatorTests
         { o => o.Peers = "a:1,b:notaport", "--peers (Node:Peers): 'b:notaport'" },
         { o => o.Peers = "a:70000", "--peers (Node:Peers): 'a:70000'" },
         { o => o.ImportKey = "/no/such/key.pem", "--import-key (Node:ImportKey)" },
+        { o => o.SignerKey = "/no/such/key.pem", "--signer-key (Node:SignerKey): file '/no/such/key.pem' not found" },
+        { o => o.SignerKey = NotAKeyFile(), "--signer-key (Node:SignerKey): " },
         { o => o.WalletPassphraseFile = "/no/such/file", "--wallet-passphrase-file (Node:WalletPassphraseFile)" },
     };
+
+    // A file that exists but holds no private key.
+    private static string NotAKeyFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"chain-not-a-key-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(path, "not a key\n");
+        return path;
+    }
 
     [Theory]
     [MemberData(nameof(BadSettings))]

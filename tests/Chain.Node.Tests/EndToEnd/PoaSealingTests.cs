@@ -37,7 +37,8 @@ public sealed partial class PoaSealingTests : IDisposable
 
         await using var a = await NodeProcess.StartAsync("A", _folder.Combine("a"), ["--network", specPath, "--import-key", keys[0].Pem, "--mine"]);
         await using var b = await NodeProcess.StartAsync("B", _folder.Combine("b"), ["--network", specPath, "--import-key", keys[1].Pem, "--mine", "--peers", a.Endpoint]);
-        await using var c = await NodeProcess.StartAsync("C", _folder.Combine("c"), ["--network", specPath, "--import-key", keys[2].Pem, "--mine", "--peers", b.Endpoint]);
+        // C's wallet is a new key of its own: it seals with the third signer's key through --signer-key.
+        await using var c = await NodeProcess.StartAsync("C", _folder.Combine("c"), ["--network", specPath, "--signer-key", keys[2].Pem, "--mine", "--peers", b.Endpoint]);
 
         // Past a checkpoint (height 5), on every node.
         foreach (var node in new[] { a, b, c })
@@ -78,6 +79,33 @@ public sealed partial class PoaSealingTests : IDisposable
         }
 
         Assert.True(sealers.Count >= 2, $"blocks 1-6 sealed by {string.Join(", ", sealers)}");
+
+        // C seals with the third signer's key (--signer-key) and is paid in its own wallet: a block whose seal names
+        // that signer has C's address as its coinbase's recipient.
+        var third = keys[2].Address.ToText(Prefix);
+        var walletC = await c.AskAsync("address");
+        Assert.NotEqual(third, walletC);
+        IReadOnlyList<string>? sealedByC = null;
+        await NodeProcess.WaitUntilAsync(
+            async () =>
+            {
+                var height = uint.Parse(await c.StatusAsync("height"), System.Globalization.CultureInfo.InvariantCulture);
+                for (var h = 1u; h <= height && sealedByC is null; h++)
+                {
+                    var lines = await c.CommandAsync($"block {h}");
+                    if (lines.Any(l => l.StartsWith($"signer={third} ", StringComparison.Ordinal)))
+                    {
+                        sealedByC = lines;
+                    }
+                }
+
+                return sealedByC is not null;
+            },
+            "C to seal a block with --signer-key",
+            a,
+            b,
+            c);
+        Assert.Contains(sealedByC!, l => l.Contains($" coinbase -> {walletC} ", StringComparison.Ordinal));
 
         // The vote operation sets what A proposes in its next blocks.
         var candidate = WriteKey("d.pem").Address.ToText(Prefix);
