@@ -75,10 +75,14 @@ public sealed class PoaSnapshot
         return null;
     }
 
-    /// <summary>Whether <paramref name="vote"/> would count: adding a non-signer, or removing a signer who is not the last.</summary>
+    /// <summary>
+    /// Whether <paramref name="vote"/> would count: adding a non-signer while there are fewer than
+    /// <see cref="BlockHeader.MaxSigners"/> (a checkpoint must be able to list them all), or removing a signer who is
+    /// not the last.
+    /// </summary>
     public bool IsValidVote(SignerVote vote) => vote.Kind switch
     {
-        VoteKind.Add => vote.Candidate != Address.Zero && !IsAuthorized(vote.Candidate),
+        VoteKind.Add => vote.Candidate != Address.Zero && !IsAuthorized(vote.Candidate) && _signers.Length < BlockHeader.MaxSigners,
         VoteKind.Remove => IsAuthorized(vote.Candidate) && _signers.Length > 1,
         _ => false,
     };
@@ -132,7 +136,10 @@ public sealed class PoaSnapshot
                 }
             }
 
-            if (tally.TryGetValue(vote.Candidate, out var passed) && passed.Votes > signers.Count / 2)
+            // An addition passes only while there is room: with the most signers a checkpoint can list, the tally
+            // stays pending (a removal first makes room).
+            if (tally.TryGetValue(vote.Candidate, out var passed) && passed.Votes > signers.Count / 2
+                && (passed.Kind != VoteKind.Add || signers.Count < BlockHeader.MaxSigners))
             {
                 if (passed.Kind == VoteKind.Add)
                 {

@@ -22,6 +22,9 @@ public sealed partial class NetworkParameters
     /// <summary>Smallest <c>limits.maxBlockBytes</c>: a header, the count, and room for a coinbase and one transaction of the protocol's largest size.</summary>
     public const int MinBlockBytes = BlockHeader.Size + 4 + (2 * (Transaction.MaxEncodedSize + 4));
 
+    /// <summary>Smallest <c>limits.maxBlockBytes</c> under proof of authority: as <see cref="MinBlockBytes"/> with the largest sealed header.</summary>
+    public const int MinSealedBlockBytes = BlockHeader.MaxSize + 4 + (2 * (Transaction.MaxEncodedSize + 4));
+
     /// <summary>Largest <c>coinbaseMaturity</c>.</summary>
     public const int MaxCoinbaseMaturity = 10_000;
 
@@ -171,6 +174,10 @@ public sealed partial class NetworkParameters
 
         var coinbaseMaturity = (int)Required(spec.CoinbaseMaturity, "coinbaseMaturity", 1, MaxCoinbaseMaturity, errors);
         var consensus = ReadConsensus(spec.Consensus, prefixValid ? prefix! : null, errors);
+        if (consensus is PoaParameters && maxBlockBytes >= MinBlockBytes && maxBlockBytes < MinSealedBlockBytes)
+        {
+            errors.Add($"limits.maxBlockBytes: must be at least {MinSealedBlockBytes} under proof of authority (a sealed header takes up to {BlockHeader.MaxSize} bytes), not {maxBlockBytes}");
+        }
 
         if (errors.Count > 0)
         {

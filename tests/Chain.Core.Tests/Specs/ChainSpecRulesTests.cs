@@ -73,4 +73,17 @@ public sealed class ChainSpecRulesTests
         Assert.Equal(BitConverter.ToUInt64(digest, 0), network.Genesis.Header.Nonce);
         Assert.NotEqual(0UL, network.Genesis.Header.Nonce);
     }
+
+    [Fact]
+    public void FromSpec_PoaBlockTooSmallForASealedHeader_RefusedNamingField()
+    {
+        var spec = PoaSpec();
+        spec.Limits!.MaxBlockBytes = NetworkParameters.MinSealedBlockBytes - 1;
+
+        var error = Assert.Throws<ChainSpecException>(() => NetworkParameters.FromSpec(spec));
+
+        Assert.Contains($"limits.maxBlockBytes: must be at least {NetworkParameters.MinSealedBlockBytes} under proof of authority", error.Message, StringComparison.Ordinal);
+        spec.Limits.MaxBlockBytes = NetworkParameters.MinSealedBlockBytes;
+        Assert.Equal(NetworkParameters.MinSealedBlockBytes, NetworkParameters.FromSpec(spec).MaxBlockBytes);
+    }
 }
