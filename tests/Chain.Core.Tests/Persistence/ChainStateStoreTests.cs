@@ -62,6 +62,15 @@ public sealed class ChainStateStoreTests
     private static Blockchain Open(BlockStore blocks, IKeyValueStore store, long cacheBytes = BlockBodyCache.DefaultCapacityBytes) =>
         new(TestChain.Dev, TestChain.Clock(), blocks, store: new ChainStateStore(store), blockCacheBytes: cacheBytes);
 
+    // Submits blocks in order, each of which must connect.
+    private static void ConnectAll(Blockchain chain, IEnumerable<Block> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
+        }
+    }
+
     // What a node does at start: the chain state as stored, then the blocks of the file it does not know, validated.
     private static Blockchain Reopen(BlockStore blocks, IKeyValueStore store, out int replayed, long cacheBytes = BlockBodyCache.DefaultCapacityBytes)
     {
@@ -105,10 +114,7 @@ public sealed class ChainStateStoreTests
         using var blocks = BlockStore.OpenFile(dir.Path);
         blocks.Recover(0, out _);
         var writer = Open(blocks, kv);
-        foreach (var block in fork.Prefix.Concat(fork.A))
-        {
-            Assert.Equal(BlockStatus.Connected, writer.SubmitBlock(block).Status);
-        }
+        ConnectAll(writer, fork.Prefix.Concat(fork.A));
 
         var reopened = Reopen(blocks, kv, out var replayed);
 
@@ -234,10 +240,7 @@ public sealed class ChainStateStoreTests
         using var blocks = BlockStore.OpenFile(dir.Path);
         blocks.Recover(0, out _);
         var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: 0);
-        foreach (var block in fork.Prefix.Concat(fork.A))
-        {
-            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
-        }
+        ConnectAll(chain, fork.Prefix.Concat(fork.A));
 
         var tip = chain.Tip;
         Assert.Null(tip.LoadedBlock);
@@ -254,10 +257,7 @@ public sealed class ChainStateStoreTests
         using var blocks = BlockStore.OpenFile(dir.Path);
         blocks.Recover(0, out _);
         var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: 0);
-        foreach (var block in fork.Prefix.Concat(fork.A))
-        {
-            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
-        }
+        ConnectAll(chain, fork.Prefix.Concat(fork.A));
 
         var first = chain.GetBlockByHeight(1)!;
         Assert.Null(first.LoadedBlock);
@@ -280,10 +280,7 @@ public sealed class ChainStateStoreTests
         using var blocks = BlockStore.OpenFile(dir.Path);
         blocks.Recover(0, out _);
         var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: 0);
-        foreach (var block in fork.Prefix.Concat(fork.A))
-        {
-            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
-        }
+        ConnectAll(chain, fork.Prefix.Concat(fork.A));
 
         // Alice's payment to Bob, then coinbases paid to her on top: the newest entries of her history are receipts.
         for (var i = 0; i < 3; i++)
@@ -305,10 +302,7 @@ public sealed class ChainStateStoreTests
         blocks.Recover(0, out _);
         var oneBlock = fork.A[^1].EncodedSize;
         var chain = Open(blocks, new MemoryKeyValueStore(), cacheBytes: (2 * oneBlock) + (oneBlock / 2));
-        foreach (var block in fork.Prefix.Concat(fork.A))
-        {
-            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(block).Status);
-        }
+        ConnectAll(chain, fork.Prefix.Concat(fork.A));
 
         Assert.NotNull(chain.Tip.LoadedBlock);
         Assert.Null(chain.GetBlockByHeight(1)!.LoadedBlock);
@@ -339,10 +333,7 @@ public sealed class ChainStateStoreTests
         {
             blocks.Recover(0, out _);
             var writer = Open(blocks, kv);
-            foreach (var block in fork.Prefix)
-            {
-                Assert.Equal(BlockStatus.Connected, writer.SubmitBlock(block).Status);
-            }
+            ConnectAll(writer, fork.Prefix);
         }
 
         // Another file whose records are other blocks at the same places.
