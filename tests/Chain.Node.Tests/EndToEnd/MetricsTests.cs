@@ -50,6 +50,13 @@ public sealed partial class MetricsTests : IDisposable
         Assert.Equal(1, Value(after, "chain_rpc_requests_total", "method=\"send\"", "outcome=\"ok\""));
         Assert.Equal(1, Value(after, "chain_rpc_requests_total", "method=\"balance\"", "outcome=\"-32602\""));
         Assert.True(Value(after, "chain_ledger_transaction_verification_duration_seconds_count") >= 1);
+
+        // The histograms have buckets in seconds: every one of the three blocks validated within 10 s, and the
+        // exporter's default millisecond boundaries (5, 10, ... 10000) are not used.
+        Assert.Equal(3, Value(after, "chain_ledger_block_validation_duration_seconds_bucket", "le=\"10\""));
+        Assert.Equal(3, Value(after, "chain_ledger_block_validation_duration_seconds_bucket", "le=\"+Inf\""));
+        Assert.DoesNotContain(after, s => s.Name == "chain_ledger_block_validation_duration_seconds_bucket" && s.Labels.Contains("le=\"10000\"", StringComparison.Ordinal));
+        Assert.Contains(after, s => s.Name == "chain_ledger_transaction_verification_duration_seconds_bucket" && s.Labels.Contains("le=\"1E-05\"", StringComparison.Ordinal));
     }
 
     private static async Task<IReadOnlyList<(string Name, string Labels, double Value)>> ScrapeAsync(HttpClient client)
