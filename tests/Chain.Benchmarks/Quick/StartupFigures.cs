@@ -247,7 +247,7 @@ internal static class StartupFigures
         return (cpus[Starts / 2], rss[Starts / 2]);
     }
 
-    private static string FindNode()
+    internal static string FindNode()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -271,8 +271,8 @@ internal static class StartupFigures
         }
     }
 
-    // A node process driven through its console (pipe mode: each answer ends with an empty line).
-    private sealed class NodeRun : IDisposable
+    // A node process driven through its console (pipe mode: each answer ends with an empty line); the sync step uses it too.
+    internal sealed class NodeRun : IDisposable
     {
         private readonly Process _process;
 
@@ -365,7 +365,7 @@ internal static class StartupFigures
             }
         }
 
-        private List<string> Ask(string command)
+        public List<string> Ask(string command)
         {
             _process.StandardInput.WriteLine(command);
             _process.StandardInput.Flush();

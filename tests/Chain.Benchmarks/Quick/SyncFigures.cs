@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Chain.Benchmarks.Support;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
@@ -12,6 +13,8 @@ internal static class SyncFigures
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
+    private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The workload's funding blocks followed by blocks carrying all its transfers.</summary>
     public static List<Block> BuildChain(Workload workload)
     {
@@ -22,39 +25,108 @@ internal static class SyncFigures
     }
 
     /// <summary>
-    /// Two fresh nodes catch up, one after the other, from the same source. The first runs this process's sync code
-    /// for the first time, so its figure includes the runtime compiling it (about a tenth of the CPU in a perf profile
-    /// of the step); the second is the steady-state figure the target uses, as BenchmarkDotNet reports figures after
-    /// warm-up iterations. Both are printed.
+    /// Two fresh in-process nodes catch up, one after the other, from the same source. The first runs this process's sync
+    /// code for the first time, so its figure includes the runtime compiling it (about a tenth of the CPU in a perf
+    /// profile of the step); the second is the steady-state figure the rate target uses, as BenchmarkDotNet reports
+    /// figures after warm-up iterations. Both are printed; their CPU (<c>two_nodes_cpu_us_per_tx</c>) is this process's,
+    /// so both nodes' together. Then a real node process syncs onto its stores from a source on its own stores
+    /// (<see cref="SyncNodeProcessAsync"/>): the fresh node's CPU alone, which the CPU target uses.
     /// </summary>
     public static async Task RunAsync(Report report, List<Block> blocks, int transactions)
     {
-        await using var source = await InProcessNode.StartAsync(blocks);
-        await SyncOnceAsync(report, source, transactions, "chain.sync_first_");
-        QuickRun.Settle();
-        await SyncOnceAsync(report, source, transactions, "chain.sync_");
+        await using (var source = await InProcessNode.StartAsync(blocks))
+        {
+            await SyncOnceAsync(report, source, transactions, "chain.sync_first_");
+            QuickRun.Settle();
+            await SyncOnceAsync(report, source, transactions, "chain.sync_");
+        }
 
-        // A third fresh node keeps what it syncs on disk as Chain.Node does (blocks.dat appended and flushed per block,
-        // the chain state store written per block): the CPU the stores add to a sync.
-        var folder = Path.Combine(Path.GetTempPath(), $"chain-sync-{Environment.ProcessId}");
+        QuickRun.Settle();
+        await SyncNodeProcessAsync(report, blocks);
+    }
+
+    /// <summary>
+    /// A fresh Chain.Node process (the Release build, as <c>startup</c> runs it: its own data folder, blocks.dat and
+    /// chainstate/) dials an in-process source that keeps the chain on its own stores too, as a serving node does, and
+    /// syncs. The node's CPU is read from /proc while it answers <c>status</c> (every 20 ms): over the whole sync (the
+    /// runtime compiling the sync code included, as a real fresh node pays it) and over the part after the first third of
+    /// the transfers (steady state, the figure the target uses). The source's CPU is this process's over the sync.
+    /// </summary>
+    private static async Task SyncNodeProcessAsync(Report report, List<Block> blocks)
+    {
+        // Transfers (coinbases not counted) up to each height, so a sample's height says how many the node has.
+        var transfersAt = new Dictionary<uint, long> { [0] = 0 };
+        long total = 0;
+        foreach (var block in blocks)
+        {
+            total += block.Transactions.Count - 1;
+            transfersAt[block.Header.Height] = total;
+        }
+
+        var target = blocks[^1].Header.Height;
+        var root = Directory.CreateTempSubdirectory("chain-sync-").FullName;
         try
         {
+            await using var source = await InProcessNode.StartAsync(blocks, dataFolder: Path.Combine(root, "source"));
             QuickRun.Settle();
-            await SyncOnceAsync(report, source, transactions, "chain.sync_store_", folder);
-            if (report.Get("chain.sync_store_cpu_us_per_tx") is { } stored && report.Get("chain.sync_cpu_us_per_tx") is { } inMemory)
-            {
-                report.Add("chain.sync_store_vs_memory_cpu", stored / inMemory, "x");
-            }
+            using var node = StartupFigures.NodeRun.Start(StartupFigures.FindNode(), Path.Combine(root, "node"));
+            node.WaitReady(0);
+            var samples = await Task.Factory.StartNew(() => Follow(node, source.Port, target), TaskCreationOptions.LongRunning);
+
+            var (_, startCpu, startSourceCpu, startTime) = samples[0];
+            var (_, endCpu, endSourceCpu, endTime) = samples[^1];
+            var steady = samples.First(s => transfersAt[s.Height] >= total / 3);
+            var steadyTransfers = total - transfersAt[steady.Height];
+            report.Add("chain.sync_node_transfers", total, "tx");
+            report.Add("chain.sync_node_tx_per_sec", total / (endTime - startTime), "tx/s");
+            report.Add("chain.sync_node_whole_cpu_us_per_tx", (endCpu - startCpu) * 1e6 / total, "us");
+            report.Add("chain.sync_node_cpu_us_per_tx", (endCpu - steady.Cpu) * 1e6 / steadyTransfers, "us");
+            report.Add("chain.sync_node_cores", (endCpu - startCpu) / (endTime - startTime), "cores");
+            report.Add("chain.sync_node_source_cpu_us_per_tx", (endSourceCpu - startSourceCpu) * 1e6 / total, "us");
+            report.Add("chain.sync_node_rss_mb", node.Usage().RssBytes / 1e6, "MB");
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(root, recursive: true);
         }
     }
 
-    private static async Task SyncOnceAsync(Report report, InProcessNode source, int transactions, string prefix, string? dataFolder = null)
+    // On its own thread (the console is read synchronously): connects the node to the source, then samples its height
+    // and CPU, and this process's CPU, until the node is at the source's tip. The first sample is taken before the connect.
+    private static List<(uint Height, double Cpu, double SourceCpu, double Seconds)> Follow(StartupFigures.NodeRun node, int port, uint target)
     {
-        await using var fresh = await InProcessNode.StartAsync([], dataFolder: dataFolder);
+        var watch = Stopwatch.StartNew();
+        var samples = new List<(uint Height, double Cpu, double SourceCpu, double Seconds)>
+        {
+            (0, node.Usage().CpuSeconds, Environment.CpuUsage.TotalTime.TotalSeconds, 0),
+        };
+        var answer = node.Ask($"connect 127.0.0.1:{port}");
+        if (answer.Count == 0 || !answer[0].StartsWith("connected", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"connect answered '{string.Join(" | ", answer)}'");
+        }
+
+        while (samples[^1].Height < target)
+        {
+            if (watch.Elapsed > Timeout)
+            {
+                throw new TimeoutException($"the node process reached height {samples[^1].Height} of {target} in {Timeout.TotalSeconds:0} s");
+            }
+
+            Thread.Sleep(SamplePeriod);
+            var status = node.Ask("status");
+            var height = status.Count == 1 && status[0].StartsWith("height=", StringComparison.Ordinal)
+                ? uint.Parse(status[0].AsSpan(7, status[0].IndexOf(' ', StringComparison.Ordinal) - 7), CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException($"status answered '{string.Join(" | ", status)}'");
+            samples.Add((height, node.Usage().CpuSeconds, Environment.CpuUsage.TotalTime.TotalSeconds, watch.Elapsed.TotalSeconds));
+        }
+
+        return samples;
+    }
+
+    private static async Task SyncOnceAsync(Report report, InProcessNode source, int transactions, string prefix)
+    {
+        await using var fresh = await InProcessNode.StartAsync([]);
         var target = source.Chain.Tip.Hash;
         var cpu = Environment.CpuUsage.TotalTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -68,7 +140,7 @@ internal static class SyncFigures
         watch.Stop();
         report.Add(prefix + "tx_per_sec", transactions / watch.Elapsed.TotalSeconds, "tx/s");
         report.Add(prefix + "seconds", watch.Elapsed.TotalSeconds, "s");
-        report.Add(prefix + "cpu_us_per_tx", (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / transactions, "us");
+        report.Add(prefix + "two_nodes_cpu_us_per_tx", (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / transactions, "us");
 
         // Both nodes' managed allocations (steadier than times on shared cores), and the collections they caused.
         report.Add(prefix + "alloc_bytes_per_tx", (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)transactions, "bytes");
