@@ -15,7 +15,7 @@ internal static partial class LedgerLoader
     /// <summary>How often a replay logs its progress.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
-    public static Blockchain Load(NetworkParameters network, TimeProvider time, DataFolder data, long blockCacheBytes, ILogger logger)
+    public static Blockchain Load(NetworkParameters network, TimeProvider time, DataFolder data, long blockCacheBytes, long stateCacheBytes, ILogger logger)
     {
         if (data.Recovery.HadTornTail)
         {
@@ -26,7 +26,7 @@ internal static partial class LedgerLoader
         Blockchain chain;
         try
         {
-            chain = new Blockchain(network, time, data.Blocks, store: data.State, blockCacheBytes: blockCacheBytes);
+            chain = new Blockchain(network, time, data.Blocks, store: data.State, blockCacheBytes: blockCacheBytes, stateCacheBytes: stateCacheBytes);
         }
         catch (ChainStateStoreException e)
         {

@@ -176,6 +176,7 @@ services.AddSingleton(sp => LedgerLoader.Load(
     sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<DataFolder>(),
     sp.GetRequiredService<IOptions<NodeOptions>>().Value.BlockCacheMiB * 1024L * 1024,
+    sp.GetRequiredService<IOptions<NodeOptions>>().Value.StateCacheMiB * 1024L * 1024,
     sp.GetRequiredService<ILogger<Blockchain>>()));
 services.AddSingleton(sp =>
 {

@@ -24,7 +24,8 @@ public sealed class Blockchain
     /// Creates a ledger with an empty mempool on the chain state in <paramref name="store"/> (in memory when null): the
     /// network's genesis block alone when the store is empty, else the state it holds (see <see cref="ChainState"/>;
     /// throws <see cref="ChainStateStoreException"/> when that disagrees with the archive). Blocks stored in the archive
-    /// leave memory but for a cache of the most recent, <paramref name="blockCacheBytes"/> of encoded size.
+    /// leave memory but for a cache of the most recent, <paramref name="blockCacheBytes"/> of encoded size; accounts in a
+    /// store leave it but for a cache of <paramref name="stateCacheBytes"/> (see <see cref="AccountCache"/>).
     /// </summary>
     public Blockchain(
         NetworkParameters network,
@@ -32,13 +33,14 @@ public sealed class Blockchain
         IBlockArchive? archive = null,
         int mempoolCapacity = TransactionPool.DefaultCapacity,
         ChainStateStore? store = null,
-        long blockCacheBytes = BlockBodyCache.DefaultCapacityBytes)
+        long blockCacheBytes = BlockBodyCache.DefaultCapacityBytes,
+        long stateCacheBytes = AccountCache.DefaultCapacityBytes)
     {
         Network = network;
         _time = time;
         _archive = archive;
         var bodies = archive is null ? null : new BlockBodyCache(archive, blockCacheBytes);
-        _state = new ChainState(network, time, _signatures, OrphanPool.DefaultCapacity, store, bodies);
+        _state = new ChainState(network, time, _signatures, OrphanPool.DefaultCapacity, store, bodies, stateCacheBytes);
         _pool = new TransactionPool(mempoolCapacity);
     }
 

@@ -8,10 +8,11 @@ public sealed partial class ChainState
     public const int BlocksCheckedAtStart = 6;
 
     // Loads the state the store holds, trusting it as the node's own work (no block is validated again): the block tree
-    // from the block index, the best chain from the tip marker, the accounts. Cheap checks only: the store is this
-    // network's and format's, every entry's parent is known, the tip is in the index with its height, and the block
-    // file holds the last BlocksCheckedAtStart blocks of the best chain intact where the index says. Then moves to the most-work valid block, which differs from the
-    // tip only after a crash between a reorganisation's batches.
+    // from the block index and the best chain from the tip marker; no account is read here (the AccountCache reads each
+    // when first needed). Cheap checks only: the store is this network's and format's, every entry's parent is known,
+    // the tip is in the index with its height, and the block file holds the last BlocksCheckedAtStart blocks of the best
+    // chain intact where the index says. Then moves to the most-work valid block, which differs from the tip only after
+    // a crash between a reorganisation's batches.
     private void LoadStored()
     {
         var meta = _store.ReadMeta()!.Value;
@@ -67,10 +68,6 @@ public sealed partial class ChainState
 
         _active.Clear();
         _active.AddRange(path);
-        foreach (var (address, state) in _store.ReadAccounts())
-        {
-            _accounts[address] = state;
-        }
 
         // As Bitcoin Core's -checkblocks: the last blocks of the best chain are read back whole (checksum, decoding,
         // hash), which costs a few milliseconds and catches a block file cut, replaced or damaged near its end.

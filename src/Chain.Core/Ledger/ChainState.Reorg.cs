@@ -86,7 +86,8 @@ public sealed partial class ChainState
 
     // Connects entry on the tip: one batch to the chain state store (accounts, undo, tip, transaction and address
     // indexes, and the block index entry of a block not stored before, which goes to the archive first), then the
-    // same changes in memory.
+    // same changes in memory (the account cache, the best chain). The undo record holds each account's state before
+    // the block as the state changes read it at this tip (prepared only counts when computed on it).
     private (BlockError, string) ConnectTip(BlockIndex entry, StateChanges? prepared = null)
     {
         var block = prepared?.Block ?? entry.Block;
@@ -103,10 +104,10 @@ public sealed partial class ChainState
         }
 
         var undo = new List<(Address, AccountState?)>(changes.Count);
-        foreach (var (address, state) in changes)
+        foreach (var (address, change) in changes)
         {
-            undo.Add((address, _accounts.TryGetValue(address, out var before) ? before : null));
-            ChainStateStore.PutAccount(batch, address, state);
+            undo.Add((address, change.Before));
+            ChainStateStore.PutAccount(batch, address, change.After);
         }
 
         ChainStateStore.PutUndo(batch, entry.Hash, undo);
@@ -114,9 +115,10 @@ public sealed partial class ChainState
         ChainStateStore.PutBlockTransactions(batch, entry, block, remove: false);
         _store.Store.Write(batch);
 
-        foreach (var (address, state) in changes)
+        // Only now that the store holds the block's changes does the cache take them (it never runs ahead of the store).
+        foreach (var (address, change) in changes)
         {
-            _accounts[address] = state;
+            _accounts.Set(address, change.After);
         }
 
         foreach (var tx in block.Transactions)
@@ -153,14 +155,7 @@ public sealed partial class ChainState
 
         foreach (var (address, before) in undo)
         {
-            if (before is { } state)
-            {
-                _accounts[address] = state;
-            }
-            else
-            {
-                _accounts.Remove(address);
-            }
+            _accounts.Set(address, before);
         }
 
         _active.RemoveAt(_active.Count - 1);

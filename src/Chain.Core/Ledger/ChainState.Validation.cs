@@ -142,12 +142,13 @@ public sealed partial class ChainState
             : (BlockError.BadTransaction, $"transaction {txs[bad].Id}: {TxError.BadSignature}: the signature does not verify");
     }
 
-    // Applies the block's transfers and coinbase to a copy of the touched accounts; no error when valid. Reads the
-    // accounts at the tip and writes nothing, so it may run while other threads verify the block's signatures.
+    // Applies the block's transfers and coinbase to a copy of the touched accounts, keeping each one's state before the
+    // block for the undo record; no error when valid. Reads the accounts at the tip (one read per account, through the
+    // cache) and writes nothing, so it may run while other threads verify the block's signatures.
     private StateChanges ComputeStateChanges(Block block)
     {
         var txs = block.Transactions;
-        var changes = new Dictionary<Address, AccountState>(txs.Count + 1);
+        var changes = new Dictionary<Address, AccountChange>(txs.Count + 1);
         long fees = 0;
         for (var i = 1; i < txs.Count; i++)
         {
@@ -158,10 +159,10 @@ public sealed partial class ChainState
             ref var sender = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, tx.Sender, out var seen);
             if (!seen)
             {
-                sender = _accounts.GetValueOrDefault(tx.Sender);
+                sender = AccountChange.At(_accounts.Get(tx.Sender));
             }
 
-            var result = TransactionRules.CheckAgainst(tx, sender);
+            var result = TransactionRules.CheckAgainst(tx, sender.After);
             if (!result.IsValid)
             {
                 // The earlier transfers of this sender in the block passed, so they used the nonces from its state at
@@ -169,21 +170,21 @@ public sealed partial class ChainState
                 var error = result.Error switch
                 {
                     TxError.InsufficientBalance => BlockError.InsufficientBalance,
-                    TxError.NonceTooLow when tx.Nonce >= _accounts.GetValueOrDefault(tx.Sender).Nonce => BlockError.DuplicateNonce,
+                    TxError.NonceTooLow when tx.Nonce >= sender.Before.GetValueOrDefault().Nonce => BlockError.DuplicateNonce,
                     _ => BlockError.BadTransaction,
                 };
                 var message = error == BlockError.DuplicateNonce ? $"sender {tx.Sender} uses nonce {tx.Nonce} twice" : $"transaction {tx.Id}: {result}";
                 return new(block, Tip, error, message, changes);
             }
 
-            sender = TransactionRules.Debit(sender, tx);
+            sender.After = TransactionRules.Debit(sender.After, tx);
             ref var recipient = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, tx.Recipient, out seen);
             if (!seen)
             {
-                recipient = _accounts.GetValueOrDefault(tx.Recipient);
+                recipient = AccountChange.At(_accounts.Get(tx.Recipient));
             }
 
-            recipient = TransactionRules.Credit(recipient, tx.Amount);
+            recipient.After = TransactionRules.Credit(recipient.After, tx.Amount);
             fees = checked(fees + tx.Fee);
         }
 
@@ -202,10 +203,10 @@ public sealed partial class ChainState
             ref var miner = ref CollectionsMarshal.GetValueRefOrAddDefault(changes, matured.Recipient, out var seen);
             if (!seen)
             {
-                miner = _accounts.GetValueOrDefault(matured.Recipient);
+                miner = AccountChange.At(_accounts.Get(matured.Recipient));
             }
 
-            miner = TransactionRules.Credit(miner, matured.Amount);
+            miner.After = TransactionRules.Credit(miner.After, matured.Amount);
         }
 
         return new(block, Tip, BlockError.None, string.Empty, changes);
@@ -232,5 +233,14 @@ public sealed partial class ChainState
 
     // A block's effect on the accounts it touches, against the tip Base it was computed on, with the error that made
     // it invalid (None when valid).
-    private sealed record StateChanges(Block Block, BlockIndex Base, BlockError Error, string Message, Dictionary<Address, AccountState> Changes);
+    private sealed record StateChanges(Block Block, BlockIndex Base, BlockError Error, string Message, Dictionary<Address, AccountChange> Changes);
+
+    // One account a block touches: its state at the tip the block was checked against (null: absent), and after.
+    private struct AccountChange
+    {
+        public AccountState? Before;
+        public AccountState After;
+
+        public static AccountChange At(AccountState? state) => new() { Before = state, After = state.GetValueOrDefault() };
+    }
 }

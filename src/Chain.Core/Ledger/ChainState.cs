@@ -10,10 +10,12 @@ namespace Chain.Core.Ledger;
 /// serialises access.
 /// </summary>
 /// <remarks>
-/// The accounts and the block tree's headers live in memory; the chain state store holds them too, with the undo
-/// data, the tip and the transaction and address indexes, written in one batch per connected or disconnected block
-/// (after the block is durable in the archive). A chain created on a store that already holds a state loads it
-/// instead of replaying history; stored block bodies are read back through the <see cref="BlockBodyCache"/>.
+/// The block tree's headers live in memory; the chain state store holds them too, with the accounts, the undo data,
+/// the tip and the transaction and address indexes, written in one batch per connected or disconnected block (after
+/// the block is durable in the archive). The accounts are read through a bounded <see cref="AccountCache"/>, updated
+/// only after each batch is written (a ledger without a store keeps every account). A chain created on a store that
+/// already holds a state loads its block index and tip instead of replaying history, and no account; stored block
+/// bodies are read back through the <see cref="BlockBodyCache"/>.
 /// </remarks>
 public sealed partial class ChainState
 {
@@ -24,7 +26,7 @@ public sealed partial class ChainState
     private readonly SignatureCache _signatures;
     private readonly Dictionary<Hash256, BlockIndex> _index = [];
     private readonly List<BlockIndex> _active = [];
-    private readonly Dictionary<Address, AccountState> _accounts = [];
+    private readonly AccountCache _accounts;
     private readonly ChainStateStore _store;
     private readonly BlockBodyCache? _bodies;
     private readonly OrphanPool _orphans;
@@ -43,7 +45,8 @@ public sealed partial class ChainState
     /// be there) and moved to its most-work valid block. Bodies of stored blocks are read through
     /// <paramref name="bodies"/> (without it, every block stays in memory). Throws
     /// <see cref="ChainStateStoreException"/> when the store belongs to another network or format or disagrees with
-    /// itself or the block file.
+    /// itself or the block file. Accounts are cached up to <paramref name="stateCacheBytes"/> (see
+    /// <see cref="AccountCache.EntryBytes"/>) when a store is given; without one the chain keeps every account.
     /// </summary>
     public ChainState(
         NetworkParameters network,
@@ -51,7 +54,8 @@ public sealed partial class ChainState
         SignatureCache signatures,
         int orphanCapacity = OrphanPool.DefaultCapacity,
         ChainStateStore? store = null,
-        BlockBodyCache? bodies = null)
+        BlockBodyCache? bodies = null,
+        long stateCacheBytes = AccountCache.DefaultCapacityBytes)
     {
         _network = network;
         _engine = ConsensusEngine.Create(network);
@@ -61,10 +65,12 @@ public sealed partial class ChainState
         _orphans = new OrphanPool(orphanCapacity);
         _store = store ?? new ChainStateStore(new MemoryKeyValueStore());
         _bodies = bodies;
+        var fresh = _store.ReadMeta() is null;
+        _accounts = new AccountCache(store is null ? AccountCache.Unbounded : AccountCache.CapacityFor(stateCacheBytes), _store.ReadAccount, complete: fresh);
         var genesis = new BlockIndex(network.Genesis, null, _engine.Work(network.Genesis.Header)) { IsIndexed = true };
         _index[genesis.Hash] = genesis;
         _active.Add(genesis);
-        if (_store.ReadMeta() is null)
+        if (fresh)
         {
             var batch = new WriteBatch();
             ChainStateStore.PutMeta(batch, network);
@@ -73,14 +79,22 @@ public sealed partial class ChainState
             ChainStateStore.PutBlockTransactions(batch, genesis, network.Genesis, remove: false);
 
             // Genesis allocations are balances from the start, not coinbases: no maturity applies to them.
+            var allocated = new Dictionary<Address, AccountState>();
             foreach (var (address, amount) in network.Allocations)
             {
-                var account = TransactionRules.Credit(_accounts.GetValueOrDefault(address), amount);
-                _accounts[address] = account;
+                allocated[address] = TransactionRules.Credit(allocated.GetValueOrDefault(address), amount);
+            }
+
+            foreach (var (address, account) in allocated)
+            {
                 ChainStateStore.PutAccount(batch, address, account);
             }
 
             _store.Store.Write(batch);
+            foreach (var (address, account) in allocated)
+            {
+                _accounts.Set(address, account);
+            }
         }
         else
         {
@@ -110,7 +124,10 @@ public sealed partial class ChainState
     public int OrphanCount => _orphans.Count;
 
     /// <summary>Confirmed state of <paramref name="address"/> at the tip: its balance is what the next block's transfers may spend (matured coinbases only).</summary>
-    public AccountState GetAccount(Address address) => _accounts.GetValueOrDefault(address);
+    public AccountState GetAccount(Address address) => _accounts.Get(address).GetValueOrDefault();
+
+    /// <summary>The account cache (its bound and hit counts).</summary>
+    public AccountCache Accounts => _accounts;
 
     /// <summary>
     /// Coinbase amounts paid to <paramref name="address"/> by best-chain blocks whose coinbase has not matured yet

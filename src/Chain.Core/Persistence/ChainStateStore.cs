@@ -76,13 +76,13 @@ public sealed class ChainStateStore(IKeyValueStore store) : IDisposable
             : (NoPosition, 0);
     }
 
-    /// <summary>Every account recorded.</summary>
-    public IEnumerable<(Address Address, AccountState State)> ReadAccounts()
+    /// <summary>The account's recorded state, or null when the store holds none for it.</summary>
+    public AccountState? ReadAccount(Address address)
     {
-        foreach (var (key, value) in Store.Scan([AccountPrefix]))
-        {
-            yield return (new Address(key.AsSpan(1)), DecodeAccount(value));
-        }
+        Span<byte> key = stackalloc byte[1 + Address.Size];
+        key[0] = AccountPrefix;
+        address.WriteTo(key[1..]);
+        return Store.Get(key) is { } value ? DecodeAccount(address, value) : null;
     }
 
     /// <summary>Every block index entry recorded.</summary>
@@ -339,10 +339,10 @@ public sealed class ChainStateStore(IKeyValueStore store) : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)place.Length);
     }
 
-    private static AccountState DecodeAccount(byte[] value) =>
+    private static AccountState DecodeAccount(Address address, byte[] value) =>
         value.Length == 16
             ? new AccountState(BinaryPrimitives.ReadInt64LittleEndian(value), BinaryPrimitives.ReadUInt64LittleEndian(value.AsSpan(8)))
-            : throw new InvalidDataException($"account entry of {value.Length} bytes, not 16");
+            : throw new ChainStateStoreException($"the chain state store's entry for account {address} is {value.Length} bytes, not 16; start with --reindex");
 
     private static byte[] Key(byte prefix, Hash256 hash)
     {

@@ -29,6 +29,7 @@ public static class CommandLine
         new("--log-file", "Node:LogFile", "(none)", "append every log line to this file too (its folder must exist)"),
         new("--reindex", "Node:Reindex", "false", "rebuild the chain state and indexes from blocks.dat, validating every block", IsFlag: true),
         new("--block-cache", "Node:BlockCacheMiB", NodeOptions.DefaultBlockCacheMiB.ToString(CultureInfo.InvariantCulture), "MiB of recent block bodies kept in memory (older ones are read from blocks.dat)"),
+        new("--state-cache", "Node:StateCacheMiB", NodeOptions.DefaultStateCacheMiB.ToString(CultureInfo.InvariantCulture), "MiB of accounts kept in memory in front of chainstate/ (others are read from it when needed)"),
         new("--wallet-passphrase-file", "Node:WalletPassphraseFile", "(none)", "file whose first line is the wallet passphrase (or set CHAIN_WALLET_PASSPHRASE)"),
     ];
 

@@ -54,6 +54,12 @@ public sealed class NodeOptions
     /// <summary>Encoded size of the recent block bodies kept in memory, in MiB (<c>--block-cache</c>).</summary>
     public int BlockCacheMiB { get; set; } = DefaultBlockCacheMiB;
 
+    /// <summary>Default of <see cref="StateCacheMiB"/>.</summary>
+    public const int DefaultStateCacheMiB = 64;
+
+    /// <summary>Memory for the accounts kept in front of chainstate/, in MiB (<c>--state-cache</c>; about 11,000 accounts a MiB).</summary>
+    public int StateCacheMiB { get; set; } = DefaultStateCacheMiB;
+
     /// <summary>What the API port defaults to: the peer port plus this (7070 gives 8070; port 0 gives 0, any free port).</summary>
     public const int RpcPortOffset = 1000;
 

@@ -14,6 +14,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     /// <summary>Largest block cache accepted, in MiB.</summary>
     public const int MaxBlockCacheMiB = 65_536;
 
+    /// <summary>Largest state cache accepted, in MiB.</summary>
+    public const int MaxStateCacheMiB = 65_536;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
@@ -70,6 +73,11 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (options.BlockCacheMiB is < 0 or > MaxBlockCacheMiB)
         {
             failures.Add($"--block-cache (Node:BlockCacheMiB): {options.BlockCacheMiB} is not between 0 and {MaxBlockCacheMiB} MiB");
+        }
+
+        if (options.StateCacheMiB is < 0 or > MaxStateCacheMiB)
+        {
+            failures.Add($"--state-cache (Node:StateCacheMiB): {options.StateCacheMiB} is not between 0 and {MaxStateCacheMiB} MiB");
         }
 
         if (options.MinerThreads is < 0 or > MaxMinerThreads)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Core.Persistence;
 using Chain.Core.Tests.TestSupport;
 using CsCheck;
 
@@ -12,36 +13,43 @@ namespace Chain.Core.Tests.Ledger;
 /// reference model that replays the longest branch (first seen wins ties) from genesis.
 /// A sequence depends on its seed alone (the keys are <see cref="FixedKeys"/>, the clock is fake), so a failure,
 /// which names its seed and step, replays with <c>CHAIN_MODEL_SEED=&lt;seed&gt;</c>; a longer hunt runs with
-/// <c>CHAIN_MODEL_ITERATIONS=100000</c> (the ordinary run tries 25 sequences).
+/// <c>CHAIN_MODEL_ITERATIONS=100000</c> (the ordinary run tries 25 sequences). Run on a ledger keeping every account and
+/// on one whose account cache is smaller than the accounts in play.
 /// </summary>
 public class ChainModelTests
 {
     private const int Accounts = 4;
     private const int Steps = 40;
 
-    [Fact]
-    public void RandomBlocksForksAndTransactions_MatchReferenceModel()
+    // A ledger whose account cache holds two accounts (fewer than the 4 senders, their miners and the genesis
+    // allocation), over a chain state store in memory: every step evicts, and reads miss into the store.
+    private const long TwoAccounts = 2 * AccountCache.EntryBytes;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RandomBlocksForksAndTransactions_MatchReferenceModel(bool boundedStateCache)
     {
         if (int.TryParse(Environment.GetEnvironmentVariable("CHAIN_MODEL_SEED"), out var replay))
         {
-            RunSequence(replay, Steps);
+            RunSequence(replay, Steps, boundedStateCache);
             return;
         }
 
         var iterations = int.TryParse(Environment.GetEnvironmentVariable("CHAIN_MODEL_ITERATIONS"), out var n) ? n : 25;
         var reorganisations = 0;
-        Gen.Int.Sample(seed => reorganisations += RunSequence(seed, Steps), iter: iterations, threads: 1);
+        Gen.Int.Sample(seed => reorganisations += RunSequence(seed, Steps, boundedStateCache), iter: iterations, threads: 1);
 
         // The sequences must really exercise fork choice, not only extend one chain.
         Assert.True(reorganisations > 0, "no sequence reorganised");
     }
 
     // Returns how many reorganisations the sequence caused; a failure names the seed that replays it.
-    private static int RunSequence(int seed, int steps)
+    private static int RunSequence(int seed, int steps, bool boundedStateCache)
     {
         try
         {
-            return RunSequenceUnnamed(seed, steps);
+            return RunSequenceUnnamed(seed, steps, boundedStateCache);
         }
         catch (Exception e) when (!e.Message.StartsWith($"seed {seed} ", StringComparison.Ordinal))
         {
@@ -49,12 +57,14 @@ public class ChainModelTests
         }
     }
 
-    private static int RunSequenceUnnamed(int seed, int steps)
+    private static int RunSequenceUnnamed(int seed, int steps, bool boundedStateCache)
     {
         var rng = new Random(seed);
         var keys = Enumerable.Range(0, Accounts).Select(TestChain.Key).ToArray();
         var addresses = keys.Select(TestChain.AddressOf).ToArray();
-        var chain = TestChain.NewChain();
+        var chain = boundedStateCache
+            ? new Blockchain(TestChain.Dev, TestChain.Clock(), store: new ChainStateStore(new MemoryKeyValueStore()), stateCacheBytes: TwoAccounts)
+            : TestChain.NewChain();
         var model = new Model(chain.Tip);
         var reorganisations = 0;
         chain.TipChanged += update => reorganisations += update.Disconnected.Count > 0 ? 1 : 0;

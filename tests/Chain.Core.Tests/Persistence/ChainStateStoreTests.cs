@@ -59,8 +59,8 @@ public sealed class ChainStateStoreTests
         return new Fork(prefix, a, b, payA, payB);
     }
 
-    private static Blockchain Open(BlockStore blocks, IKeyValueStore store, long cacheBytes = BlockBodyCache.DefaultCapacityBytes) =>
-        new(TestChain.Dev, TestChain.Clock(), blocks, store: new ChainStateStore(store), blockCacheBytes: cacheBytes);
+    private static Blockchain Open(BlockStore blocks, IKeyValueStore store, long cacheBytes = BlockBodyCache.DefaultCapacityBytes, long stateCacheBytes = AccountCache.DefaultCapacityBytes) =>
+        new(TestChain.Dev, TestChain.Clock(), blocks, store: new ChainStateStore(store), blockCacheBytes: cacheBytes, stateCacheBytes: stateCacheBytes);
 
     // Submits blocks in order, each of which must connect.
     private static void ConnectAll(Blockchain chain, IEnumerable<Block> blocks)
@@ -72,9 +72,9 @@ public sealed class ChainStateStoreTests
     }
 
     // What a node does at start: the chain state as stored, then the blocks of the file it does not know, validated.
-    private static Blockchain Reopen(BlockStore blocks, IKeyValueStore store, out int replayed, long cacheBytes = BlockBodyCache.DefaultCapacityBytes)
+    private static Blockchain Reopen(BlockStore blocks, IKeyValueStore store, out int replayed, long cacheBytes = BlockBodyCache.DefaultCapacityBytes, long stateCacheBytes = AccountCache.DefaultCapacityBytes)
     {
-        var chain = Open(blocks, store, cacheBytes);
+        var chain = Open(blocks, store, cacheBytes, stateCacheBytes);
         var beyond = blocks.Recover(new ChainStateStore(store).ReadFileExtent().End, out _);
         replayed = beyond.Count;
         Assert.Equal(0, chain.Load(beyond));
@@ -214,6 +214,47 @@ public sealed class ChainStateStoreTests
     }
 
     [Fact]
+    public void StateCacheOfOneAccount_BlocksReorganisationAndRestart_AgreeWithAnUnboundedLedgerReadingFromTheStore()
+    {
+        var fork = BuildFork();
+        var reference = TestChain.NewChain();
+        ConnectAll(reference, fork.Prefix.Concat(fork.A));
+        using var dir = new TempDirectory();
+        var kv = new CountingStore(new MemoryKeyValueStore());
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var writer = Open(blocks, kv, stateCacheBytes: AccountCache.EntryBytes);
+
+        // Every block touches more accounts than the cache holds (a miner, Alice, Bob): validation reads evicted ones
+        // from the store, and the reorganisation undoes and redoes accounts evicted since.
+        ConnectAll(writer, fork.Prefix.Concat(fork.A));
+        foreach (var block in fork.B)
+        {
+            Assert.True(writer.SubmitBlock(block).Accepted);
+            Assert.True(reference.SubmitBlock(block).Accepted);
+        }
+
+        Assert.Equal(fork.B[^1].Hash, writer.Tip.Hash);
+        Assert.True(kv.AccountReads > 0, "no account was read from the store: nothing was evicted");
+        AssertSameState(reference, writer, fork.PayA, fork.PayB);
+
+        kv.Reset();
+        var reopened = Reopen(blocks, kv, out var replayed, stateCacheBytes: AccountCache.EntryBytes);
+
+        // The start reads no account (neither a scan of them nor one by one); they come from the store when asked for.
+        Assert.Equal(0, replayed);
+        Assert.Equal(0, kv.AccountReads);
+        Assert.Equal(0, kv.AccountScans);
+        AssertSameState(reference, reopened, fork.PayA, fork.PayB);
+        Assert.True(kv.AccountReads > 0);
+
+        // The mempool sees the same nonces and balances: Alice's nonce 0 is spent on branch B, nonce 1 is next.
+        Assert.False(reopened.SubmitTransaction(TestChain.Transfer(Alice, Bob, Coin, nonce: 0)).IsValid);
+        Assert.True(reopened.SubmitTransaction(TestChain.Transfer(Alice, Bob, Coin, nonce: 1)).IsValid);
+        Assert.Equal(new AccountState(30 * Coin - 1_000 - Coin - 1_000, 2), reopened.GetPendingAccount(AliceAddress));
+    }
+
+    [Fact]
     public void Load_ABlockRecordedTwice_SecondIsADuplicateNotARefusal()
     {
         var fork = BuildFork();
@@ -347,6 +388,36 @@ public sealed class ChainStateStoreTests
         var error = Assert.Throws<ChainStateStoreException>(() => Open(replaced, kv));
 
         Assert.Contains("--reindex", error.Message, StringComparison.Ordinal);
+    }
+
+    // Counts the reads of account entries ('a' keys) that reach the store.
+    private sealed class CountingStore(IKeyValueStore inner) : IKeyValueStore
+    {
+        public int AccountReads { get; private set; }
+
+        public int AccountScans { get; private set; }
+
+        public void Reset() => (AccountReads, AccountScans) = (0, 0);
+
+        public byte[]? Get(ReadOnlySpan<byte> key)
+        {
+            AccountReads += key.Length > 0 && key[0] == (byte)'a' ? 1 : 0;
+            return inner.Get(key);
+        }
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] prefix, bool descending = false)
+        {
+            AccountScans += prefix.Length == 0 || prefix[0] == (byte)'a' ? 1 : 0;
+            return inner.Scan(prefix, descending);
+        }
+
+        public void Write(WriteBatch batch) => inner.Write(batch);
+
+        public IKeyValueSnapshot GetSnapshot() => inner.GetSnapshot();
+
+        public void Dispose()
+        {
+        }
     }
 
     // Passes writes through until told to crash: from then on every write fails, as if the process had died.

@@ -60,6 +60,8 @@ public sealed class NodeOptionsValidatorTests
         { o => o.SignerKey = "/no/such/key.pem", "--signer-key (Node:SignerKey): file '/no/such/key.pem' not found" },
         { o => o.SignerKey = NotAKeyFile(), "--signer-key (Node:SignerKey): " },
         { o => o.WalletPassphraseFile = "/no/such/file", "--wallet-passphrase-file (Node:WalletPassphraseFile)" },
+        { o => o.StateCacheMiB = -1, "--state-cache (Node:StateCacheMiB): -1 is not between 0 and 65536 MiB" },
+        { o => o.StateCacheMiB = NodeOptionsValidator.MaxStateCacheMiB + 1, "--state-cache (Node:StateCacheMiB)" },
     };
 
     // A file that exists but holds no private key.

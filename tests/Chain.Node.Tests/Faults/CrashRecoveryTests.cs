@@ -31,7 +31,8 @@ public partial class CrashRecoveryTests
                 continue;
             }
 
-            await using var node = await NodeProcess.StartAsync("crashing", data, ["--mine"]);
+            // No state cache: every account the miner's blocks touch is read from chainstate/ as the kill leaves it.
+            await using var node = await NodeProcess.StartAsync("crashing", data, ["--mine", "--state-cache", "0"]);
             Assert.Matches(LoadedCleanly(), node.Log);
             var current = await node.AskAsync("address");
             address ??= current;
