@@ -235,7 +235,7 @@ public sealed class Blockchain
 
         lock (_lock)
         {
-            if (_pool.Contains(tx.Id) || _state.ContainsTransaction(tx.Id))
+            if (IsKnown(tx))
             {
                 return new(TxError.Duplicate, "already known");
             }
@@ -281,7 +281,7 @@ public sealed class Blockchain
                 {
                     results[i] = new(TxError.Oversized, $"{tx.EncodedSize} bytes exceeds {Transaction.MaxEncodedSize}");
                 }
-                else if (_pool.Contains(tx.Id) || _state.ContainsTransaction(tx.Id))
+                else if (IsKnown(tx))
                 {
                     results[i] = new(TxError.Duplicate, "already known");
                 }
@@ -325,6 +325,12 @@ public sealed class Blockchain
 
         return [.. results.Select(r => r!.Value)];
     }
+
+    // Whether the mempool or a best-chain block holds tx (under the lock). A block applies each sender's nonces in
+    // order, so every transfer of the best chain has a nonce below its sender's confirmed nonce: a transfer at or above
+    // it cannot be in a block, and the transaction index (a store read) is asked only for one below it or a coinbase.
+    private bool IsKnown(Transaction tx) =>
+        _pool.Contains(tx.Id) || ((tx.IsCoinbase || tx.Nonce < _state.GetAccount(tx.Sender).Nonce) && _state.ContainsTransaction(tx.Id));
 
     // Null when valid, so the ordered pass adds it.
     private TxResult? Stateless(Transaction tx)

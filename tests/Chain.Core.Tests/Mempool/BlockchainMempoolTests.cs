@@ -67,6 +67,27 @@ public class BlockchainMempoolTests
     }
 
     [Fact]
+    public void SubmitTransactions_MinedOnesAmongNew_MinedAreDuplicateNewAdmitted()
+    {
+        // The duplicate check asks the transaction index only below the sender's confirmed nonce: mined transfers,
+        // the oldest and the newest of the block, are still found there, and the next nonce is admitted.
+        var chain = FundedChain();
+        var a0 = TestChain.Transfer(Alice, Carol, Coin, nonce: 0);
+        var a1 = TestChain.Transfer(Alice, Carol, Coin, nonce: 1);
+        var a2 = TestChain.Transfer(Alice, Carol, Coin, nonce: 2);
+        Assert.All(chain.SubmitTransactions([a0, a1]), r => Assert.True(r.IsValid));
+        var template = chain.CreateTemplate(Carol);
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(new Block(TestChain.Solve(template.Header), template.Transactions)).Status);
+
+        var results = chain.SubmitTransactions([a1, a2, a0]);
+
+        Assert.Equal([TxError.Duplicate, TxError.None, TxError.Duplicate], results.Select(r => r.Error));
+        Assert.Equal(TxError.Duplicate, chain.SubmitTransaction(a0).Error);
+        Assert.Equal(TxError.Duplicate, chain.SubmitTransaction(a2).Error);
+        Assert.Equal(1, chain.MempoolCount);
+    }
+
+    [Fact]
     public void SubmitTransactions_EmptyBatch_NoResults()
     {
         Assert.Empty(FundedChain().SubmitTransactions([]));
