@@ -218,6 +218,18 @@ public sealed class PoaEngine : IConsensusEngine
         return new SealSchedule(true, timestamp, wiggle, string.Empty);
     }
 
+    /// <summary>How many snapshots the engine keeps now (at most <see cref="SnapshotCacheCapacity"/>).</summary>
+    public int CachedSnapshots
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _cache.Count;
+            }
+        }
+    }
+
     /// <summary>Whether the block at <paramref name="height"/> is a checkpoint (a multiple of the epoch; genesis is one).</summary>
     public bool IsCheckpoint(uint height) => height % (uint)_parameters.Epoch == 0;
 
@@ -241,6 +253,11 @@ public sealed class PoaEngine : IConsensusEngine
                 {
                     snapshot = _genesis;
                 }
+                else if (IsCheckpoint(e.Height))
+                {
+                    snapshot = AtCheckpoint(e);
+                    Remember(snapshot);
+                }
                 else
                 {
                     pending.Push(e);
@@ -255,6 +272,26 @@ public sealed class PoaEngine : IConsensusEngine
 
             return snapshot;
         }
+    }
+
+    // The state after a checkpoint, from the checkpoint and the few blocks before it rather than from genesis, so a
+    // snapshot costs at most an epoch of steps whatever the chain's length (a node started on a long chain computes
+    // its first one this way). Every block of the index passed CheckContext, so a checkpoint lists exactly the
+    // signers its ancestors give; it votes nothing and the votes are cleared after it. What the walk from genesis
+    // would also hold is the sealers of the blocks in the window (c - floor(N/2) - 1, c]; sealers older than that
+    // can never count again, since height minus the window's size never decreases from one block to the next (N grows
+    // by at most one a block).
+    private static PoaSnapshot AtCheckpoint(BlockIndex checkpoint)
+    {
+        var signers = checkpoint.Header.Signers;
+        var limit = (signers.Count / 2) + 1;
+        var recents = new Dictionary<uint, Address>(limit);
+        for (var e = checkpoint; recents.Count < limit && e.Parent is not null; e = e.Parent)
+        {
+            recents[e.Height] = e.Header.Signer;
+        }
+
+        return PoaSnapshot.Checkpoint(checkpoint.Height, checkpoint.Hash, signers, recents);
     }
 
     // Under the lock.

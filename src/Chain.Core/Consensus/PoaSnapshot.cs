@@ -52,6 +52,17 @@ public sealed class PoaSnapshot
         return new PoaSnapshot(0, genesisHash, sorted, [], [], []);
     }
 
+    /// <summary>
+    /// The state after a checkpoint at <paramref name="height"/>: the <paramref name="signers"/> it lists (in turn
+    /// order), no votes, and the sealers of the last floor(N/2) + 1 blocks up to it, by height.
+    /// </summary>
+    public static PoaSnapshot Checkpoint(uint height, Hash256 hash, IReadOnlyList<Address> signers, IReadOnlyDictionary<uint, Address> recents)
+    {
+        ArgumentNullException.ThrowIfNull(signers);
+        ArgumentNullException.ThrowIfNull(recents);
+        return new PoaSnapshot(height, hash, [.. signers.Order()], new Dictionary<uint, Address>(recents), [], []);
+    }
+
     /// <summary>Whether <paramref name="signer"/> is authorised.</summary>
     public bool IsAuthorized(Address signer) => Array.BinarySearch(_signers, signer) >= 0;
 
