@@ -27,6 +27,11 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
 
     private static readonly OperationMethod SendRawMethod = OperationCatalog.Find("sendraw")!;
 
+    // The envelope's names, encoded once: a batch of 50 sendraw writes 200 of them.
+    private static readonly JsonEncodedText JsonRpcName = JsonEncodedText.Encode("jsonrpc"), VersionValue = JsonEncodedText.Encode("2.0"),
+        ResultName = JsonEncodedText.Encode("result"), IdName = JsonEncodedText.Encode("id"), ErrorName = JsonEncodedText.Encode("error"),
+        CodeName = JsonEncodedText.Encode("code"), MessageName = JsonEncodedText.Encode("message");
+
     /// <summary>The methods served only over a WebSocket, which can carry notifications.</summary>
     public const string Subscribe = "subscribe", Unsubscribe = "unsubscribe";
 
@@ -250,10 +255,10 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
             if (hasId)
             {
                 writer.WriteStartObject();
-                writer.WriteString("jsonrpc", "2.0");
-                writer.WritePropertyName("result");
+                writer.WriteString(JsonRpcName, VersionValue);
+                writer.WritePropertyName(ResultName);
                 JsonSerializer.Serialize(writer, result, RpcJsonContext.Default.GetTypeInfo(result.GetType())!);
-                writer.WritePropertyName("id");
+                writer.WritePropertyName(IdName);
                 id.WriteTo(writer);
                 writer.WriteEndObject();
             }
@@ -373,10 +378,10 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
     private static void WriteResult(Utf8JsonWriter writer, JsonElement id, Action<Utf8JsonWriter> writeResult)
     {
         writer.WriteStartObject();
-        writer.WriteString("jsonrpc", "2.0");
-        writer.WritePropertyName("result");
+        writer.WriteString(JsonRpcName, VersionValue);
+        writer.WritePropertyName(ResultName);
         writeResult(writer);
-        writer.WritePropertyName("id");
+        writer.WritePropertyName(IdName);
         id.WriteTo(writer);
         writer.WriteEndObject();
     }
@@ -447,12 +452,12 @@ public sealed partial class RpcDispatcher(NodeOperations operations, NodeMetrics
     private static void WriteError(Utf8JsonWriter writer, JsonElement id, int code, string message)
     {
         writer.WriteStartObject();
-        writer.WriteString("jsonrpc", "2.0");
-        writer.WriteStartObject("error");
-        writer.WriteNumber("code", code);
-        writer.WriteString("message", message);
+        writer.WriteString(JsonRpcName, VersionValue);
+        writer.WriteStartObject(ErrorName);
+        writer.WriteNumber(CodeName, code);
+        writer.WriteString(MessageName, message);
         writer.WriteEndObject();
-        writer.WritePropertyName("id");
+        writer.WritePropertyName(IdName);
         if (id.ValueKind is JsonValueKind.String or JsonValueKind.Number)
         {
             id.WriteTo(writer);
