@@ -72,7 +72,7 @@ public sealed class BlockIndex
     public long Position { get; private set; } = -1;
 
     /// <summary>The body when it is in memory (held, or in the cache of recent blocks), else null.</summary>
-    internal Block? LoadedBlock => Volatile.Read(ref _block) ?? _bodies?.TryGet(Hash);
+    public Block? LoadedBlock => Volatile.Read(ref _block) ?? _bodies?.TryGet(Hash);
 
     /// <summary>Whether the block index entry has been written to the chain state store.</summary>
     internal bool IsIndexed { get; set; }

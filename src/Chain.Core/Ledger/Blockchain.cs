@@ -483,12 +483,21 @@ public sealed class Blockchain
         }
     }
 
-    /// <summary>Up to <paramref name="max"/> best-chain blocks after the fork point named by a peer's locator.</summary>
-    public List<Block> GetBlocksAfter(IEnumerable<Hash256> locator, int max)
+    /// <summary>
+    /// The index entries of up to <paramref name="max"/> best-chain blocks after the fork point named by a peer's
+    /// locator, with no body read: the caller reads each (<see cref="BlockIndex.EncodeBlock"/>) outside the ledger's lock.
+    /// </summary>
+    public List<BlockIndex> GetEntriesAfter(IEnumerable<Hash256> locator, int max)
     {
         lock (_lock)
         {
-            return _state.GetBlocksAfter(_state.FindFork(locator), max);
+            var entries = new List<BlockIndex>();
+            for (var height = _state.FindFork(locator).Height + 1; entries.Count < max && _state.GetByHeight(height) is { } entry; height++)
+            {
+                entries.Add(entry);
+            }
+
+            return entries;
         }
     }
 

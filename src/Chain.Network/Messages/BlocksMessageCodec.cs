@@ -7,7 +7,7 @@ namespace Chain.Network.Messages;
 /// <summary>
 /// A fast path of <see cref="MessageCodec"/> for <see cref="BlocksMessage"/>, the sync batch (up to 2 MiB of blocks):
 /// writes the same bytes as the JSON serializer (<c>{"type":"blocks","blocks":["&lt;base64&gt;",...],"more":true}</c>)
-/// straight from the blocks into one pooled array, and reads exactly that form into blocks through pooled scratch,
+/// straight from the blocks' encodings (as stored, or written into pooled arrays) into one pooled array, and reads exactly that form into blocks through pooled scratch,
 /// so a batch costs no fresh multi-megabyte arrays (each one is pages the kernel must zero, and large-object-heap
 /// growth that brings on full collections). Anything else (other spacing, field order, escapes, non-canonical base64,
 /// a block that does not decode) is left to the serializer and the generic path, so what is accepted, and as what,
@@ -26,33 +26,54 @@ internal static class BlocksMessageCodec
     /// </summary>
     public static (byte[] Rented, int Length) EncodeRented(IReadOnlyList<Block> blocks, bool more)
     {
-        var suffix = more ? MoreTrue : MoreFalse;
-        var sizes = new int[blocks.Count];
-        var largest = 0;
-        long length = Prefix.Length + suffix.Length + Math.Max(0, blocks.Count - 1);
-        for (var i = 0; i < blocks.Count; i++)
+        var scratch = new byte[blocks.Count][];
+        try
         {
-            sizes[i] = blocks[i].EncodedSize;
-            largest = Math.Max(largest, sizes[i]);
-            length += Base64Utf8.QuotedLength(sizes[i]);
+            var encodings = new ReadOnlyMemory<byte>[blocks.Count];
+            for (var i = 0; i < blocks.Count; i++)
+            {
+                scratch[i] = ArrayPool<byte>.Shared.Rent(Math.Max(blocks[i].EncodedSize, 1));
+                encodings[i] = scratch[i].AsMemory(0, blocks[i].Encode(scratch[i]));
+            }
+
+            return EncodeRented(encodings, more);
+        }
+        finally
+        {
+            foreach (var array in scratch.Where(a => a is not null))
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The UTF-8 JSON of a <c>blocks</c> message carrying <paramref name="encodings"/> (each a block's encoding, as
+    /// stored or as <see cref="Block.Encode(Span{byte})"/> writes it), in <c>rented[..length]</c> as above.
+    /// </summary>
+    public static (byte[] Rented, int Length) EncodeRented(IReadOnlyList<ReadOnlyMemory<byte>> encodings, bool more)
+    {
+        var suffix = more ? MoreTrue : MoreFalse;
+        long length = Prefix.Length + suffix.Length + Math.Max(0, encodings.Count - 1);
+        foreach (var encoding in encodings)
+        {
+            length += Base64Utf8.QuotedLength(encoding.Length);
         }
 
         var payload = ArrayPool<byte>.Shared.Rent(checked((int)length));
-        var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(largest, 1));
         try
         {
             var output = payload.AsSpan();
             Prefix.CopyTo(output);
             var o = Prefix.Length;
-            for (var i = 0; i < blocks.Count; i++)
+            for (var i = 0; i < encodings.Count; i++)
             {
                 if (i > 0)
                 {
                     output[o++] = (byte)',';
                 }
 
-                var encoded = blocks[i].Encode(scratch);
-                o += Base64Utf8.WriteQuoted(scratch.AsSpan(0, encoded), output[o..]);
+                o += Base64Utf8.WriteQuoted(encodings[i].Span, output[o..]);
             }
 
             suffix.CopyTo(output[o..]);
@@ -63,14 +84,10 @@ internal static class BlocksMessageCodec
             ArrayPool<byte>.Shared.Return(payload);
             throw;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
     }
 
     /// <summary>
-    /// The blocks and <c>more</c> flag of a payload in exactly the form <see cref="EncodeRented"/> writes, with at most
+    /// The blocks and <c>more</c> flag of a payload in exactly the form <c>EncodeRented</c> writes, with at most
     /// <see cref="BlocksMessage.MaxBlocks"/> blocks, each of which decodes (<see cref="Block.DecodeParallel"/>); false for
     /// any other payload, which the generic path then reads and judges.
     /// </summary>

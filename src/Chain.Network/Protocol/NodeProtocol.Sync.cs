@@ -1,3 +1,4 @@
+using System.Buffers;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Network.Messages;
@@ -46,36 +47,62 @@ public sealed partial class NodeProtocol
         }
 
         var tip = _chain.Tip;
-        var blocks = _chain.GetBlocksAfter(locator, BlocksMessage.MaxBlocks);
-        var count = 0;
-        var bytes = 0;
-        foreach (var block in blocks)
+        var entries = _chain.GetEntriesAfter(locator, BlocksMessage.MaxBlocks);
+        var encodings = new List<ReadOnlyMemory<byte>>(entries.Count);
+        var pooled = new List<byte[]>();
+        try
         {
-            var size = block.EncodedSize;
-            if (count > 0 && bytes + size > BlocksMessage.MaxBatchBytes)
+            var bytes = 0;
+            foreach (var entry in entries)
             {
-                break;
+                // A body in memory (not yet stored, or in the cache of recent blocks) is written into a pooled array; a
+                // stored one is read from the block file as it is, never decoded (its hash checked against the
+                // index), as getdata reads it. The budget is checked on each block's size before it is added.
+                var block = entry.LoadedBlock;
+                var stored = block is null ? entry.EncodeBlock() : null;
+                var size = stored?.Length ?? block!.EncodedSize;
+                if (encodings.Count > 0 && bytes + size > BlocksMessage.MaxBatchBytes)
+                {
+                    break;
+                }
+
+                if (stored is not null)
+                {
+                    encodings.Add(stored);
+                }
+                else
+                {
+                    var array = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+                    pooled.Add(array);
+                    encodings.Add(array.AsMemory(0, block!.Encode(array)));
+                }
+
+                bytes += size;
             }
 
-            count++;
-            bytes += size;
-        }
-
-        // "More" when the batch stops short of the tip the blocks were taken from.
-        var more = count > 0 && blocks[count - 1].Height < Math.Max(tip.Height, blocks[^1].Height);
-        var batch = blocks.GetRange(0, count);
-        lock (state.Gate)
-        {
-            foreach (var block in batch)
+            // "More" when the batch stops short of the tip the blocks were taken from.
+            var count = encodings.Count;
+            var more = count > 0 && entries[count - 1].Height < Math.Max(tip.Height, entries[^1].Height);
+            lock (state.Gate)
             {
-                state.KnownBlocks.Add(block.Hash);
+                for (var i = 0; i < count; i++)
+                {
+                    state.KnownBlocks.Add(entries[i].Hash);
+                }
+            }
+
+            // Written straight from the encodings into a pooled array that the connection returns once sent: the same
+            // bytes as Send(new BlocksMessage(...)) without two fresh copies of up to 2 MiB per batch.
+            var (payload, length) = BlocksMessageCodec.EncodeRented(encodings, more);
+            state.Connection.TrySendPooled(payload, length);
+        }
+        finally
+        {
+            foreach (var array in pooled)
+            {
+                ArrayPool<byte>.Shared.Return(array);
             }
         }
-
-        // Written straight from the blocks into a pooled array that the connection returns once sent: the same bytes
-        // as Send(new BlocksMessage(...)) without two fresh copies of up to 2 MiB per batch.
-        var (payload, length) = BlocksMessageCodec.EncodeRented(batch, more);
-        state.Connection.TrySendPooled(payload, length);
     }
 
     private void OnBlocks(PeerState state, BlocksMessage message)

@@ -1,5 +1,6 @@
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
+using Chain.Core.Persistence;
 using Chain.Network.Messages;
 
 namespace Chain.Network.Tests.Protocol;
@@ -147,6 +148,74 @@ public sealed class NodeProtocolSyncTests(ITestOutputHelper output)
         Assert.InRange(batch.Blocks.Count, 2, blockCount);
         Assert.True(batch.More);
         Assert.True(bytes + node.Chain.GetBlockByHeight((uint)batch.Blocks.Count + 1)!.Block.EncodedSize > BlocksMessage.MaxBatchBytes, "the batch stopped early");
+    }
+
+    [Fact]
+    public async Task GetBlocks_StoredBlocks_ServedAsStoredWithoutDecoding()
+    {
+        // No cache of recent bodies: every block but the ones in memory is read back from the archive.
+        var archive = new CountingArchive();
+        var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System, archive, blockCacheBytes: 0);
+        await using var node = await TestNode.StartAsync("node", output, chain: chain);
+        await using var peer = await ProtocolPeer.StartAsync();
+        TestBlocks.Extend(node.Chain, node.MinerAddress, 30);
+        await peer.ConnectAsync(node);
+        archive.Reset();
+
+        peer.Send(new GetBlocksMessage([]));
+
+        AssertBatch(node, await peer.WaitForAsync<BlocksMessage>(), fromHeight: 1, count: 30, more: false);
+        Assert.Equal(30, archive.EncodedReads);
+        Assert.Equal(0, archive.Decodes);
+    }
+
+    // Keeps each appended block's encoding and counts reads: decoded (Read) or as stored (ReadEncoded).
+    private sealed class CountingArchive : IBlockArchive
+    {
+        private readonly List<byte[]> _encodings = [];
+        private int _decodes;
+        private int _encodedReads;
+
+        public int Decodes => Volatile.Read(ref _decodes);
+
+        public int EncodedReads => Volatile.Read(ref _encodedReads);
+
+        public void Reset()
+        {
+            Volatile.Write(ref _decodes, 0);
+            Volatile.Write(ref _encodedReads, 0);
+        }
+
+        public long Append(Block block)
+        {
+            lock (_encodings)
+            {
+                _encodings.Add(block.Encode());
+                return _encodings.Count - 1;
+            }
+        }
+
+        public Block Read(long position)
+        {
+            Interlocked.Increment(ref _decodes);
+            return Block.Decode(Encoding(position));
+        }
+
+        public byte[] ReadEncoded(long position)
+        {
+            Interlocked.Increment(ref _encodedReads);
+            return Encoding(position).ToArray();
+        }
+
+        public Transaction ReadTransaction(long position, int offset, int length) => Transaction.Decode(Encoding(position).AsSpan(offset, length));
+
+        private byte[] Encoding(long position)
+        {
+            lock (_encodings)
+            {
+                return _encodings[(int)position];
+            }
+        }
     }
 
     private static void AssertBatch(TestNode node, BlocksMessage batch, int fromHeight, int count, bool more)

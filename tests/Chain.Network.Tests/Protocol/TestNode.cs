@@ -58,9 +58,10 @@ internal sealed class TestNode : IAsyncDisposable
     public static void ReturnKey(NodeKey key) => FreeKeys.Enqueue(key);
 
     // protocolTime: the protocol's clock (a FakeTimeProvider drives request timeouts); the peer layer keeps the system clock.
-    public static async Task<TestNode> StartAsync(string name, ITestOutputHelper? output = null, Action<PeerManagerOptions>? configure = null, TimeProvider? protocolTime = null)
+    // chain: a ledger made by the test (e.g. on an archive), else a fresh dev-network one in memory.
+    public static async Task<TestNode> StartAsync(string name, ITestOutputHelper? output = null, Action<PeerManagerOptions>? configure = null, TimeProvider? protocolTime = null, Blockchain? chain = null)
     {
-        var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
+        chain ??= new Blockchain(NetworkParameters.Dev, TimeProvider.System);
         var key = RentKey();
         var options = TestSupport.Options(o =>
         {
