@@ -71,6 +71,16 @@ public sealed class ChainStateStoreTests
         }
     }
 
+    // Submits blocks in order, each of which must be accepted (connected, or held or stored on a branch).
+    private static void AcceptAll(Blockchain chain, IEnumerable<Block> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            var result = chain.SubmitBlock(block);
+            Assert.True(result.Accepted, $"{block.Header.Height}: {result.Error} {result.Message}");
+        }
+    }
+
     // What a node does at start: the chain state as stored, then the blocks of the file it does not know, validated.
     private static Blockchain Reopen(BlockStore blocks, IKeyValueStore store, out int replayed, long cacheBytes = BlockBodyCache.DefaultCapacityBytes, long stateCacheBytes = AccountCache.DefaultCapacityBytes)
     {
@@ -412,6 +422,121 @@ public sealed class ChainStateStoreTests
         }
 
         public void Write(WriteBatch batch) => inner.Write(batch);
+
+        public IKeyValueSnapshot GetSnapshot() => inner.GetSnapshot();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public void SubmitBlock_StoreWriteFailsOnceDuringReorganisation_BoundedCacheAgreesWithStoreAndRetryReachesSameState()
+    {
+        // Found by review: each of the first writes of a reorganisation from branch A to the heavier B fails once, with
+        // caches of 0, 1 and 3 accounts and the default; after the failure and after submitting the block again, every
+        // account the cache answers is the store's, and the ledger ends where one that never failed ends.
+        var fork = BuildFork();
+        var reference = TestChain.NewChain();
+        AcceptAll(reference, fork.Prefix.Concat(fork.A).Concat(fork.B));
+        foreach (var stateCacheBytes in new[] { 0L, AccountCache.EntryBytes, 3L * AccountCache.EntryBytes, AccountCache.DefaultCapacityBytes })
+        {
+            for (var failing = 0; failing < 8; failing++)
+            {
+                using var dir = new TempDirectory();
+                using var blocks = BlockStore.OpenFile(dir.Path);
+                blocks.Recover(0, out _);
+                var kv = new MemoryKeyValueStore();
+                var flaky = new FailOnceStore(kv);
+                var chain = Open(blocks, flaky, stateCacheBytes: stateCacheBytes);
+                AcceptAll(chain, fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)));
+                var what = $"state cache {stateCacheBytes} bytes, write {failing} failing";
+
+                flaky.FailWrite(failing);
+                try
+                {
+                    chain.SubmitBlock(fork.B[^1]);
+                }
+                catch (IOException)
+                {
+                }
+
+                AssertCacheMatchesStore(chain, kv, what + ", after the failure");
+                chain.SubmitBlock(fork.B[^1]);
+                AssertCacheMatchesStore(chain, kv, what + ", after the retry");
+                Assert.True(reference.Tip.Hash == chain.Tip.Hash, what);
+                AssertSameState(reference, chain, fork.PayA, fork.PayB);
+            }
+        }
+    }
+
+    [Fact]
+    public void SubmitBlock_HeavierBranchInvalidMidway_BoundedCacheRestoresOldChainThenFollowsValidBranch()
+    {
+        // Found by review: a heavier branch whose second block overspends makes the ledger put branch A back (Restore)
+        // after disconnecting it; with caches of 0, 1 and 2 accounts the state is then A's, and B still wins later.
+        var fork = BuildFork();
+        foreach (var stateCacheBytes in new[] { 0L, AccountCache.EntryBytes, 2L * AccountCache.EntryBytes })
+        {
+            using var dir = new TempDirectory();
+            using var blocks = BlockStore.OpenFile(dir.Path);
+            blocks.Recover(0, out _);
+            var kv = new MemoryKeyValueStore();
+            var chain = Open(blocks, kv, stateCacheBytes: stateCacheBytes);
+            var reference = TestChain.NewChain();
+            ConnectAll(chain, fork.Prefix.Concat(fork.A));
+            ConnectAll(reference, fork.Prefix.Concat(fork.A));
+            var forkPoint = chain.GetBlockByHeight((uint)fork.Prefix.Count)!;
+            var c1 = TestChain.Build(forkPoint, MinerB, [TestChain.Transfer(Alice, Bob, 5 * Coin, nonce: 0)], timestamp: forkPoint.Header.Timestamp + 3);
+            var c2 = TestChain.Build(new BlockIndex(c1, forkPoint), MinerB, [TestChain.Transfer(Alice, Bob, 1000 * Coin, nonce: 1)], timestamp: c1.Header.Timestamp + 3);
+            var c3 = TestChain.Build(new BlockIndex(c2, new BlockIndex(c1, forkPoint)), MinerB, timestamp: c2.Header.Timestamp + 3);
+            foreach (var block in new[] { c1, c2, c3 })
+            {
+                Assert.Equal(reference.SubmitBlock(block).Status, chain.SubmitBlock(block).Status);
+            }
+
+            Assert.Equal(fork.A[^1].Hash, chain.Tip.Hash);
+            AssertSameState(reference, chain, fork.PayA);
+            AssertCacheMatchesStore(chain, kv, $"state cache {stateCacheBytes} bytes, on A");
+
+            AcceptAll(chain, fork.B);
+            AcceptAll(reference, fork.B);
+            AssertSameState(reference, chain, fork.PayA, fork.PayB);
+            AssertCacheMatchesStore(chain, kv, $"state cache {stateCacheBytes} bytes, on B");
+        }
+    }
+
+    private static void AssertCacheMatchesStore(Blockchain chain, IKeyValueStore kv, string what)
+    {
+        var store = new ChainStateStore(kv);
+        foreach (var address in new[] { AliceAddress, Bob, MinerA, MinerB, TestChain.Filler })
+        {
+            Assert.True(store.ReadAccount(address).GetValueOrDefault() == chain.GetAccount(address), $"{what}: {address} answers {chain.GetAccount(address)}, the store holds {store.ReadAccount(address)}");
+        }
+
+        Assert.Equal(store.ReadTip()!.Value.Hash, chain.Tip.Hash);
+    }
+
+    // Passes writes through but for one, which fails as a full disk or an I/O error would, once.
+    private sealed class FailOnceStore(IKeyValueStore inner) : IKeyValueStore
+    {
+        private int _failing = -1;
+
+        public void FailWrite(int index) => _failing = index;
+
+        public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(key);
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] prefix, bool descending = false) => inner.Scan(prefix, descending);
+
+        public void Write(WriteBatch batch)
+        {
+            if (_failing-- == 0)
+            {
+                throw new IOException("simulated write failure");
+            }
+
+            inner.Write(batch);
+        }
 
         public IKeyValueSnapshot GetSnapshot() => inner.GetSnapshot();
 
