@@ -129,12 +129,16 @@ if (answer.RootElement.TryGetProperty("error", out var error))
 }
 
 var result = answer.RootElement.GetProperty("result");
+var output = AnswerOutput.Open();
 if (options.Json)
 {
-    Console.Out.WriteLine(result.GetRawText());
-    return 0;
+    output.WriteLine(result.GetRawText());
+}
+else
+{
+    var type = call.Method.ResultTypeOf(call.Arguments);
+    ConsoleFormatter.Write(result.Deserialize(RpcJsonContext.Default.GetTypeInfo(type)!)!, output);
 }
 
-var type = call.Method.ResultTypeOf(call.Arguments);
-ConsoleFormatter.Write(result.Deserialize(RpcJsonContext.Default.GetTypeInfo(type)!)!, Console.Out);
+output.Flush();
 return 0;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Chain.Core.Ledger;
 using Chain.Core.Mining;
 using Chain.Core.Wallets;
@@ -55,11 +54,9 @@ public sealed class CommandProcessor
 
             var result = await call.Method.CallAsync(_operations, call.Arguments, cancellationToken);
 
-            // Formatted whole, then written in one go: the console's writer flushes every line, and a block's 3,000
-            // lines written one by one cost more than the block's read from disk.
-            using var answer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = output.NewLine };
-            ConsoleFormatter.Write(result, answer);
-            output.Write(answer.ToString());
+            // Straight to the output, which buffers a whole answer when it is a pipe (AnswerOutput): a block's answer
+            // is 600,000 characters, and a copy of it in between cost more than the block's read from disk.
+            ConsoleFormatter.Write(result, output);
         }
         catch (OperationException e)
         {

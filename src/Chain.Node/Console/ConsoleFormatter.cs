@@ -134,7 +134,8 @@ public static class ConsoleFormatter
 
                 break;
             case RawData raw:
-                output.WriteLine(raw.Hex);
+                raw.WriteHex(output);
+                output.WriteLine();
                 break;
             case DecodedData decoded:
                 output.WriteLine(decoded.Kind);
@@ -187,9 +188,36 @@ public static class ConsoleFormatter
     {
         WriteHeader(block.Header, output);
         output.WriteLine($"transactions={block.Transactions.Count}");
+        Span<char> nonce = stackalloc char[20];
         foreach (var tx in block.Transactions)
         {
-            output.WriteLine("  " + Describe(tx));
+            // Describe(tx) indented, written piece by piece: a block has thousands of lines, and a string per line
+            // (two with the indent) was most of the answer's garbage.
+            output.Write("  ");
+            output.Write(tx.Id);
+            if (tx.Coinbase)
+            {
+                output.Write(" coinbase -> ");
+                output.Write(tx.Recipient);
+                output.Write(' ');
+                output.Write(tx.Amount);
+                output.Write(" height=");
+            }
+            else
+            {
+                output.Write(' ');
+                output.Write(tx.Sender);
+                output.Write(" -> ");
+                output.Write(tx.Recipient);
+                output.Write(' ');
+                output.Write(tx.Amount);
+                output.Write(" fee=");
+                output.Write(tx.Fee);
+                output.Write(" nonce=");
+            }
+
+            tx.Nonce.TryFormat(nonce, out var written, default, CultureInfo.InvariantCulture);
+            output.WriteLine(nonce[..written]);
         }
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class ConsoleService(CommandProcessor processor, CommandIn
     {
         var interactive = !System.Console.IsInputRedirected;
         var input = System.Console.In;
-        var output = System.Console.Out;
+        var output = AnswerOutput.Open();
         // Key-by-key editing only where both ends are a terminal; anything piped is read as plain lines.
         var editor = interactive && !System.Console.IsOutputRedirected
             ? new LineEditor([.. OperationCatalog.All.Select(m => m.ConsoleName).Concat(OperationCatalog.All.SelectMany(m => m.Aliases)).Order(StringComparer.Ordinal)])

@@ -41,7 +41,7 @@ public sealed partial class NodeOperations
     }
 
     /// <summary>A block in ENCODING.md's encoding, hex.</summary>
-    public RawData RawBlock(string heightOrHash) => new(Convert.ToHexStringLower(FindBlock(heightOrHash).EncodeBlock()));
+    public RawData RawBlock(string heightOrHash) => new(FindBlock(heightOrHash).EncodeBlock());
 
     /// <summary>A transaction of the chain or the mempool, and where it is.</summary>
     public TransactionLookup Transaction(Hash256 id)
@@ -53,7 +53,7 @@ public sealed partial class NodeOperations
     }
 
     /// <summary>A transaction in ENCODING.md's encoding, hex.</summary>
-    public RawData RawTransaction(Hash256 id) => new(Convert.ToHexStringLower(FindTransaction(id).Tx.Encode()));
+    public RawData RawTransaction(Hash256 id) => new(FindTransaction(id).Tx.Encode());
 
     /// <summary>The transactions waiting for a block.</summary>
     public MempoolListing Mempool() => new([.. chain.GetMempool().Select(Describe)]);

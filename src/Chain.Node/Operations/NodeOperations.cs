@@ -101,13 +101,20 @@ public sealed partial class NodeOperations(
     /// <summary>A block and its transactions, their addresses in the form of <paramref name="running"/> or of the compiled-in network each transaction is for.</summary>
     public static BlockInfo Describe(Block block, UInt128? work, NetworkParameters running)
     {
-        // A block's senders and recipients repeat (a sender's nonces follow one another): each address is put in
-        // its text form once.
+        // A block's senders and recipients repeat (a sender's nonces follow one another), and so do amounts and fees:
+        // each address is put in its text form once, each amount once.
         var texts = new Dictionary<(uint, Address), string>();
-        return new(Describe(block.Header, work, running), [.. block.Transactions.Select(tx => Describe(tx, running, texts))]);
+        var amounts = new Dictionary<long, string>();
+        var transactions = new TransactionInfo[block.Transactions.Count];
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            transactions[i] = Describe(block.Transactions[i], running, texts, amounts);
+        }
+
+        return new(Describe(block.Header, work, running), transactions);
     }
 
-    private static TransactionInfo Describe(Transaction tx, NetworkParameters running, Dictionary<(uint, Address), string>? texts)
+    private static TransactionInfo Describe(Transaction tx, NetworkParameters running, Dictionary<(uint, Address), string>? texts, Dictionary<long, string>? amounts = null)
     {
         var network = tx.Network == running.Magic ? running : NetworkParameters.All.FirstOrDefault(n => n.Magic == tx.Network);
         string Text(Address address)
@@ -125,10 +132,25 @@ public sealed partial class NodeOperations(
             return text;
         }
 
+        string Amount(long units)
+        {
+            if (amounts is null)
+            {
+                return Money.Format(units);
+            }
+
+            if (!amounts.TryGetValue(units, out var text))
+            {
+                amounts[units] = text = Money.Format(units);
+            }
+
+            return text;
+        }
+
         var recipient = Text(tx.Recipient);
         return tx.IsCoinbase
-            ? new TransactionInfo(tx.Id.ToString(), true, null, recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce)
-            : new TransactionInfo(tx.Id.ToString(), false, Text(tx.Sender), recipient, Money.Format(tx.Amount), Money.Format(tx.Fee), tx.Nonce);
+            ? new TransactionInfo(tx.Id.ToString(), true, null, recipient, Amount(tx.Amount), Amount(tx.Fee), tx.Nonce)
+            : new TransactionInfo(tx.Id.ToString(), false, Text(tx.Sender), recipient, Amount(tx.Amount), Amount(tx.Fee), tx.Nonce);
     }
 
     /// <summary>A Unix time as UTC <c>yyyy-MM-ddTHH:mm:ssZ</c>.</summary>

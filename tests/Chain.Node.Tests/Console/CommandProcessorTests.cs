@@ -211,6 +211,32 @@ public sealed class CommandProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task Block_CoinbaseAndTwoTransfers_TransactionLinesAsDocumented()
+    {
+        await RunAsync("mine 4");
+        var to = Chain.Core.Crypto.Address.Parse(new string('1', 40));
+        var first = Assert.Single(await RunAsync($"send {NetworkParameters.Dev.FormatAddress(to)} 1.5"));
+        var second = Assert.Single(await RunAsync($"send {NetworkParameters.Dev.FormatAddress(to)} 2"));
+        await RunAsync("mine");
+        var block = _chain.GetBlockByHeight(5)!.Block;
+        var coinbase = block.Transactions[0];
+
+        var answer = await RunAsync("block 5");
+
+        // README "Console commands": the header's lines, the count, then each transaction indented by two spaces.
+        Assert.Equal($"hash={block.Hash}", answer[0]);
+        Assert.Equal(
+            [
+                "transactions=3",
+                $"  {coinbase.Id} coinbase -> {Own} {Money.Format(coinbase.Amount)} height=5",
+                $"  {first} {Own} -> {NetworkParameters.Dev.FormatAddress(to)} 1.5 fee={Money.Format(NetworkParameters.Dev.MinFee)} nonce=0",
+                $"  {second} {Own} -> {NetworkParameters.Dev.FormatAddress(to)} 2 fee={Money.Format(NetworkParameters.Dev.MinFee)} nonce=1",
+            ],
+            answer.Skip(3));
+        Assert.Equal([Convert.ToHexStringLower(block.Encode())], await RunAsync("block 5 raw"));
+    }
+
+    [Fact]
     public async Task ExtraArguments_BalanceAndHistoryWithAnAddress_RefusedWithTheUsageLine()
     {
         Assert.Equal(["error: usage: balance [address]"], await RunAsync($"balance {Own} x"));
