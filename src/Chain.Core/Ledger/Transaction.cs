@@ -29,7 +29,8 @@ public sealed class Transaction
     /// <summary>Longest signature accepted by the decoder, in bytes.</summary>
     public const int MaxSignatureSize = 512;
 
-    private const int FixedSigningSize = 1 + 4 + 2 + Address.Size + 8 + 8 + 8;
+    // Signing bytes besides the sender key.
+    internal const int FixedSigningSize = 1 + 4 + 2 + Address.Size + 8 + 8 + 8;
 
     // Signing bytes of any key the decoder accepts fit on the stack; larger keys made by FromParts use the heap.
     private const int StackSigningLimit = FixedSigningSize + MaxPublicKeySize;
@@ -58,6 +59,25 @@ public sealed class Transaction
         var writer = new SpanWriter(signing[..size]);
         WriteSigningBytes(ref writer);
         Id = Hash256.Compute(signing[..size]);
+    }
+
+    // A decoded transaction: its id is SHA-256 of the encoding's prefix (the signing bytes as read are the canonical
+    // ones), computed by the caller, with the rest of its block's in Block.Decode, as its sender address may be.
+    private Transaction(in TransactionLayout layout, byte[] senderPublicKey, byte[] signature, Hash256 id, Address? sender)
+    {
+        Network = layout.Network;
+        SenderPublicKey = senderPublicKey;
+        Recipient = layout.Recipient;
+        Amount = layout.Amount;
+        Fee = layout.Fee;
+        Nonce = layout.Nonce;
+        Signature = signature;
+        Id = id;
+        if (sender is { } known)
+        {
+            _sender = known;
+            _senderKnown = true;
+        }
     }
 
     /// <summary>The network magic this transaction is valid on.</summary>
@@ -163,40 +183,21 @@ public sealed class Transaction
     /// <summary>Decodes exactly one transaction; throws <see cref="FormatException"/> on malformed input.</summary>
     public static Transaction Decode(ReadOnlySpan<byte> data)
     {
-        if (data.Length > MaxEncodedSize)
-        {
-            throw new FormatException($"Transaction of {data.Length} bytes exceeds {MaxEncodedSize}.");
-        }
-
-        var reader = new SpanReader(data);
-        var version = reader.ReadByte();
-        if (version != CurrentVersion)
-        {
-            throw new FormatException($"Unknown transaction version {version}.");
-        }
-
-        var network = reader.ReadUInt32();
-        int keyLength = reader.ReadUInt16();
-        if (keyLength > MaxPublicKeySize)
-        {
-            throw new FormatException($"Sender key of {keyLength} bytes exceeds {MaxPublicKeySize}.");
-        }
-
-        var key = reader.ReadBytes(keyLength).ToArray();
-        var recipient = new Address(reader.ReadBytes(Address.Size));
-        var amount = reader.ReadInt64();
-        var fee = reader.ReadInt64();
-        var nonce = reader.ReadUInt64();
-        int signatureLength = reader.ReadUInt16();
-        if (signatureLength > MaxSignatureSize)
-        {
-            throw new FormatException($"Signature of {signatureLength} bytes exceeds {MaxSignatureSize}.");
-        }
-
-        var signature = reader.ReadBytes(signatureLength).ToArray();
-        reader.EnsureEnd("Transaction");
-        return new Transaction(network, key, recipient, amount, fee, nonce, signature);
+        var layout = TransactionLayout.Read(data);
+        return new Transaction(
+            layout,
+            data.Slice(TransactionLayout.KeyOffset, layout.KeyLength).ToArray(),
+            data[^layout.SignatureLength..].ToArray(),
+            Hash256.Compute(data[..layout.SigningSize]),
+            null);
     }
+
+    /// <summary>
+    /// The transaction <paramref name="layout"/> read from <paramref name="data"/>, with its id and sender computed
+    /// already; <paramref name="senderPublicKey"/> holds the key's bytes (shared by a block's transactions from one key).
+    /// </summary>
+    internal static Transaction FromLayout(ReadOnlySpan<byte> data, in TransactionLayout layout, byte[] senderPublicKey, Hash256 id, Address sender) =>
+        new(layout, senderPublicKey, data[^layout.SignatureLength..].ToArray(), id, sender);
 
     /// <summary>Checks the signature against the sender key; false for a coinbase or any malformed key.</summary>
     public bool VerifySignature()

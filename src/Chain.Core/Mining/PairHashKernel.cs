@@ -88,9 +88,9 @@ internal static class PairHashKernel<TVec, TOps>
         }
     }
 
-    // Words 0..15 in, round inputs K[t] + W[t] for all 64 rounds out.
+    // Words 0..15 in, round inputs K[t] + W[t] for all 64 rounds out (MessageHashKernel's too).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Schedule(ref RoundVectors<TVec> w)
+    internal static void Schedule(ref RoundVectors<TVec> w)
     {
         for (var t = Sha256Compression.BlockWords; t < Sha256Compression.Rounds; t++)
         {
@@ -106,7 +106,7 @@ internal static class PairHashKernel<TVec, TOps>
 
     // One compression: 64 rounds on the state, then the state added back (Davies-Meyer).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Compress(ref RoundVectors<TVec> inputs, Span<TVec> state)
+    internal static void Compress(ref RoundVectors<TVec> inputs, Span<TVec> state)
     {
         var a = state[0];
         var b = state[1];

@@ -31,6 +31,48 @@ public class BlockEncodingTests
     }
 
     [Fact]
+    public void Decode_ManyTransfersFromFewKeys_EachAsDecodedAloneAndSendersShareTheirKey()
+    {
+        // Enough transfers of one length for the ids' and senders' batched hashing, from a few keys, with a
+        // coinbase and transfers of other key lengths among them.
+        var random = new Random(5);
+        byte[] Bytes(int length)
+        {
+            var bytes = new byte[length];
+            random.NextBytes(bytes);
+            return bytes;
+        }
+
+        var keys = new[] { Bytes(294), Bytes(294), Bytes(294), Bytes(100), Bytes(294) };
+        var txs = new List<Transaction> { Transaction.CreateCoinbase(1, new Address(Bytes(Address.Size)), 50, 7) };
+        for (var i = 0; i < 500; i++)
+        {
+            // Each key's bytes given as a fresh copy, as a decoded transaction would hold them.
+            txs.Add(Transaction.FromParts(1, (byte[])keys[i % keys.Length].Clone(), new Address(Bytes(Address.Size)), i, 1, (ulong)i, Bytes(256)));
+        }
+
+        var block = new Block(new BlockHeader(BlockHeader.CurrentVersion, 7, Hash256.Zero, MerkleTree.ComputeRoot(txs), 1_700_000_000, 0x207fffff, 0), txs);
+        var bytes = block.Encode();
+
+        foreach (var decoded in new[] { Block.Decode(bytes), Block.DecodeParallel(bytes) })
+        {
+            Assert.Equal(bytes, decoded.Encode());
+            for (var i = 0; i < txs.Count; i++)
+            {
+                var alone = Transaction.Decode(txs[i].Encode());
+                Assert.Equal(txs[i].Id, decoded.Transactions[i].Id);
+                Assert.Equal(alone.Id, decoded.Transactions[i].Id);
+                Assert.Equal(txs[i].IsCoinbase ? Address.Zero : Address.FromPublicKey(txs[i].SenderPublicKey), decoded.Transactions[i].Sender);
+                Assert.Equal(txs[i].Signature, decoded.Transactions[i].Signature);
+            }
+
+            // One key, one copy: the transfers of a sender share it.
+            Assert.Same(decoded.Transactions[1].SenderPublicKey, decoded.Transactions[1 + keys.Length].SenderPublicKey);
+            Assert.NotSame(decoded.Transactions[1].SenderPublicKey, decoded.Transactions[2].SenderPublicKey);
+        }
+    }
+
+    [Fact]
     public void EncodeIntoSpan_RandomBlock_SameBytesAsEncodeAndNothingPastThem()
     {
         AnyBlock.Sample(block =>
