@@ -162,27 +162,53 @@ public static class BlockFile
     public static Block ReadRecord(SafeFileHandle file, string filePath, long position)
     {
         ArgumentNullException.ThrowIfNull(file);
-        Span<byte> header = stackalloc byte[HeaderSize];
+        var header = new byte[HeaderSize];
         var length = ReadRecordHeader(file, filePath, position, header);
 
         // A pooled buffer: the decoded transactions copy what they keep, and a block is megabytes read on every
         // `block`, sync of a peer and reorganisation.
         var payload = ArrayPool<byte>.Shared.Rent(length);
+        var checksum = new SharedChecksum(header, payload, length);
+        var queued = false;
         try
         {
-            ReadPayload(file, filePath, position, header, payload.AsSpan(0, length));
+            if (RandomAccess.Read(file, payload.AsSpan(0, length), position + HeaderSize) != length)
+            {
+                throw new StoreCorruptException(filePath, position, "the record is damaged.");
+            }
+
+            // The checksum (1 ms for a full block) on another core while this one decodes (as long): this is on the
+            // path of `block`, a peer's sync and a reorganisation. A damaged record is reported as damaged, whatever
+            // its decoding made of it.
+            queued = ThreadPool.UnsafeQueueUserWorkItem(static c => c.Run(), checksum, preferLocal: false);
+            Block? block = null;
+            FormatException? malformed = null;
             try
             {
-                // On all cores for a large block: this is on the path of `block`, a peer's sync and a reorganisation.
-                return Block.DecodeParallel(payload.AsMemory(0, length));
+                block = Block.Decode(payload.AsSpan(0, length));
             }
             catch (FormatException ex)
             {
-                throw new StoreCorruptException(filePath, position, $"record has a valid checksum but is not a block: {ex.Message}", ex);
+                malformed = ex;
             }
+
+            if (!checksum.Matches())
+            {
+                throw new StoreCorruptException(filePath, position, "the record is damaged.");
+            }
+
+            return malformed is null
+                ? block!
+                : throw new StoreCorruptException(filePath, position, $"record has a valid checksum but is not a block: {malformed.Message}", malformed);
         }
         finally
         {
+            // Never back to the pool while the checksum may still read it.
+            if (queued)
+            {
+                checksum.Matches();
+            }
+
             ArrayPool<byte>.Shared.Return(payload);
         }
     }
@@ -252,6 +278,39 @@ public static class BlockFile
         if (RandomAccess.Read(file, payload, position + HeaderSize) != payload.Length || !RecordFormat.ChecksumMatches(header, payload))
         {
             throw new StoreCorruptException(filePath, position, "the record is damaged.");
+        }
+    }
+
+    // A record's checksum computed once, by whichever thread comes first: a pool thread queued for it, or the reader
+    // once it has decoded the block (so a busy pool never makes the reader wait for it).
+    private sealed class SharedChecksum(byte[] header, byte[] payload, int length)
+    {
+        private const int Unclaimed = 0;
+        private const int Running = 1;
+        private const int Done = 2;
+        private int _state;
+        private bool _matches;
+
+        public void Run()
+        {
+            if (Interlocked.CompareExchange(ref _state, Running, Unclaimed) == Unclaimed)
+            {
+                _matches = RecordFormat.ChecksumMatches(header, payload.AsSpan(0, length));
+                Volatile.Write(ref _state, Done);
+            }
+        }
+
+        // The result, computed here unless another thread already is (then waited for: a millisecond at most).
+        public bool Matches()
+        {
+            Run();
+            var wait = default(SpinWait);
+            while (Volatile.Read(ref _state) != Done)
+            {
+                wait.SpinOnce();
+            }
+
+            return _matches;
         }
     }
 

@@ -212,6 +212,58 @@ public sealed class BlockStoreTests
     }
 
     [Fact]
+    public void Read_IntactRecordAtPosition_TheBlock()
+    {
+        using var dir = new TempDirectory();
+        var chain = TestBlocks.Chain(3);
+        var (file, ends) = TestBlocks.FileOf(chain);
+        File.WriteAllBytes(dir.File(BlockStore.FileName), file);
+        using var store = BlockStore.OpenFile(dir.Path);
+
+        var read = store.Read(ends[0]);
+
+        Assert.Equal(chain[1].Hash, read.Hash);
+        Assert.Equal(chain[1].Encode(), read.Encode());
+        Assert.Equal(chain[1].Transactions.Select(t => t.Sender), read.Transactions.Select(t => t.Sender));
+    }
+
+    [Theory]
+    [InlineData(-1)] // the last byte, a signature's: the payload still decodes
+    [InlineData(BlockHeader.Size)] // the transaction count: the payload no longer decodes
+    [InlineData(0)] // the header's first byte
+    public void Read_ByteFlippedInPayloadAtPosition_DamagedWhetherOrNotItDecodes(int offsetInPayload)
+    {
+        using var dir = new TempDirectory();
+        var (file, ends) = TestBlocks.FileOf(TestBlocks.Chain(3));
+        var start = (int)ends[0];
+        var end = (int)ends[1];
+        file[offsetInPayload < 0 ? end + offsetInPayload : start + BlockFile.HeaderSize + offsetInPayload] ^= 0x40;
+        File.WriteAllBytes(dir.File(BlockStore.FileName), file);
+        using var store = BlockStore.OpenFile(dir.Path);
+
+        var ex = Assert.Throws<StoreCorruptException>(() => store.Read(start));
+
+        Assert.Equal(start, ex.Offset);
+        Assert.Contains("damaged", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(TestBlocks.Chain(3)[2].Hash, store.Read(end).Hash);
+    }
+
+    [Fact]
+    public void Read_ValidChecksumButNotABlockAtPosition_ThrowsWithTheFormatError()
+    {
+        using var dir = new TempDirectory();
+        var (file, ends) = TestBlocks.FileOf(TestBlocks.Chain(2));
+        var notABlock = new byte[BlockFile.MinPayloadSize + 4];
+        File.WriteAllBytes(dir.File(BlockStore.FileName), [.. file, .. RecordFormat.Encode(BlockFile.Magic, notABlock)]);
+        using var store = BlockStore.OpenFile(dir.Path);
+
+        var ex = Assert.Throws<StoreCorruptException>(() => store.Read(ends[^1]));
+
+        Assert.Equal(ends[^1], ex.Offset);
+        Assert.IsType<FormatException>(ex.InnerException);
+    }
+
+    [Fact]
     public void Open_ForeignFile_ThrowsAndLeavesFile()
     {
         using var dir = new TempDirectory();
