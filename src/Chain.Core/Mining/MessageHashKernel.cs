@@ -79,17 +79,7 @@ internal static class MessageHashKernel<TVec, TOps>
                 PairHashKernel<TVec, TOps>.Compress(ref w, state);
             }
 
-            for (var i = 0; i < Sha256Compression.StateWords; i++)
-            {
-                TOps.Store(state[i], digest.Slice(i * lanes, lanes));
-            }
-
-            for (var lane = 0; lane < count; lane++)
-            {
-                output[first + lane] = Hash256.FromWords(
-                    digest[lane], digest[lanes + lane], digest[(2 * lanes) + lane], digest[(3 * lanes) + lane],
-                    digest[(4 * lanes) + lane], digest[(5 * lanes) + lane], digest[(6 * lanes) + lane], digest[(7 * lanes) + lane]);
-            }
+            PairHashKernel<TVec, TOps>.StoreDigests(state, digest, output.Slice(first, count));
         }
     }
 }

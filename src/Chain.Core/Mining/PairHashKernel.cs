@@ -56,17 +56,28 @@ internal static class PairHashKernel<TVec, TOps>
 
             Compress(ref inputs, state);
             Compress(ref padding, state);
-            for (var i = 0; i < Sha256Compression.StateWords; i++)
-            {
-                TOps.Store(state[i], digest.Slice(i * lanes, lanes));
-            }
+            StoreDigests(state, digest, output.Slice(first, count));
+        }
+    }
 
-            for (var lane = 0; lane < count; lane++)
-            {
-                output[first + lane] = Hash256.FromWords(
-                    digest[lane], digest[lanes + lane], digest[(2 * lanes) + lane], digest[(3 * lanes) + lane],
-                    digest[(4 * lanes) + lane], digest[(5 * lanes) + lane], digest[(6 * lanes) + lane], digest[(7 * lanes) + lane]);
-            }
+    /// <summary>
+    /// Writes the digests of the first <paramref name="output"/>.Length lanes of <paramref name="state"/> (one vector
+    /// a state word) to <paramref name="output"/>, through <paramref name="digest"/> (8 x lanes words) as scratch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreDigests(ReadOnlySpan<TVec> state, Span<uint> digest, Span<Hash256> output)
+    {
+        var lanes = TOps.Count;
+        for (var i = 0; i < Sha256Compression.StateWords; i++)
+        {
+            TOps.Store(state[i], digest.Slice(i * lanes, lanes));
+        }
+
+        for (var lane = 0; lane < output.Length; lane++)
+        {
+            output[lane] = Hash256.FromWords(
+                digest[lane], digest[lanes + lane], digest[(2 * lanes) + lane], digest[(3 * lanes) + lane],
+                digest[(4 * lanes) + lane], digest[(5 * lanes) + lane], digest[(6 * lanes) + lane], digest[(7 * lanes) + lane]);
         }
     }
 
