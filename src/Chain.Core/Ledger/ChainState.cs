@@ -126,9 +126,6 @@ public sealed partial class ChainState
     /// <summary>Confirmed state of <paramref name="address"/> at the tip: its balance is what the next block's transfers may spend (matured coinbases only).</summary>
     public AccountState GetAccount(Address address) => _accounts.Get(address).GetValueOrDefault();
 
-    /// <summary>The account cache (its bound and hit counts).</summary>
-    public AccountCache Accounts => _accounts;
-
     /// <summary>
     /// Coinbase amounts paid to <paramref name="address"/> by best-chain blocks whose coinbase has not matured yet
     /// (not part of <see cref="GetAccount"/>'s balance; see <see cref="NetworkParameters.CoinbaseMaturity"/>).

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 
@@ -130,6 +131,26 @@ public sealed class AccountCacheTests
 
         Assert.Equal(2, store.Loads);
         Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void PublicMembers_ChainStateAndBlockchain_NoneHandsOutTheCache()
+    {
+        // The cache is not thread-safe and changes under the ledger's lock as blocks connect: a reference to it handed
+        // out would be read outside that lock. Accounts are read through Blockchain.GetAccount, which takes the lock.
+        var flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static;
+        var exposing = new[] { typeof(ChainState), typeof(Blockchain) }
+            .SelectMany(t => t.GetMembers(flags))
+            .Where(m => m switch
+            {
+                PropertyInfo p => p.PropertyType == typeof(AccountCache),
+                FieldInfo f => f.FieldType == typeof(AccountCache),
+                MethodInfo method => method.ReturnType == typeof(AccountCache),
+                _ => false,
+            })
+            .Select(m => $"{m.DeclaringType!.Name}.{m.Name}");
+
+        Assert.Empty(exposing);
     }
 
     [Fact]
