@@ -570,21 +570,52 @@ public sealed class Blockchain
     private BlockResult SubmitBlockLocked(Block block, string source = "", Func<Block, long>? store = null)
     {
         var oldTip = _state.Tip;
-        var result = _state.Add(block, store ?? (_archive is null ? null : _archive.Append), source);
+        BlockResult result;
+        try
+        {
+            result = _state.Add(block, store ?? (_archive is null ? null : _archive.Append), source);
+        }
+        catch
+        {
+            // The store or the archive failed after the tip moved (a block connected before an adopted orphan failed,
+            // or the previous best chain could not be put back whole): the mempool and the subscribers follow the tip
+            // the chain state is on, then the caller gets the failure.
+            if (_state.Tip != oldTip)
+            {
+                var (disconnected, connected) = _state.ChangesSince(oldTip);
+                OnTipMoved(disconnected, connected);
+            }
+
+            throw;
+        }
+
         if (_state.Tip != oldTip)
         {
-            if (result.Disconnected.Count == 0)
-            {
-                _pool.Confirm(result.Connected, _state.GetAccount, _time.GetUtcNow());
-            }
-            else
-            {
-                var returning = result.Disconnected.SelectMany(b => b.Transactions);
-                _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
-            }
-            Raise(TipChanged, new ChainUpdate(_state.Tip, result.Disconnected, result.Connected));
+            OnTipMoved(result.Disconnected, result.Connected);
         }
 
         return result;
+    }
+
+    // Brings the mempool to the new tip and tells the subscribers, who hear of it even if the mempool's account reads
+    // fail (the exception then goes on to the caller).
+    private void OnTipMoved(IReadOnlyList<Block> disconnected, IReadOnlyList<Block> connected)
+    {
+        try
+        {
+            if (disconnected.Count == 0)
+            {
+                _pool.Confirm(connected, _state.GetAccount, _time.GetUtcNow());
+            }
+            else
+            {
+                var returning = disconnected.SelectMany(b => b.Transactions);
+                _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
+            }
+        }
+        finally
+        {
+            Raise(TipChanged, new ChainUpdate(_state.Tip, disconnected, connected));
+        }
     }
 }

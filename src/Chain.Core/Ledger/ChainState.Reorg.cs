@@ -9,60 +9,59 @@ public sealed partial class ChainState
     // descendants invalid, restores the previous best chain and, if the valid part of the new branch still
     // has more work, moves to that. Returns the failure, or null when newTip was connected. prepared, when
     // given, is newTip's state changes, used only if the tip is still the one they were computed against.
-    // newTip goes to the archive (_onStored) once its state checks pass, before its changes are applied; if the
-    // archive or the chain state store throws, the previous best chain is put back and the exception goes on.
+    // newTip goes to the archive (_onStored) once its state checks pass, before its changes are applied. If the
+    // archive or the chain state store throws at any step (a disconnect, a connect, marking a branch invalid), the
+    // previous best chain is put back and the exception goes on; should putting it back fail too, the chain stays
+    // where its last written batch left it (memory never runs ahead of the store), which Blockchain then reports.
     private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip, StateChanges? prepared = null)
     {
         var oldTip = Tip;
         var fork = FindCommonAncestor(oldTip, newTip);
         var newPath = PathFrom(fork, newTip);
         var oldPath = PathFrom(fork, oldTip);
-
-        while (Tip != fork)
+        try
         {
-            DisconnectTip();
+            while (Tip != fork)
+            {
+                DisconnectTip();
+            }
+
+            foreach (var entry in newPath)
+            {
+                var (error, message) = ConnectTip(entry, prepared is { } p && p.Base == Tip && p.Block.Hash == entry.Hash ? p : null);
+                if (error == BlockError.None)
+                {
+                    continue;
+                }
+
+                MarkInvalid(entry);
+                if (Tip.CumulativeWork <= oldTip.CumulativeWork)
+                {
+                    Restore(fork, oldPath);
+                }
+
+                return (entry, error, message);
+            }
         }
-
-        foreach (var entry in newPath)
+        catch
         {
-            BlockError error;
-            string message;
-            try
-            {
-                (error, message) = ConnectTip(entry, prepared is { } p && p.Base == Tip && p.Block.Hash == entry.Hash ? p : null);
-            }
-            catch
-            {
-                Restore(fork, oldPath);
-                throw;
-            }
-
-            if (error == BlockError.None)
-            {
-                continue;
-            }
-
-            MarkInvalid(entry);
-            if (Tip.CumulativeWork <= oldTip.CumulativeWork)
-            {
-                Restore(fork, oldPath);
-            }
-
-            return (entry, error, message);
+            Restore(fork, oldPath);
+            throw;
         }
 
         return null;
     }
 
-    // Puts the best chain back to fork followed by oldPath (blocks that were connected before, so they connect again).
+    // Puts the best chain back to fork followed by oldPath (blocks that were connected before, so they connect again):
+    // disconnects down to the last block on that path (fork at worst), then connects the rest of it.
     private void Restore(BlockIndex fork, List<BlockIndex> oldPath)
     {
-        while (Tip != fork)
+        while (Tip != fork && !IsOnPath(fork, oldPath, Tip))
         {
             DisconnectTip();
         }
 
-        foreach (var old in oldPath)
+        foreach (var old in oldPath.Skip((int)(Tip.Height - fork.Height)))
         {
             var (oldError, oldMessage) = ConnectTip(old);
             if (oldError != BlockError.None)
@@ -71,6 +70,10 @@ public sealed partial class ChainState
             }
         }
     }
+
+    // Whether entry is one of path's blocks (path runs from fork's child up).
+    private static bool IsOnPath(BlockIndex fork, List<BlockIndex> path, BlockIndex entry) =>
+        entry.Height > fork.Height && entry.Height - fork.Height <= (uint)path.Count && path[(int)(entry.Height - fork.Height - 1)] == entry;
 
     private static List<BlockIndex> PathFrom(BlockIndex fork, BlockIndex tip)
     {

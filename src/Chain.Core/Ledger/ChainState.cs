@@ -435,7 +435,7 @@ public sealed partial class ChainState
             return result;
         }
 
-        var (disconnected, connected) = Difference(oldTip, Tip);
+        var (disconnected, connected) = ChangesSince(oldTip);
         var status = result.Status == BlockStatus.Invalid ? BlockStatus.Invalid : BlockStatus.Connected;
         return result with { Status = status, Disconnected = disconnected, Connected = connected };
     }
@@ -527,7 +527,8 @@ public sealed partial class ChainState
         }
         catch
         {
-            // The store refused the block (Reorganize put the previous best chain back): it never entered the tree.
+            // The store or the archive failed (Reorganize put the previous best chain back, or left the chain where its
+            // last written batch did): the block was not connected and never entered the tree.
             _index.Remove(entry.Hash);
             throw;
         }
@@ -541,6 +542,12 @@ public sealed partial class ChainState
             ? BlockResult.Invalid(failure.Value.Error, failure.Value.Message)
             : BlockResult.Invalid(BlockError.InvalidAncestor, $"ancestor {failure.Value.Failed.Hash} is invalid: {failure.Value.Message}");
     }
+
+    /// <summary>
+    /// The blocks that left the best chain (tip first) and joined it (in height order) since <paramref name="oldTip"/>
+    /// was its tip.
+    /// </summary>
+    public (List<Block> Disconnected, List<Block> Connected) ChangesSince(BlockIndex oldTip) => Difference(oldTip, Tip);
 
     // The blocks leaving and joining the best chain when the tip moves from oldTip to newTip.
     private static (List<Block> Disconnected, List<Block> Connected) Difference(BlockIndex oldTip, BlockIndex newTip)

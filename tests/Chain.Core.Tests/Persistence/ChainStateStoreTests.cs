@@ -506,6 +506,104 @@ public sealed class ChainStateStoreTests
         }
     }
 
+    [Fact]
+    public void SubmitBlock_StoreWriteFailsOnceDuringReorganisation_PreviousBestChainPutBackNothingReported()
+    {
+        // A write failing at any point of the reorganisation from branch A to the heavier B (two disconnects, three
+        // connects), the first disconnect's included: the ledger ends on A's tip, which subscribers were last told of.
+        var fork = BuildFork();
+        var writes = SubmitLastBlockCrashingAfter(fork, int.MaxValue, out _, out _);
+        for (var failing = 0; failing < writes; failing++)
+        {
+            using var dir = new TempDirectory();
+            using var blocks = BlockStore.OpenFile(dir.Path);
+            blocks.Recover(0, out _);
+            var kv = new MemoryKeyValueStore();
+            var flaky = new FailOnceStore(kv);
+            var chain = Open(blocks, flaky);
+            AcceptAll(chain, fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)));
+            var updates = new List<ChainUpdate>();
+            chain.TipChanged += updates.Add;
+
+            flaky.FailWrite(failing);
+            Assert.Throws<IOException>(() => chain.SubmitBlock(fork.B[^1]));
+
+            Assert.True(fork.A[^1].Hash == chain.Tip.Hash, $"write {failing} failing: the ledger is on {chain.Tip}, not A's tip");
+            Assert.Empty(updates);
+            AssertCacheMatchesStore(chain, kv, $"write {failing} failing");
+        }
+    }
+
+    [Fact]
+    public void SubmitBlock_StoreFailsFromEachWriteOfAReorganisationOn_TipTheLedgerEndsOnIsReportedAndTheMempoolFollows()
+    {
+        // The store fails from one write of the reorganisation on, so putting branch A back fails too: wherever the
+        // ledger stops (part of A disconnected, part of B connected), subscribers hear of that tip, the mempool is
+        // reconciled against it (A's payment back in it while the tip is below A), the caller gets the failure, and
+        // once the store works again the block takes the ledger to B with subscribers following.
+        var fork = BuildFork();
+        var writes = SubmitLastBlockCrashingAfter(fork, int.MaxValue, out _, out _);
+        for (var crashAt = 0; crashAt < writes; crashAt++)
+        {
+            using var dir = new TempDirectory();
+            using var blocks = BlockStore.OpenFile(dir.Path);
+            blocks.Recover(0, out _);
+            var kv = new MemoryKeyValueStore();
+            var crashing = new CrashingStore(kv);
+            var chain = Open(blocks, crashing);
+            AcceptAll(chain, fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)));
+            var reported = chain.Tip.Hash;
+            chain.TipChanged += update => reported = update.Tip.Hash;
+            var what = $"store failing from write {crashAt} on";
+
+            crashing.CrashAfter(crashAt);
+            Assert.Throws<IOException>(() => chain.SubmitBlock(fork.B[^1]));
+
+            Assert.True(reported == chain.Tip.Hash, $"{what}: the ledger is on {chain.Tip}, subscribers were told {reported}");
+            AssertCacheMatchesStore(chain, kv, what);
+            var payAPending = chain.GetMempoolTransaction(fork.PayA.Id) is not null;
+            Assert.True(chain.GetAccount(AliceAddress).Nonce == 0 == payAPending, $"{what}: on {chain.Tip} Alice's nonce is {chain.GetAccount(AliceAddress).Nonce}, A's payment pending: {payAPending}");
+
+            crashing.CrashAfter(int.MaxValue);
+            Assert.True(chain.SubmitBlock(fork.B[^1]).Accepted, what);
+            Assert.Equal(fork.B[^1].Hash, chain.Tip.Hash);
+            Assert.Equal(fork.B[^1].Hash, reported);
+            Assert.Null(chain.GetMempoolTransaction(fork.PayA.Id));
+        }
+    }
+
+    [Fact]
+    public void SubmitBlock_AdoptedOrphanFailsToStore_TheParentsConnectionIsReportedAndConfirmsItsTransfer()
+    {
+        // The parent connects (its batch written), then its held child fails to store and the exception ends the
+        // submission: the tip has moved by the parent all the same, so subscribers and the mempool hear of it.
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var kv = new MemoryKeyValueStore();
+        var crashing = new CrashingStore(kv);
+        var chain = Open(blocks, crashing);
+        ConnectAll(chain, fork.Prefix);
+        Assert.True(chain.SubmitTransaction(fork.PayA).IsValid);
+        var parent = TestChain.Build(chain.Tip, MinerA, [fork.PayA]);
+        var child = TestChain.Build(new BlockIndex(parent, chain.Tip), MinerA);
+        Assert.Equal(BlockStatus.Orphan, chain.SubmitBlock(child).Status);
+        var reported = new List<ChainUpdate>();
+        chain.TipChanged += reported.Add;
+
+        crashing.CrashAfter(1);
+        Assert.Throws<IOException>(() => chain.SubmitBlock(parent));
+
+        Assert.Equal(parent.Hash, chain.Tip.Hash);
+        var update = Assert.Single(reported);
+        Assert.Equal(parent.Hash, update.Tip.Hash);
+        Assert.Equal([parent.Hash], update.Connected.Select(b => b.Hash));
+        Assert.Empty(update.Disconnected);
+        Assert.Null(chain.GetMempoolTransaction(fork.PayA.Id));
+        AssertCacheMatchesStore(chain, kv, "child failing to store");
+    }
+
     private static void AssertCacheMatchesStore(Blockchain chain, IKeyValueStore kv, string what)
     {
         var store = new ChainStateStore(kv);
