@@ -4,11 +4,13 @@ namespace Chain.Core.Ledger;
 
 /// <summary>
 /// The accounts of the chain state at the tip held in memory, bounded by a number of entries, in front of the chain
-/// state store. A read that misses loads the account from the store (an absent one is remembered as absent); the
-/// ledger puts every account it changes here only after the store's batch holding the change is written, so an entry
-/// is never newer or older than the store and evicting one loses nothing. Eviction is CLOCK (second chance: an entry
-/// read since the hand last passed it stays one more turn), which keeps the accounts of recent blocks and the mempool's
-/// senders. Not thread-safe: the ledger's lock serialises access.
+/// state store. A read that misses loads the account from the store; an address with no account takes no entry (a
+/// lookup of an unknown address, by a client or for a block's new recipient, reads the store and evicts nothing, so
+/// random addresses cannot push the real accounts out). The ledger puts every account it changes here only after the
+/// store's batch holding the change is written, so an entry is never newer or older than the store and evicting one
+/// loses nothing. Eviction is CLOCK (second chance: an entry read since the hand last passed it stays one more turn),
+/// which keeps the accounts of recent blocks and the mempool's senders. Not thread-safe: the ledger's lock serialises
+/// access.
 /// </summary>
 public sealed class AccountCache
 {
@@ -52,7 +54,7 @@ public sealed class AccountCache
     /// <summary>Most entries held.</summary>
     public int Capacity { get; }
 
-    /// <summary>Entries held now (absent accounts remembered included).</summary>
+    /// <summary>Entries held now (an account made absent again by a disconnected block keeps its entry).</summary>
     public int Count => _count;
 
     /// <summary>Reads answered from memory.</summary>
@@ -92,8 +94,8 @@ public sealed class AccountCache
     }
 
     /// <summary>
-    /// Records the account's state at the tip (null: absent). Call only once the store holds it: the cache never
-    /// holds what the store does not.
+    /// Records the account's state at the tip (null: absent, which updates an entry the account has and takes none
+    /// otherwise). Call only once the store holds it: the cache never holds what the store does not.
     /// </summary>
     public void Set(Address address, AccountState? state) => Put(address, state, referenced: true);
 
@@ -108,9 +110,10 @@ public sealed class AccountCache
             return;
         }
 
-        if (Capacity == 0 || (_complete && !state.HasValue))
+        if (Capacity == 0 || !state.HasValue)
         {
-            // Nothing to hold, or an absent account in a complete cache (a miss says so already).
+            // Nothing to hold, or an absent account without an entry: a miss reads the store, which says so (or, in a
+            // complete cache, says so itself), and taking an entry would evict an account that exists.
             return;
         }
 

@@ -31,12 +31,43 @@ public sealed class AccountCacheTests
 
         Assert.Equal(new AccountState(5, 1), cache.Get(Addresses[0]));
         Assert.Equal(new AccountState(5, 1), cache.Get(Addresses[0]));
+
+        // An address with no account is not remembered (it would take an account's entry): each read asks the store.
         Assert.Null(cache.Get(Addresses[1]));
         Assert.Null(cache.Get(Addresses[1]));
 
-        Assert.Equal(2, store.Loads);
-        Assert.Equal(2, cache.Misses);
-        Assert.Equal(2, cache.Hits);
+        Assert.Equal(3, store.Loads);
+        Assert.Equal(3, cache.Misses);
+        Assert.Equal(1, cache.Hits);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public void Get_AddressesWithNoAccount_TakeNoEntryAndEvictNoAccount()
+    {
+        // A client asking for the balance of random addresses, or blocks paying addresses never seen: each such read
+        // goes to the store, and none pushes a real account out.
+        var store = new Backing();
+        var cache = new AccountCache(2, store.Load, complete: false);
+        store.Accounts[Addresses[0]] = new AccountState(1, 0);
+        store.Accounts[Addresses[1]] = new AccountState(2, 0);
+        cache.Get(Addresses[0]);
+        cache.Get(Addresses[1]);
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Null(cache.Get(new Address([.. Enumerable.Repeat((byte)0x80, Address.Size - 1), (byte)i])));
+        }
+
+        cache.Set(Addresses[2], null);
+        var loads = store.Loads;
+        Assert.Equal(new AccountState(1, 0), cache.Get(Addresses[0]));
+        Assert.Equal(new AccountState(2, 0), cache.Get(Addresses[1]));
+
+        Assert.Equal(loads, store.Loads);
+        Assert.Equal(2, cache.Count);
+        Assert.Equal(0, cache.Evictions);
+        Assert.Equal(102, cache.Misses);
     }
 
     [Fact]

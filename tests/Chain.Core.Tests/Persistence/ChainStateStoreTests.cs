@@ -265,6 +265,57 @@ public sealed class ChainStateStoreTests
     }
 
     [Fact]
+    public void SubmitBlock_NewRecipientsAndUnknownAddresses_OneStoreReadPerAccountPerBlockAndNoAccountEvicted()
+    {
+        // A reopened ledger (its cache starts empty, so misses read the store) with room for 8 accounts: a block paying
+        // addresses never seen reads each account it touches once, and keeps them; balance queries for 100 addresses
+        // that have no account each read the store and push none of them out.
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var kv = new MemoryKeyValueStore();
+        ConnectAll(Open(blocks, kv), fork.Prefix);
+        var counting = new CountingStore(kv);
+        var chain = Reopen(blocks, counting, out _, stateCacheBytes: 8L * AccountCache.EntryBytes);
+        var fresh = Enumerable.Range(1, 4).Select(i => new Address([.. Enumerable.Repeat((byte)0x5e, Address.Size - 1), (byte)i])).ToArray();
+        var lag = (uint)(TestChain.Dev.CoinbaseMaturity - 1);
+        Address MaturedIn(uint height) => lag == 0 ? MinerA : chain.GetBlockByHeight(height - lag)!.Block.Transactions[0].Recipient;
+        counting.Reset();
+
+        var first = TestChain.Build(chain.Tip, MinerA, [
+            TestChain.Transfer(Alice, Bob, Coin, nonce: 0),
+            TestChain.Transfer(Alice, fresh[0], Coin, nonce: 1),
+            TestChain.Transfer(Alice, fresh[1], Coin, nonce: 2),
+            TestChain.Transfer(Alice, fresh[2], Coin, nonce: 3)]);
+        HashSet<Address> touched = [AliceAddress, Bob, fresh[0], fresh[1], fresh[2], MaturedIn(first.Height)];
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(first).Status);
+        Assert.Equal(touched.Count, counting.AccountReads);
+
+        counting.Reset();
+        var second = TestChain.Build(chain.Tip, MinerA, [TestChain.Transfer(Alice, fresh[3], Coin, nonce: 4)]);
+        var newlyTouched = new[] { fresh[3], MaturedIn(second.Height) }.Where(a => !touched.Contains(a)).ToArray();
+        touched.UnionWith(newlyTouched);
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(second).Status);
+        Assert.Equal(newlyTouched.Length, counting.AccountReads);
+
+        counting.Reset();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(default, chain.GetAccount(new Address([.. Enumerable.Repeat((byte)0xe0, Address.Size - 1), (byte)i])));
+        }
+
+        Assert.Equal(100, counting.AccountReads);
+        counting.Reset();
+        foreach (var address in touched)
+        {
+            Assert.NotEqual(default, chain.GetAccount(address));
+        }
+
+        Assert.True(counting.AccountReads == 0, $"{counting.AccountReads} of the {touched.Count} accounts the blocks touched were evicted");
+    }
+
+    [Fact]
     public void Load_ABlockRecordedTwice_SecondIsADuplicateNotARefusal()
     {
         var fork = BuildFork();
