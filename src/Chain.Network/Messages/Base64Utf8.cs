@@ -1,12 +1,13 @@
-using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Buffers.Text;
 
 namespace Chain.Network.Messages;
 
 /// <summary>
-/// Strict standard base64 (RFC 4648, padded) to and from UTF-8, for the large blobs of block messages.
-/// The loops are compiled fully optimised on first use (<see cref="MethodImplOptions.AggressiveOptimization"/>):
-/// a block passes through them a handful of times after a node starts, too few for tiered compilation to lift
-/// the library base64 out of its unoptimised first tier, which took over 10 ms for a 600 KB block.
+/// Strict standard base64 (RFC 4648, padded) to and from UTF-8, for the large blobs of block messages: the platform's
+/// vectorised codec (<see cref="Base64"/>) does the work, and this type adds what the protocol requires beyond it
+/// (no whitespace, which the platform's decoder skips; unused bits zero, which it does not check). The scalar loops
+/// these replaced were 1.9% of a syncing node's CPU (0.66 us a transaction) in a perf profile.
 /// </summary>
 internal static class Base64Utf8
 {
@@ -32,7 +33,6 @@ internal static class Base64Utf8
     }
 
     /// <summary>Writes the padded encoding of <paramref name="data"/> to <paramref name="destination"/>, which holds exactly <see cref="EncodedLength"/> bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (destination.Length != EncodedLength(data.Length))
@@ -40,27 +40,10 @@ internal static class Base64Utf8
             throw new ArgumentException("The destination is not the length of the encoding.", nameof(destination));
         }
 
-        var alphabet = Alphabet;
-        var whole = data.Length - (data.Length % 3);
-        var o = 0;
-        for (var i = 0; i < whole; i += 3)
+        var status = Base64.EncodeToUtf8(data, destination, out var consumed, out var written);
+        if (status != OperationStatus.Done || consumed != data.Length || written != destination.Length)
         {
-            var group = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-            destination[o] = alphabet[group >> 18];
-            destination[o + 1] = alphabet[(group >> 12) & 63];
-            destination[o + 2] = alphabet[(group >> 6) & 63];
-            destination[o + 3] = alphabet[group & 63];
-            o += 4;
-        }
-
-        var left = data.Length - whole;
-        if (left > 0)
-        {
-            var group = (data[whole] << 16) | (left == 2 ? data[whole + 1] << 8 : 0);
-            destination[o] = alphabet[group >> 18];
-            destination[o + 1] = alphabet[(group >> 12) & 63];
-            destination[o + 2] = left == 2 ? alphabet[(group >> 6) & 63] : (byte)'=';
-            destination[o + 3] = (byte)'=';
+            throw new InvalidOperationException($"base64 encoding stopped at {consumed} of {data.Length} bytes ({status}).");
         }
     }
 
@@ -101,7 +84,6 @@ internal static class Base64Utf8
     /// As <see cref="TryDecodeCanonical(ReadOnlySpan{byte})"/>, into <paramref name="output"/>, which holds exactly
     /// <see cref="DecodedLength"/> bytes; false (with <paramref name="output"/> partly written) when not canonical.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecodeCanonical(ReadOnlySpan<byte> text, Span<byte> output)
     {
         var length = DecodedLength(text);
@@ -115,53 +97,24 @@ internal static class Base64Utf8
             return true;
         }
 
-        var padding = (text.Length / 4 * 3) - length;
-        var digits = Digits;
-        var fullQuads = (text.Length / 4) - (padding > 0 ? 1 : 0);
-        var o = 0;
-        var bad = 0;
-        for (var q = 0; q < fullQuads; q++)
-        {
-            var i = q * 4;
-            int a = digits[text[i]], b = digits[text[i + 1]], c = digits[text[i + 2]], d = digits[text[i + 3]];
-            bad |= a | b | c | d;
-            var group = (a << 18) | (b << 12) | (c << 6) | d;
-            output[o] = (byte)(group >> 16);
-            output[o + 1] = (byte)(group >> 8);
-            output[o + 2] = (byte)group;
-            o += 3;
-        }
-
-        if (bad < 0)
+        // The platform's decoder skips whitespace: any skipped character leaves fewer bytes written than the text's
+        // length promises (skipped characters come in fours in a valid text), so a text with any is refused here.
+        var status = Base64.DecodeFromUtf8(text, output, out var consumed, out var written);
+        if (status != OperationStatus.Done || consumed != text.Length || written != length)
         {
             return false;
         }
 
-        if (padding > 0)
+        // Canonical: the bits below the last whole byte are zero. The last quantum's characters are alphabet
+        // characters or '=' here (the decoder accepted them).
+        var padding = (text.Length / 4 * 3) - length;
+        if (padding == 0)
         {
-            var i = text.Length - 4;
-            int a = digits[text[i]], b = digits[text[i + 1]];
-            int c = padding == 1 ? digits[text[i + 2]] : 0;
-            if ((a | b | c) < 0)
-            {
-                return false;
-            }
-
-            var group = (a << 18) | (b << 12) | (c << 6);
-            // Canonical: the bits below the last whole byte are zero.
-            if ((padding == 2 && (group & 0xFFFF) != 0) || (padding == 1 && (group & 0xFF) != 0))
-            {
-                return false;
-            }
-
-            output[o] = (byte)(group >> 16);
-            if (padding == 1)
-            {
-                output[o + 1] = (byte)(group >> 8);
-            }
+            return true;
         }
 
-        return true;
+        var last = Digits[text[^(padding + 1)]];
+        return padding == 2 ? (last & 0x0F) == 0 : (last & 0x03) == 0;
     }
 
     private static sbyte[] BuildDigits()
