@@ -20,6 +20,11 @@ public sealed class Blockchain
     private readonly TimeProvider _time;
     private readonly IBlockArchive? _archive;
 
+    // Null while the mempool matches the tip. Otherwise an update of the mempool failed (a store read) and left it as it
+    // was before that update: these are the transactions of disconnected blocks it has still to take back, and it is
+    // reconciled whole, with them, before a template is built or when the tip next moves.
+    private List<Transaction>? _owedToPool;
+
     /// <summary>
     /// Creates a ledger with an empty mempool on the chain state in <paramref name="store"/> (in memory when null): the
     /// network's genesis block alone when the store is empty, else the state it holds (see <see cref="ChainState"/>;
@@ -355,7 +360,11 @@ public sealed class Blockchain
             var parent = _state.Tip;
             var height = parent.Height + 1;
             var coinbaseRoom = Transaction.MaxEncodedSize + 4;
-            var picked = _pool.SelectForBlock(Math.Min(maxTransactions, Network.MaxBlockTransactions - 1), Network.MaxBlockBytes - _state.Engine.MaxHeaderSize - 4 - coinbaseRoom);
+
+            // A mempool behind the tip may hold transactions the chain already has or no longer allows: while it cannot
+            // be brought up to date (the store still failing, which the next block submitted reports), the template
+            // takes none of them rather than make an invalid block.
+            var picked = !TryUpdatePool() ? [] : _pool.SelectForBlock(Math.Min(maxTransactions, Network.MaxBlockTransactions - 1), Network.MaxBlockBytes - _state.Engine.MaxHeaderSize - 4 - coinbaseRoom);
             long fees = 0;
             foreach (var tx in picked)
             {
@@ -598,24 +607,52 @@ public sealed class Blockchain
     }
 
     // Brings the mempool to the new tip and tells the subscribers, who hear of it even if the mempool's account reads
-    // fail (the exception then goes on to the caller).
+    // fail (the exception then goes on to the caller, and the mempool, left as it was, is updated later: see _owedToPool).
     private void OnTipMoved(IReadOnlyList<Block> disconnected, IReadOnlyList<Block> connected)
     {
         try
         {
-            if (disconnected.Count == 0)
+            if (disconnected.Count == 0 && _owedToPool is null)
             {
+                // Confirm may fail part way (after dropping the transactions the blocks confirm, before re-checking
+                // every sender they spent from): a full reconciliation then finishes its work.
+                _owedToPool = [];
                 _pool.Confirm(connected, _state.GetAccount, _time.GetUtcNow());
+                _owedToPool = null;
             }
             else
             {
-                var returning = disconnected.SelectMany(b => b.Transactions);
-                _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
+                (_owedToPool ??= []).AddRange(disconnected.SelectMany(b => b.Transactions));
+                UpdatePool();
             }
         }
         finally
         {
             Raise(TipChanged, new ChainUpdate(_state.Tip, disconnected, connected));
+        }
+    }
+
+    // Reconciles the mempool with the tip if an earlier update failed; throws as the store does.
+    private void UpdatePool()
+    {
+        if (_owedToPool is { } returning)
+        {
+            _pool.Reconcile(_state.GetAccount, returning, _state.ContainsTransaction, _time.GetUtcNow());
+            _owedToPool = null;
+        }
+    }
+
+    // As UpdatePool, false instead of the store's exception.
+    private bool TryUpdatePool()
+    {
+        try
+        {
+            UpdatePool();
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
         }
     }
 }

@@ -135,31 +135,54 @@ public sealed class TransactionPool
     /// <summary>
     /// Re-validates everything against a new tip: drops transactions the chain now holds or made invalid,
     /// and takes back <paramref name="returning"/> (transactions of blocks that left the best chain) where still valid.
+    /// All or nothing: when <paramref name="confirmed"/> or <paramref name="inChain"/> throws (a store read failing), the
+    /// pool is left as it was.
     /// </summary>
     public void Reconcile(Func<Address, AccountState> confirmed, IEnumerable<Transaction> returning, Func<Hash256, bool> inChain, DateTimeOffset now)
     {
+        var sequence = _sequence;
         var candidates = new List<MempoolEntry>(_byId.Values);
         foreach (var tx in returning)
         {
             if (!tx.IsCoinbase && !_byId.ContainsKey(tx.Id))
             {
-                candidates.Add(new MempoolEntry(tx, now, _sequence++));
+                candidates.Add(new MempoolEntry(tx, now, sequence++));
             }
         }
 
-        _byId.Clear();
-        _bySender.Clear();
-        _tails.Clear();
+        // Every read before the pool changes: the reads may fail part way, and a pool emptied first would then have
+        // dropped every pending transaction not yet re-added. One account read a sender, not one a transaction.
         candidates.Sort((a, b) => a.Tx.Nonce.CompareTo(b.Tx.Nonce));
+        var kept = new List<MempoolEntry>(candidates.Count);
+        var accounts = new Dictionary<Address, AccountState>();
         foreach (var entry in candidates)
         {
-            if (inChain(entry.Tx.Id) || now - entry.Added > Expiry || _byId.Count >= _capacity)
+            if (now - entry.Added > Expiry || inChain(entry.Tx.Id))
             {
                 continue;
             }
 
+            kept.Add(entry);
+            var sender = entry.Tx.Sender;
+            if (!accounts.ContainsKey(sender))
+            {
+                accounts[sender] = confirmed(sender);
+            }
+        }
+
+        _sequence = sequence;
+        _byId.Clear();
+        _bySender.Clear();
+        _tails.Clear();
+        foreach (var entry in kept)
+        {
+            if (_byId.Count >= _capacity)
+            {
+                break;
+            }
+
             var tx = entry.Tx;
-            if (TransactionRules.CheckAgainst(tx, PendingState(tx.Sender, confirmed(tx.Sender))).IsValid)
+            if (TransactionRules.CheckAgainst(tx, PendingState(tx.Sender, accounts[tx.Sender])).IsValid)
             {
                 Insert(entry);
             }

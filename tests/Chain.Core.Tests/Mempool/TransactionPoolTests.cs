@@ -297,6 +297,60 @@ public class TransactionPoolTests
     }
 
     [Fact]
+    public void Reconcile_AccountReadFailsPartWay_PoolLeftAsItWas()
+    {
+        // The third sender's account read fails (a store I/O error): the first two were already read.
+        var (pool, returning) = PoolOfThreeSenders();
+        var before = Snapshot(pool);
+        var reads = 0;
+        AccountState Confirmed(Address sender) => ++reads == 3 ? throw new IOException("simulated read failure") : Rich;
+
+        Assert.Throws<IOException>(() => pool.Reconcile(Confirmed, returning, _ => false, Now));
+
+        Assert.Equal(before, Snapshot(pool));
+        Assert.True(pool.EvictionOrderIsConsistent());
+    }
+
+    [Fact]
+    public void Reconcile_TransactionIndexReadFailsPartWay_PoolLeftAsItWas()
+    {
+        var (pool, returning) = PoolOfThreeSenders();
+        var before = Snapshot(pool);
+        var reads = 0;
+        bool InChain(Hash256 id) => ++reads == 4 ? throw new IOException("simulated read failure") : false;
+
+        Assert.Throws<IOException>(() => pool.Reconcile(_ => Rich, returning, InChain, Now));
+
+        Assert.Equal(before, Snapshot(pool));
+        Assert.True(pool.EvictionOrderIsConsistent());
+    }
+
+    [Fact]
+    public void Reconcile_AfterAFailedReconcile_SameAsIfItHadNotFailed()
+    {
+        var (pool, returning) = PoolOfThreeSenders();
+        var (twin, _) = PoolOfThreeSenders();
+        Assert.Throws<IOException>(() => pool.Reconcile(_ => throw new IOException("simulated read failure"), returning, _ => false, Now));
+
+        pool.Reconcile(_ => Rich, returning, _ => false, Now);
+        twin.Reconcile(_ => Rich, returning, _ => false, Now);
+
+        Assert.Equal(Snapshot(twin), Snapshot(pool));
+        Assert.Equal(twin.EvictionCandidate(Address.Zero)?.Id, pool.EvictionCandidate(Address.Zero)?.Id);
+    }
+
+    // Three senders with two pending transactions each, and a fourth's transaction returning from a disconnected block.
+    private static (TransactionPool Pool, Transaction[] Returning) PoolOfThreeSenders()
+    {
+        var pool = new TransactionPool();
+        AddAll(pool, Tx(1, 0, 1_000), Tx(1, 1, 1_000), Tx(2, 0, 2_000), Tx(2, 1, 2_000), Tx(3, 0, 3_000), Tx(3, 1, 3_000));
+        return (pool, [Tx(4, 0, 4_000)]);
+    }
+
+    private static List<(Hash256 Id, DateTimeOffset Added)> Snapshot(TransactionPool pool) =>
+        [.. pool.All.Select(t => (t.Id, pool.AddedAt(t.Id)))];
+
+    [Fact]
     public void Confirm_RandomPoolsAndBlocks_SameAsFullReconcile()
     {
         // Random pools of 5 senders (some poor), then a block holding pool transactions, conflicting ones (same

@@ -655,6 +655,84 @@ public sealed class ChainStateStoreTests
         AssertCacheMatchesStore(chain, kv, "child failing to store");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SubmitBlock_StoreReadsFailAfterAReorganisation_MempoolKeptThenReconciledOnceReadsWork(bool nextBlockFirst)
+    {
+        // Branch A (Alice pays Bob, nonce 0) is the tip with Alice's nonce 1 payment pending; branch B, with no
+        // transfer, overtakes it, and the store's reads fail from its last write on, so the mempool's reconciliation
+        // throws. The pending payment stays; once reads work, the next block or the next template brings the mempool to
+        // B: A's payment back, then the pending one, both in the template.
+        var reference = TestChain.NewChain();
+        var prefix = new List<Block>();
+        void Add(List<Block> into, Block block)
+        {
+            Assert.True(reference.SubmitBlock(block).Accepted);
+            into.Add(block);
+        }
+
+        Add(prefix, TestChain.Build(reference.Tip, AliceAddress));
+        for (var i = 0; i < TestChain.Dev.CoinbaseMaturity - 1; i++)
+        {
+            Add(prefix, TestChain.Build(reference.Tip, TestChain.Filler));
+        }
+
+        var forkPoint = reference.Tip;
+        var payA = TestChain.Transfer(Alice, Bob, 10 * Coin, nonce: 0);
+        var pending = TestChain.Transfer(Alice, Bob, Coin, nonce: 1);
+        var a = TestChain.Build(forkPoint, MinerA, [payA]);
+        var b = new List<Block>();
+        var parent = forkPoint;
+        for (var i = 0; i < 3; i++)
+        {
+            b.Add(TestChain.Build(parent, MinerB, timestamp: parent.Header.Timestamp + 2));
+            parent = new BlockIndex(b[^1], parent);
+        }
+
+        int WritesOfReorganisation()
+        {
+            using var dir = new TempDirectory();
+            using var blocks = BlockStore.OpenFile(dir.Path);
+            blocks.Recover(0, out _);
+            var counting = new ReadFailingStore(new MemoryKeyValueStore());
+            var chain = Open(blocks, counting);
+            AcceptAll(chain, [.. prefix, a, b[0]]);
+            var before = counting.Writes;
+            Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(b[1]).Status);
+            return counting.Writes - before;
+        }
+
+        var writes = WritesOfReorganisation();
+        {
+            using var dir = new TempDirectory();
+            using var blocks = BlockStore.OpenFile(dir.Path);
+            blocks.Recover(0, out _);
+            var store = new ReadFailingStore(new MemoryKeyValueStore());
+            var chain = Open(blocks, store);
+            AcceptAll(chain, [.. prefix, a]);
+            Assert.True(chain.SubmitTransaction(pending).IsValid);
+            AcceptAll(chain, [b[0]]);
+
+            store.FailReadsAfter(writes);
+            Assert.Throws<IOException>(() => chain.SubmitBlock(b[1]));
+
+            Assert.Equal(b[1].Hash, chain.Tip.Hash);
+            Assert.Equal([pending.Id], chain.GetMempool().Select(t => t.Id));
+
+            store.FailReadsAfter(int.MaxValue);
+            if (nextBlockFirst)
+            {
+                Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(b[2]).Status);
+                Assert.Equal([payA.Id, pending.Id], chain.GetMempool().Select(t => t.Id));
+            }
+
+            var template = chain.CreateTemplate(MinerA);
+            Assert.Equal([payA.Id, pending.Id], template.Transactions.Skip(1).Select(t => t.Id));
+            Assert.Equal([payA.Id, pending.Id], chain.GetMempool().Select(t => t.Id));
+        }
+    }
+
     private static void AssertCacheMatchesStore(Blockchain chain, IKeyValueStore kv, string what)
     {
         var store = new ChainStateStore(kv);
@@ -685,6 +763,34 @@ public sealed class ChainStateStoreTests
             }
 
             inner.Write(batch);
+        }
+
+        public IKeyValueSnapshot GetSnapshot() => inner.GetSnapshot();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    // Passes writes through, counting them; reads fail, as on an I/O error, once a given number of writes more are done.
+    private sealed class ReadFailingStore(IKeyValueStore inner) : IKeyValueStore
+    {
+        private int _writesLeft = int.MaxValue;
+
+        public int Writes { get; private set; }
+
+        public void FailReadsAfter(int writes) => _writesLeft = writes;
+
+        public byte[]? Get(ReadOnlySpan<byte> key) => _writesLeft <= 0 ? throw new IOException("simulated read failure") : inner.Get(key);
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] prefix, bool descending = false) =>
+            _writesLeft <= 0 ? throw new IOException("simulated read failure") : inner.Scan(prefix, descending);
+
+        public void Write(WriteBatch batch)
+        {
+            inner.Write(batch);
+            Writes++;
+            _writesLeft--;
         }
 
         public IKeyValueSnapshot GetSnapshot() => inner.GetSnapshot();
