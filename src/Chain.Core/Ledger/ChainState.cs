@@ -396,8 +396,9 @@ public sealed partial class ChainState
     }
 
     // The orphan just added may complete a held branch: when its earliest held ancestor's parent is in the tree and
-    // that branch now has the tip's work, the branch is taken out of the pool and accepted in order (validated,
-    // stored, connected if it leads). Null when the orphan's ancestry does not reach the tree.
+    // that branch now has the tip's work, the branch is accepted in order (validated, stored, connected if it leads),
+    // each block leaving the pool once accepted or refused. Should the store fail, the blocks not yet accepted stay
+    // held, so the next block of the branch promotes them. Null when the orphan's ancestry does not reach the tree.
     private BlockResult? TryPromoteHeld(Hash256 hash)
     {
         var root = _orphans.HeldPath(hash)[0];
@@ -411,8 +412,8 @@ public sealed partial class ChainState
             return new BlockResult(BlockStatus.Held, BlockError.None, "held: its branch has less work than the best chain");
         }
 
-        _orphans.Remove(root.Hash);
         var result = AcceptWithParent(root, parent);
+        _orphans.Remove(root.Hash);
         if (!result.Accepted)
         {
             return root.Hash == hash ? result : BlockResult.Invalid(BlockError.InvalidAncestor, $"ancestor {root.Hash} is invalid: {result.Message}");
@@ -441,7 +442,9 @@ public sealed partial class ChainState
     }
 
     // Accepts the held descendants of a block that just entered the tree, those with too little work staying held.
-    // Returns what became of watched (null when it was not reached).
+    // Returns what became of watched (null when it was not reached). Each child leaves the pool only once accepted or
+    // refused: when the store fails, it and the children not yet reached stay held (their parents in the tree) and no
+    // block in the tree stays in the pool.
     private BlockResult? AdoptOrphans(Hash256 parentHash, Hash256? watched = null)
     {
         BlockResult? outcome = null;
@@ -450,9 +453,21 @@ public sealed partial class ChainState
         while (pending.TryDequeue(out var next))
         {
             var parent = _index[next];
-            foreach (var (child, source) in _orphans.TakeChildEntries(next))
+            foreach (var (child, source) in _orphans.ChildEntries(next))
             {
-                var result = HasTooLittleWork(parent, child) ? Hold(child, parent, source) : AcceptWithParent(child, parent);
+                BlockResult result;
+                if (HasTooLittleWork(parent, child))
+                {
+                    // Held again as before: it rejoins its source's arrival order at the back.
+                    _orphans.Remove(child.Hash);
+                    result = Hold(child, parent, source);
+                }
+                else
+                {
+                    result = AcceptWithParent(child, parent);
+                    _orphans.Remove(child.Hash);
+                }
+
                 if (result.Status is BlockStatus.SideChain or BlockStatus.Connected)
                 {
                     pending.Enqueue(child.Hash);

@@ -107,6 +107,12 @@ public sealed class OrphanPool
         return taken;
     }
 
+    /// <summary>The orphans whose parent is <paramref name="parent"/>, each with its source, left held.</summary>
+    internal List<(Block Block, string Source)> ChildEntries(Hash256 parent) =>
+        _byParent.TryGetValue(parent, out var children)
+            ? children.Select(hash => (_byHash[hash].Block, _byHash[hash].Source)).ToList()
+            : [];
+
     /// <summary>
     /// The held block <paramref name="hash"/> and its ancestors held here, earliest first (empty when it is not held);
     /// the earliest one's parent is not held.

@@ -656,6 +656,41 @@ public sealed class ChainStateStoreTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void SubmitBlock_StoreWriteFailsWhilePromotingAHeldBranch_BranchStaysHeldAndTheNextBlockPromotesIt(int failing)
+    {
+        // B's first block is held (less work than A); B's second brings the branch level with A, so both are taken from
+        // the orphan pool and stored, and the write of the first (0) or the second (1) fails. The blocks not stored stay
+        // held, none stored stays held too, and B's third block, once the store works, takes the ledger to B.
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var kv = new MemoryKeyValueStore();
+        var flaky = new FailOnceStore(kv);
+        var chain = Open(blocks, flaky);
+        AcceptAll(chain, [.. fork.Prefix, .. fork.A]);
+        Assert.Equal(BlockStatus.Held, chain.SubmitBlock(fork.B[0]).Status);
+
+        flaky.FailWrite(failing);
+        Assert.Throws<IOException>(() => chain.SubmitBlock(fork.B[1]));
+
+        Assert.Equal(fork.A[^1].Hash, chain.Tip.Hash);
+        foreach (var block in fork.B.Take(2))
+        {
+            var stored = chain.GetBlock(block.Hash) is not null;
+            Assert.True(stored != chain.HoldsSideBlock(block.Hash), $"write {failing} failing: {block.Header.Height} stored {stored}, held {chain.HoldsSideBlock(block.Hash)}");
+        }
+
+        Assert.Equal(2 - failing, chain.OrphanCount);
+        Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(fork.B[^1]).Status);
+        Assert.Equal(fork.B[^1].Hash, chain.Tip.Hash);
+        Assert.Equal(0, chain.OrphanCount);
+        AssertCacheMatchesStore(chain, kv, $"write {failing} failing");
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void SubmitBlock_StoreReadsFailAfterAReorganisation_MempoolKeptThenReconciledOnceReadsWork(bool nextBlockFirst)
