@@ -642,7 +642,7 @@ public sealed class Blockchain
         }
     }
 
-    // As UpdatePool, false instead of the store's exception.
+    // As UpdatePool, false instead of the store's exception (a failed or damaged read); anything else is a bug and goes on.
     private bool TryUpdatePool()
     {
         try
@@ -650,7 +650,7 @@ public sealed class Blockchain
             UpdatePool();
             return true;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is IOException or ChainStateStoreException or StoreCorruptException)
         {
             return false;
         }

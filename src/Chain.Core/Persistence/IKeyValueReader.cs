@@ -3,7 +3,7 @@ namespace Chain.Core.Persistence;
 /// <summary>Reads of a key-value store: point lookups and ordered scans of the keys under a prefix.</summary>
 public interface IKeyValueReader
 {
-    /// <summary>The value stored under <paramref name="key"/>, or null.</summary>
+    /// <summary>The value stored under <paramref name="key"/>, or null; <see cref="IOException"/> when the store cannot be read.</summary>
     byte[]? Get(ReadOnlySpan<byte> key);
 
     /// <summary>

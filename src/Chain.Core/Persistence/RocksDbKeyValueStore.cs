@@ -61,7 +61,18 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
     }
 
     /// <inheritdoc />
-    public byte[]? Get(ReadOnlySpan<byte> key) => _db.Get(key);
+    /// <remarks>A read the database fails (a damaged or unreadable file) throws <see cref="IOException"/>, as a write does.</remarks>
+    public byte[]? Get(ReadOnlySpan<byte> key)
+    {
+        try
+        {
+            return _db.Get(key);
+        }
+        catch (RocksDbException e)
+        {
+            throw new IOException($"{FolderPath}: {e.Message}", e);
+        }
+    }
 
     /// <inheritdoc />
     public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] prefix, bool descending = false) => ScanWith(prefix, descending, snapshot: null);
@@ -188,7 +199,17 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
     {
         private readonly ReadOptions _read = new ReadOptions().SetSnapshot(snapshot);
 
-        public byte[]? Get(ReadOnlySpan<byte> key) => owner._db.Get(key, readOptions: _read);
+        public byte[]? Get(ReadOnlySpan<byte> key)
+        {
+            try
+            {
+                return owner._db.Get(key, readOptions: _read);
+            }
+            catch (RocksDbException e)
+            {
+                throw new IOException($"{owner.FolderPath}: {e.Message}", e);
+            }
+        }
 
         public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] prefix, bool descending = false) => owner.ScanWith(prefix, descending, snapshot);
 
