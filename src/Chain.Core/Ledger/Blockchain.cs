@@ -357,6 +357,10 @@ public sealed class Blockchain
     {
         lock (_lock)
         {
+            // A tip a failed reorganisation left off the best chain is not built on: the ledger returns to the best chain
+            // first, as the next block submitted would. While the store still fails it cannot, and the template builds
+            // on the tip it is on (a block that would fail to store anyway).
+            TryStore(ReturnToBestChain);
             var parent = _state.Tip;
             var height = parent.Height + 1;
             var coinbaseRoom = Transaction.MaxEncodedSize + 4;
@@ -364,7 +368,7 @@ public sealed class Blockchain
             // A mempool behind the tip may hold transactions the chain already has or no longer allows: while it cannot
             // be brought up to date (the store still failing, which the next block submitted reports), the template
             // takes none of them rather than make an invalid block.
-            var picked = !TryUpdatePool() ? [] : _pool.SelectForBlock(Math.Min(maxTransactions, Network.MaxBlockTransactions - 1), Network.MaxBlockBytes - _state.Engine.MaxHeaderSize - 4 - coinbaseRoom);
+            var picked = !TryStore(UpdatePool) ? [] : _pool.SelectForBlock(Math.Min(maxTransactions, Network.MaxBlockTransactions - 1), Network.MaxBlockBytes - _state.Engine.MaxHeaderSize - 4 - coinbaseRoom);
             long fees = 0;
             foreach (var tx in picked)
             {
@@ -642,12 +646,33 @@ public sealed class Blockchain
         }
     }
 
-    // As UpdatePool, false instead of the store's exception (a failed or damaged read); anything else is a bug and goes on.
-    private bool TryUpdatePool()
+    // Returns the chain state to its best chain if a failed reorganisation left it off it, and reports the move as a
+    // submitted block's is reported (the mempool follows, subscribers hear of it), even when the store fails part way;
+    // throws as the store does.
+    private void ReturnToBestChain()
+    {
+        var oldTip = _state.Tip;
+        try
+        {
+            _state.ReturnToBestChain();
+        }
+        finally
+        {
+            if (_state.Tip != oldTip)
+            {
+                var (disconnected, connected) = _state.ChangesSince(oldTip);
+                OnTipMoved(disconnected, connected);
+            }
+        }
+    }
+
+    // Runs a step that reads or writes the store, false instead of the store's exception (a failed or damaged read or
+    // write); anything else is a bug and goes on.
+    private static bool TryStore(Action step)
     {
         try
         {
-            UpdatePool();
+            step();
             return true;
         }
         catch (Exception e) when (e is IOException or ChainStateStoreException or StoreCorruptException)

@@ -86,7 +86,22 @@ public sealed partial class ChainState
         ActivateBestChain();
     }
 
-    // Connects the valid block with the most work when it is not the tip (a reorganisation cut short by a crash).
+    /// <summary>
+    /// Moves to the valid chain with the most work when a reorganisation left the tip off it (the store failing while the
+    /// previous best chain was put back); does nothing otherwise. <see cref="Add"/> does this first. Throws as the store
+    /// does, and is then tried again by the next call.
+    /// </summary>
+    public void ReturnToBestChain()
+    {
+        if (_offBestChain)
+        {
+            ActivateBestChain();
+            _offBestChain = false;
+        }
+    }
+
+    // Connects the valid block with the most work when it is not the tip (a reorganisation cut short by a crash, or
+    // one whose store writes failed while the previous best chain was put back).
     private void ActivateBestChain()
     {
         while (true)

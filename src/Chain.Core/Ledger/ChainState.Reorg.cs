@@ -12,7 +12,8 @@ public sealed partial class ChainState
     // newTip goes to the archive (_onStored) once its state checks pass, before its changes are applied. If the
     // archive or the chain state store throws at any step (a disconnect, a connect, marking a branch invalid), the
     // previous best chain is put back and the exception goes on; should putting it back fail too, the chain stays
-    // where its last written batch left it (memory never runs ahead of the store), which Blockchain then reports.
+    // where its last written batch left it (memory never runs ahead of the store), which Blockchain then reports, and
+    // is marked off its best chain (_offBestChain) until ReturnToBestChain succeeds.
     private (BlockIndex Failed, BlockError Error, string Message)? Reorganize(BlockIndex newTip, StateChanges? prepared = null)
     {
         var oldTip = Tip;
@@ -34,10 +35,13 @@ public sealed partial class ChainState
                     continue;
                 }
 
+                // oldTip is the best chain when a block is added (Add returns to it first): unless the valid part of the
+                // new branch has more work, nothing does, so it is put back. Called from ActivateBestChain, oldTip may be
+                // lighter than another branch, which that loop's next pass moves to.
                 MarkInvalid(entry);
                 if (Tip.CumulativeWork <= oldTip.CumulativeWork)
                 {
-                    Restore(fork, oldPath);
+                    RestoreOrMarkOff(fork, oldPath);
                 }
 
                 return (entry, error, message);
@@ -45,11 +49,26 @@ public sealed partial class ChainState
         }
         catch
         {
-            Restore(fork, oldPath);
+            RestoreOrMarkOff(fork, oldPath);
             throw;
         }
 
         return null;
+    }
+
+    // Restore; when that fails too (the store still failing), the tip is left where the last written batch put it, which
+    // may have less work than a valid branch of the tree: recorded, so the next Add or ReturnToBestChain moves to it.
+    private void RestoreOrMarkOff(BlockIndex fork, List<BlockIndex> oldPath)
+    {
+        try
+        {
+            Restore(fork, oldPath);
+        }
+        catch
+        {
+            _offBestChain = true;
+            throw;
+        }
     }
 
     // Puts the best chain back to fork followed by oldPath (blocks that were connected before, so they connect again):

@@ -32,6 +32,11 @@ public sealed partial class ChainState
     private readonly OrphanPool _orphans;
     private Func<Block, long>? _onStored;
 
+    // Whether the tip may have less work than a valid branch of the tree: a reorganisation's store writes failed and so
+    // did putting the previous best chain back. A restarted node would activate the best chain at load; a running one
+    // does in ReturnToBestChain, which clears the flag once that succeeds.
+    private bool _offBestChain;
+
     /// <summary>Most threads verifying one block's signatures (default: every core; 1 verifies them in order).</summary>
     public int ValidationThreads
     {
@@ -304,14 +309,25 @@ public sealed partial class ChainState
     /// <paramref name="onStored"/> sees every block that enters the tree (this one and adopted orphans)
     /// before it does, so a caller can make it durable first (returning the position to read it back from, or -1 to keep it
     /// in memory). <paramref name="source"/> names the peer it came
-    /// from, so an orphan flood evicts the flooder's own orphans first.
+    /// from, so an orphan flood evicts the flooder's own orphans first. When a failed reorganisation left the tip off the
+    /// best chain, it first returns to it (<see cref="ReturnToBestChain"/>): the result's status is the block's, its
+    /// disconnected and connected blocks count that move too.
     /// </summary>
     public BlockResult Add(Block block, Func<Block, long>? onStored = null, string source = "")
     {
         _onStored = onStored;
         try
         {
-            return AddCore(block, source);
+            var oldTip = Tip;
+            ReturnToBestChain();
+            if (Tip == oldTip)
+            {
+                return AddCore(block, source);
+            }
+
+            var result = AddCore(block, source);
+            var (disconnected, connected) = ChangesSince(oldTip);
+            return result with { Disconnected = disconnected, Connected = connected };
         }
         finally
         {

@@ -623,6 +623,99 @@ public sealed class ChainStateStoreTests
         }
     }
 
+    /// <summary>What is done first once the store works again.</summary>
+    public enum NextStep
+    {
+        /// <summary>The block whose reorganisation failed is submitted again.</summary>
+        SameBlockAgain,
+
+        /// <summary>A new block on branch A's tip is submitted.</summary>
+        BlockOnA,
+
+        /// <summary>The miner asks for a template.</summary>
+        Template,
+    }
+
+    [Theory]
+    [MemberData(nameof(FailureStartsAndNextSteps))]
+    public void SubmitBlock_StoreFailsFromEachWriteWhileAnInvalidBranchIsTried_NextStepOnceTheStoreWorksReturnsToTheHeaviestValidChain(int crashAt, NextStep next)
+    {
+        // Found by review: branch A (Alice pays Bob) is the tip; branch C, whose second block overspends, is stored as a
+        // side branch, and its third block makes the ledger try it (disconnect A's two blocks, connect c1, fail c2, mark
+        // it invalid, put A back). The store fails from one of those writes on, so putting A back fails too and the tip
+        // stays below A's work (at the fork point or on c1). Once the store works, the next block submitted or template
+        // asked for must leave the ledger on the heaviest valid chain, as a restarted node would (it activates the best
+        // chain at load), with subscribers told and A's payment in the chain or the mempool: before, the ledger stayed
+        // below A for good, or moved onto c1 (less work than A) and built templates on it.
+        var fork = BuildFork();
+        using var dir = new TempDirectory();
+        using var blocks = BlockStore.OpenFile(dir.Path);
+        blocks.Recover(0, out _);
+        var kv = new MemoryKeyValueStore();
+        var crashing = new CrashingStore(kv);
+        var chain = Open(blocks, crashing);
+        AcceptAll(chain, fork.Prefix.Concat(fork.A));
+        var onA = chain.Tip;
+        var forkPoint = chain.GetBlockByHeight((uint)fork.Prefix.Count)!;
+        var c1 = TestChain.Build(forkPoint, MinerB, [TestChain.Transfer(Alice, Bob, 5 * Coin, nonce: 0)], timestamp: forkPoint.Header.Timestamp + 3);
+        var c2 = TestChain.Build(new BlockIndex(c1, forkPoint), MinerB, [TestChain.Transfer(Alice, Bob, 1000 * Coin, nonce: 1)], timestamp: c1.Header.Timestamp + 3);
+        var c3 = TestChain.Build(new BlockIndex(c2, new BlockIndex(c1, forkPoint)), MinerB, timestamp: c2.Header.Timestamp + 3);
+        var a2 = TestChain.Build(onA, MinerA, timestamp: onA.Header.Timestamp + 3);
+        AcceptAll(chain, [c1, c2]);
+        Assert.Equal(onA.Hash, chain.Tip.Hash);
+        var reported = chain.Tip.Hash;
+        chain.TipChanged += update => reported = update.Tip.Hash;
+        var what = $"store failing from write {crashAt} on, then {next}";
+
+        crashing.CrashAfter(crashAt);
+        Assert.Throws<IOException>(() => chain.SubmitBlock(c3));
+        Assert.True(reported == chain.Tip.Hash, $"{what}: the ledger is on {chain.Tip}, subscribers were told {reported}");
+
+        // While the store still fails, a template cannot return the ledger to A (it builds on the tip it is on, and the
+        // return is tried again later) nor does it throw.
+        Assert.Equal(chain.Tip.Hash, chain.CreateTemplate(MinerA).Header.PreviousHash);
+        Assert.Equal(chain.Tip.Hash, reported);
+
+        crashing.CrashAfter(int.MaxValue);
+        var expected = onA;
+        switch (next)
+        {
+            case NextStep.SameBlockAgain:
+                Assert.Equal(BlockStatus.Invalid, chain.SubmitBlock(c3).Status);
+                break;
+            case NextStep.BlockOnA:
+                Assert.Equal(BlockStatus.Connected, chain.SubmitBlock(a2).Status);
+                expected = new BlockIndex(a2, onA);
+                break;
+            default:
+                Assert.Equal(onA.Hash, chain.CreateTemplate(MinerA).Header.PreviousHash);
+                break;
+        }
+
+        Assert.True(expected.Hash == chain.Tip.Hash, $"{what}: the ledger is on {chain.Tip} (work {chain.Tip.CumulativeWork}), not {expected} (work {expected.CumulativeWork})");
+        Assert.Equal(chain.Tip.Hash, reported);
+        AssertCacheMatchesStore(chain, kv, what);
+        var payAConfirmed = chain.FindTransaction(fork.PayA.Id)?.Block is not null;
+        var payAPending = chain.GetMempoolTransaction(fork.PayA.Id) is not null;
+        Assert.True(payAConfirmed != payAPending, $"{what}: A's payment confirmed {payAConfirmed}, pending {payAPending}");
+    }
+
+    // Every write of trying branch C (two disconnects, connecting c1, marking c2 invalid, disconnecting c1, connecting
+    // A's two blocks) as the first failing one, with each next step.
+    public static TheoryData<int, NextStep> FailureStartsAndNextSteps()
+    {
+        var data = new TheoryData<int, NextStep>();
+        for (var crashAt = 0; crashAt < 7; crashAt++)
+        {
+            foreach (var next in Enum.GetValues<NextStep>())
+            {
+                data.Add(crashAt, next);
+            }
+        }
+
+        return data;
+    }
+
     [Fact]
     public void SubmitBlock_AdoptedOrphanFailsToStore_TheParentsConnectionIsReportedAndConfirmsItsTransfer()
     {
