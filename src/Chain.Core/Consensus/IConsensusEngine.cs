@@ -39,6 +39,14 @@ public interface IConsensusEngine
     /// <summary>What the header adds to its branch's weight for fork choice (<see cref="BlockIndex.CumulativeWork"/>).</summary>
     UInt128 Work(BlockHeader header);
 
+    /// <summary>
+    /// On equal cumulative work, whether <paramref name="candidate"/>'s branch replaces <paramref name="current"/>'s
+    /// (the two differ): proof of work keeps the branch seen first; proof of authority takes the lower tip hash, so that
+    /// signers who sealed the same height out of turn at once converge on one block (neither may seal the next block on
+    /// its own branch, so each keeping its own would stall the network).
+    /// </summary>
+    bool WinsTie(BlockIndex candidate, BlockIndex current);
+
     /// <summary>The header's difficulty for people: a multiple of the easiest target, or the proof-of-authority difficulty.</summary>
     double DisplayDifficulty(BlockHeader header);
 

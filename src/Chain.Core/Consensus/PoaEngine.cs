@@ -155,6 +155,9 @@ public sealed class PoaEngine : IConsensusEngine
     public UInt128 Work(BlockHeader header) => header.IsSealed ? header.Bits : 1;
 
     /// <inheritdoc />
+    public bool WinsTie(BlockIndex candidate, BlockIndex current) => candidate.Hash.CompareTo(current.Hash) < 0;
+
+    /// <inheritdoc />
     public double DisplayDifficulty(BlockHeader header) => Work(header) == DifficultyInTurn ? DifficultyInTurn : DifficultyOutOfTurn;
 
     /// <inheritdoc />

@@ -77,6 +77,9 @@ public sealed class PowEngine : IConsensusEngine
     public UInt128 Work(BlockHeader header) => Target.Work(header.Bits);
 
     /// <inheritdoc />
+    public bool WinsTie(BlockIndex candidate, BlockIndex current) => false;
+
+    /// <inheritdoc />
     public double DisplayDifficulty(BlockHeader header) => Target.Difficulty(header.Bits, _parameters.PowLimitBits);
 
     /// <inheritdoc />

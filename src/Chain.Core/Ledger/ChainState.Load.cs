@@ -109,7 +109,7 @@ public sealed partial class ChainState
             var best = Tip;
             foreach (var entry in _index.Values)
             {
-                if (!entry.IsInvalid && entry.CumulativeWork > best.CumulativeWork)
+                if (!entry.IsInvalid && IsBetter(entry, best))
                 {
                     best = entry;
                 }

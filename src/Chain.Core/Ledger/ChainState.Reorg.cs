@@ -39,7 +39,7 @@ public sealed partial class ChainState
                 // new branch has more work, nothing does, so it is put back. Called from ActivateBestChain, oldTip may be
                 // lighter than another branch, which that loop's next pass moves to.
                 MarkInvalid(entry);
-                if (Tip.CumulativeWork <= oldTip.CumulativeWork)
+                if (!IsBetter(Tip, oldTip))
                 {
                     RestoreOrMarkOff(fork, oldPath);
                 }

@@ -387,6 +387,11 @@ public sealed partial class ChainState
         return WithChainChange(result, oldTip);
     }
 
+    // Fork choice: more work wins; on equal work the engine breaks the tie (proof of work: the branch seen first stays).
+    private bool IsBetter(BlockIndex candidate, BlockIndex current) =>
+        candidate.CumulativeWork > current.CumulativeWork
+        || (candidate.CumulativeWork == current.CumulativeWork && candidate != current && _engine.WinsTie(candidate, current));
+
     // Anti-DoS: a block whose branch would have less work than the best chain, counting the heaviest chain of its
     // descendants already held, cannot move the tip, so it is neither validated beyond its header and its parent's
     // context nor stored: it waits in the bounded orphan pool (per source, so a flooder evicts its own first) until
@@ -541,7 +546,7 @@ public sealed partial class ChainState
         }
 
         var entry = new BlockIndex(block, parent, _engine.Work(block.Header));
-        if (entry.CumulativeWork <= Tip.CumulativeWork)
+        if (!IsBetter(entry, Tip))
         {
             var batch = new WriteBatch();
             Persist(entry, block, batch);

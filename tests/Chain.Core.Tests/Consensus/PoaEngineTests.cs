@@ -221,6 +221,36 @@ public sealed class PoaEngineTests
         Assert.Equal(inTurn.Hash, poa.Chain.Tip.Hash);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SubmitBlock_TwoOutOfTurnSiblingsOfEqualWeight_LowerHashBecomesTipWhicheverCameFirstAndTheOtherSignerSealsNext(bool lowerFirst)
+    {
+        // The signer in turn is away and the other two seal the same height out of turn at once (each before hearing
+        // of the other's block). Each may not seal the next block on its own branch (signed recently), so if each kept
+        // the branch it saw first the network would stall: every node takes the lower tip hash instead.
+        var poa = new PoaTestNetwork();
+        var parent = poa.Chain.Tip;
+        var inTurn = poa.InTurn(parent);
+        var others = Enumerable.Range(0, 3).Where(i => i != inTurn).ToArray();
+        var siblings = others.Select(i => (Signer: i, Block: poa.Seal(parent, i))).OrderBy(s => s.Block.Hash).ToArray();
+        var (lower, higher) = (siblings[0], siblings[1]);
+        Assert.All(siblings, s => Assert.Equal(PoaEngine.DifficultyOutOfTurn, s.Block.Header.Bits));
+
+        var (first, second) = lowerFirst ? (lower, higher) : (higher, lower);
+        Assert.Equal(BlockStatus.Connected, poa.Chain.SubmitBlock(first.Block).Status);
+        var result = poa.Chain.SubmitBlock(second.Block);
+
+        Assert.Equal(BlockError.None, result.Error);
+        Assert.Equal(lower.Block.Hash, poa.Chain.Tip.Hash);
+        Assert.Equal(lowerFirst ? BlockStatus.SideChain : BlockStatus.Connected, result.Status);
+
+        // The network goes on: the signer whose block lost seals the next height on the winner's branch.
+        var next = poa.Chain.SubmitBlock(poa.Seal(poa.Chain.Tip, higher.Signer));
+        Assert.Equal(BlockStatus.Connected, next.Status);
+        Assert.Equal(lower.Block.Hash, poa.Chain.Tip.Header.PreviousHash);
+    }
+
     [Fact]
     public void SubmitBlock_ReorganisationDropsBranchWithVote_CandidateNotAuthorised()
     {
