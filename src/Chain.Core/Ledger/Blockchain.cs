@@ -593,12 +593,7 @@ public sealed class Blockchain
             // The store or the archive failed after the tip moved (a block connected before an adopted orphan failed,
             // or the previous best chain could not be put back whole): the mempool and the subscribers follow the tip
             // the chain state is on, then the caller gets the failure.
-            if (_state.Tip != oldTip)
-            {
-                var (disconnected, connected) = _state.ChangesSince(oldTip);
-                OnTipMoved(disconnected, connected);
-            }
-
+            ReportMoveSince(oldTip);
             throw;
         }
 
@@ -658,11 +653,17 @@ public sealed class Blockchain
         }
         finally
         {
-            if (_state.Tip != oldTip)
-            {
-                var (disconnected, connected) = _state.ChangesSince(oldTip);
-                OnTipMoved(disconnected, connected);
-            }
+            ReportMoveSince(oldTip);
+        }
+    }
+
+    // After a step that may have moved the tip part way and thrown: reports whatever move the chain state made.
+    private void ReportMoveSince(BlockIndex oldTip)
+    {
+        if (_state.Tip != oldTip)
+        {
+            var (disconnected, connected) = _state.ChangesSince(oldTip);
+            OnTipMoved(disconnected, connected);
         }
     }
 

@@ -22,7 +22,12 @@ public sealed class ChainStateStoreTests
 
     // The blocks of a fork: a prefix paying Alice a matured coinbase, then branch A (Alice pays Bob 10, then a block) and
     // the heavier branch B from the same parent (Alice pays Bob 20, then two blocks).
-    private sealed record Fork(List<Block> Prefix, List<Block> A, List<Block> B, Transaction PayA, Transaction PayB);
+    private sealed record Fork(List<Block> Prefix, List<Block> A, List<Block> B, Transaction PayA, Transaction PayB)
+    {
+        // Every block but B's last, in order: the ledger on A with the rest of B stored beside it, one block short of
+        // the reorganisation.
+        public IEnumerable<Block> AllButLastOfB => Prefix.Concat(A).Concat(B.Take(B.Count - 1));
+    }
 
     private static Fork BuildFork()
     {
@@ -204,7 +209,7 @@ public sealed class ChainStateStoreTests
         kv = new MemoryKeyValueStore();
         var crashing = new CrashingStore(kv);
         var writer = Open(blocks, crashing);
-        foreach (var block in fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)))
+        foreach (var block in fork.AllButLastOfB)
         {
             Assert.True(writer.SubmitBlock(block).Accepted);
         }
@@ -500,7 +505,7 @@ public sealed class ChainStateStoreTests
                 var kv = new MemoryKeyValueStore();
                 var flaky = new FailOnceStore(kv);
                 var chain = Open(blocks, flaky, stateCacheBytes: stateCacheBytes);
-                AcceptAll(chain, fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)));
+                AcceptAll(chain, fork.AllButLastOfB);
                 var what = $"state cache {stateCacheBytes} bytes, write {failing} failing";
 
                 flaky.FailWrite(failing);
@@ -572,7 +577,7 @@ public sealed class ChainStateStoreTests
             var kv = new MemoryKeyValueStore();
             var flaky = new FailOnceStore(kv);
             var chain = Open(blocks, flaky);
-            AcceptAll(chain, fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)));
+            AcceptAll(chain, fork.AllButLastOfB);
             var updates = new List<ChainUpdate>();
             chain.TipChanged += updates.Add;
 
@@ -602,7 +607,7 @@ public sealed class ChainStateStoreTests
             var kv = new MemoryKeyValueStore();
             var crashing = new CrashingStore(kv);
             var chain = Open(blocks, crashing);
-            AcceptAll(chain, fork.Prefix.Concat(fork.A).Concat(fork.B.Take(fork.B.Count - 1)));
+            AcceptAll(chain, fork.AllButLastOfB);
             var reported = chain.Tip.Hash;
             chain.TipChanged += update => reported = update.Tip.Hash;
             var what = $"store failing from write {crashAt} on";
