@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Chain.Core.Crypto;
 using Chain.Core.Ledger;
 using Chain.Core.Persistence;
 using Chain.Core.Wallets;
@@ -11,7 +12,9 @@ namespace Chain.Node.Services;
 /// Keeps the wallet's own pending transactions in <c>pending.dat</c>: at start they go back into the
 /// mempool (and so are announced again); afterwards the file is rewritten whenever the mempool or the tip
 /// changes, and once more at shutdown. The console's <c>send</c> saves at once through <see cref="SaveNow"/>, so a
-/// transaction whose id was printed survives even a crash.
+/// transaction whose id was printed survives even a crash. A save that would write what the last one wrote (the same
+/// transactions in the same order) writes nothing: a syncing node changes its tip at every block while its own pending
+/// set stays as it was, and each rewrite is a durable replace of the file (two fsyncs).
 /// </summary>
 public sealed partial class PendingTransactionsService(Blockchain chain, Wallet wallet, DataFolder data, ILogger<PendingTransactionsService> logger) : BackgroundService, IPendingTransactionsSaver
 {
@@ -23,6 +26,9 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
 
     // Whether the last save left transactions out (logged once per overflow, not at every save).
     private bool _overflowLogged;
+
+    // Ids of what the last successful save wrote, in file order; null before the first.
+    private Hash256[]? _saved;
 
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -81,7 +87,15 @@ public sealed partial class PendingTransactionsService(Blockchain chain, Wallet 
             try
             {
                 // Nonce order: if the file cannot hold them all, the ones left out are the last to be minable.
-                var leftOut = data.Pending.Save(chain.GetMempool().Where(t => t.Sender == wallet.Address).OrderBy(t => t.Nonce));
+                var own = chain.GetMempool().Where(t => t.Sender == wallet.Address).OrderBy(t => t.Nonce).ToList();
+                var ids = own.Select(t => t.Id).ToArray();
+                if (_saved is not null && ids.AsSpan().SequenceEqual(_saved))
+                {
+                    return;
+                }
+
+                var leftOut = data.Pending.Save(own);
+                _saved = ids;
                 if (leftOut > 0 && !_overflowLogged)
                 {
                     LogOverflow(logger, leftOut, PendingTransactionStore.MaxTransactions);

@@ -40,6 +40,39 @@ public sealed class PendingTransactionsServiceTests : IDisposable
         Assert.Equal(txs.Select(t => t.Id), data.Pending.Load().Select(t => t.Id));
     }
 
+    [Fact]
+    public void SaveNow_OwnPendingSetUnchanged_LeavesTheFileAloneUntilItChanges()
+    {
+        var options = new NodeOptions { DataDir = _folder };
+        using var data = DataFolder.Open(options, NetworkParameters.Dev);
+        using var wallet = data.OpenWallet(WalletSetup.Read(options, _ => null), out _);
+        var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
+        var recipient = new Address(new byte[Address.Size]);
+        var first = wallet.CreateTransaction(NetworkParameters.Dev.Magic, recipient, 1, NetworkParameters.Dev.MinFee, 0);
+        for (var blocks = 0; !chain.SubmitTransaction(first).IsValid; blocks++)
+        {
+            Assert.True(blocks < MaxFundingBlocks, "the wallet's coinbases never became spendable");
+            Mine(chain, wallet.Address);
+        }
+
+        var service = new PendingTransactionsService(chain, wallet, data, NullLogger<PendingTransactionsService>.Instance);
+        service.SaveNow();
+        Assert.Equal([first.Id], data.Pending.Load().Select(t => t.Id));
+
+        // Marked with a time no save would give it: a rewrite (a new file renamed over it) would carry the time of now.
+        var marked = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(data.Pending.FilePath, marked);
+        service.SaveNow();
+        Assert.Equal(marked, File.GetLastWriteTimeUtc(data.Pending.FilePath));
+
+        // Another pending transaction of the wallet: the next save writes both.
+        var second = wallet.CreateTransaction(NetworkParameters.Dev.Magic, recipient, 1, NetworkParameters.Dev.MinFee, 1);
+        Assert.True(chain.SubmitTransaction(second).IsValid);
+        service.SaveNow();
+        Assert.NotEqual(marked, File.GetLastWriteTimeUtc(data.Pending.FilePath));
+        Assert.Equal([first.Id, second.Id], data.Pending.Load().Select(t => t.Id));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder))
