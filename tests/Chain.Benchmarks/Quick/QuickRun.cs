@@ -95,7 +95,7 @@ internal static class QuickRun
 
         if (Runs("sync"))
         {
-            await StepAsync(report, "sync", () => SyncFigures.RunAsync(report, blocks, workload.Count));
+            await StepAsync(report, "sync", () => SyncFigures.RunAsync(report, blocks, workload.Count, full));
         }
 
         // Only when named: the first run builds data folders of about 10,000 and 100,000 transfers (1,000,000 with full),

@@ -38,7 +38,7 @@ internal static class StartupFigures
     {
         var node = FindNode();
         var root = Path.Combine(Path.GetTempPath(), "chain-startup");
-        var sizes = full ? new[] { 100_000, 1_000_000 } : [10_000, 100_000];
+        var sizes = Sizes(full);
         var folders = Prepare(report, root, sizes[0], sizes[1]);
 
         var emptyFolder = Path.Combine(root, "empty");
@@ -67,6 +67,19 @@ internal static class StartupFigures
         report.Add("startup.cpu_large_beyond_empty_s", measured[^1].Cpu - empty.Cpu, "s");
         report.Add("startup.rss_large_vs_small", measured[^1].RssMb / measured[0].RssMb, "x");
     }
+
+    /// <summary>
+    /// The large history's data folder (built on first use, as <see cref="Run"/> builds it, and kept): the chain the sync
+    /// step's node process catches up with. Returns the folder and its transfers.
+    /// </summary>
+    public static (string Folder, long Transfers) PrepareLarge(Report report, bool full)
+    {
+        var sizes = Sizes(full);
+        var large = Prepare(report, Path.Combine(Path.GetTempPath(), "chain-startup"), sizes[0], sizes[1])[^1];
+        return (large.Folder, large.Transfers);
+    }
+
+    private static int[] Sizes(bool full) => full ? [100_000, 1_000_000] : [10_000, 100_000];
 
     private sealed record Prepared(string Folder, uint Height, string TxId, string Recipient, string Sender, uint OldHeight, long Transfers);
 
