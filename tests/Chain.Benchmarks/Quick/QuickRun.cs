@@ -99,7 +99,7 @@ internal static class QuickRun
         }
 
         // Only when named: the first run builds data folders of about 10,000 and 100,000 transfers (1,000,000 with full),
-        // minutes of signing, kept for later runs.
+        // minutes of signing, kept for later runs (the sync step builds the large one if it is not there yet).
         if (only.Contains("startup"))
         {
             Step(report, "startup", () => StartupFigures.Run(report, full));

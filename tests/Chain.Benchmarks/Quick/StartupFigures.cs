@@ -70,13 +70,12 @@ internal static class StartupFigures
 
     /// <summary>
     /// The large history's data folder (built on first use, as <see cref="Run"/> builds it, and kept): the chain the sync
-    /// step's node process catches up with. Returns the folder and its transfers.
+    /// step's node process catches up with.
     /// </summary>
-    public static (string Folder, long Transfers) PrepareLarge(Report report, bool full)
+    public static string PrepareLarge(Report report, bool full)
     {
         var sizes = Sizes(full);
-        var large = Prepare(report, Path.Combine(Path.GetTempPath(), "chain-startup"), sizes[0], sizes[1])[^1];
-        return (large.Folder, large.Transfers);
+        return Prepare(report, Path.Combine(Path.GetTempPath(), "chain-startup"), sizes[0], sizes[1])[^1].Folder;
     }
 
     private static int[] Sizes(bool full) => full ? [100_000, 1_000_000] : [10_000, 100_000];

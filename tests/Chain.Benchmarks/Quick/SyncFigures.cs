@@ -57,7 +57,7 @@ internal static class SyncFigures
     /// </summary>
     private static async Task SyncNodeProcessAsync(Report report, bool full)
     {
-        var (folder, _) = StartupFigures.PrepareLarge(report, full);
+        var folder = StartupFigures.PrepareLarge(report, full);
         var root = Directory.CreateTempSubdirectory("chain-sync-").FullName;
         try
         {
