@@ -25,12 +25,7 @@ public sealed class PendingTransactionsServiceTests : IDisposable
         var recipient = new Address(new byte[Address.Size]);
         var txs = Enumerable.Range(0, count).Select(n => wallet.CreateTransaction(NetworkParameters.Dev.Magic, recipient, 1, NetworkParameters.Dev.MinFee, (ulong)n)).ToList();
 
-        // Mine to the wallet until its first transfer is accepted (however many blocks a coinbase needs to mature).
-        for (var blocks = 0; !chain.SubmitTransaction(txs[0]).IsValid; blocks++)
-        {
-            Assert.True(blocks < MaxFundingBlocks, "the wallet's coinbases never became spendable");
-            Mine(chain, wallet.Address);
-        }
+        MineUntilAccepted(chain, wallet.Address, txs[0]);
 
         Assert.All(chain.SubmitTransactions(txs.GetRange(1, count - 1)), r => Assert.True(r.IsValid, r.ToString()));
 
@@ -49,11 +44,7 @@ public sealed class PendingTransactionsServiceTests : IDisposable
         var chain = new Blockchain(NetworkParameters.Dev, TimeProvider.System);
         var recipient = new Address(new byte[Address.Size]);
         var first = wallet.CreateTransaction(NetworkParameters.Dev.Magic, recipient, 1, NetworkParameters.Dev.MinFee, 0);
-        for (var blocks = 0; !chain.SubmitTransaction(first).IsValid; blocks++)
-        {
-            Assert.True(blocks < MaxFundingBlocks, "the wallet's coinbases never became spendable");
-            Mine(chain, wallet.Address);
-        }
+        MineUntilAccepted(chain, wallet.Address, first);
 
         var service = new PendingTransactionsService(chain, wallet, data, NullLogger<PendingTransactionsService>.Instance);
         service.SaveNow();
@@ -78,6 +69,16 @@ public sealed class PendingTransactionsServiceTests : IDisposable
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    // Mines to the wallet until its first transfer is accepted (however many blocks a coinbase needs to mature).
+    private static void MineUntilAccepted(Blockchain chain, Address miner, Transaction first)
+    {
+        for (var blocks = 0; !chain.SubmitTransaction(first).IsValid; blocks++)
+        {
+            Assert.True(blocks < MaxFundingBlocks, "the wallet's coinbases never became spendable");
+            Mine(chain, miner);
         }
     }
 
