@@ -13,6 +13,12 @@ internal static class SyncFigures
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
+    // Transfers of the synced chain verified before and after each sync of a node process (about half a second a pass).
+    private const int VerifySampleSize = 30_000;
+
+    // Fresh node processes that sync the 1,000,000 transfers one after the other with full: the figures are their medians.
+    private const int FullRounds = 3;
+
     private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The workload's funding blocks followed by blocks carrying all its transfers.</summary>
@@ -53,46 +59,78 @@ internal static class SyncFigures
     /// compiling the sync code included, as a real fresh node pays it once) and over the part after the first third of
     /// the transfers (the figure the target uses: per transaction, once the one-off costs of a fresh process are paid;
     /// at 100,000 transfers the runtime is still recompiling hot framework code during that part, so <c>full</c> is the
-    /// measurement). The source's CPU is this process's over the sync.
+    /// measurement). The source's CPU is this process's over the sync. Verification of the same chain's transfers is
+    /// measured in this process right before and right after each sync, the target's denominator taken beside its
+    /// numerator; with <c>full</c> three fresh nodes sync one after the other and the figures are their medians.
     /// </summary>
     private static async Task SyncNodeProcessAsync(Report report, bool full)
     {
         var folder = StartupFigures.PrepareLarge(report, full);
-        var root = Directory.CreateTempSubdirectory("chain-sync-").FullName;
-        try
-        {
-            await using var source = await InProcessNode.StartAsync([], dataFolder: folder);
+        await using var source = await InProcessNode.StartAsync([], dataFolder: folder);
 
-            // Transfers (coinbases not counted) up to each height, so a sample's height says how many the node has.
-            var target = source.Chain.Tip.Height;
-            var transfersAt = new long[target + 1];
-            for (uint height = 1; height <= target; height++)
+        // Transfers (coinbases not counted) up to each height, so a sample's height says how many the node has.
+        var target = source.Chain.Tip.Height;
+        var transfersAt = new long[target + 1];
+        for (uint height = 1; height <= target; height++)
+        {
+            transfersAt[height] = transfersAt[height - 1] + source.Chain.GetBlockByHeight(height)!.TransactionCount - 1;
+        }
+
+        var total = transfersAt[target];
+        var verifySample = new List<Transaction>();
+        for (var height = target / 2; height <= target && verifySample.Count < VerifySampleSize; height++)
+        {
+            verifySample.AddRange(source.Chain.GetBlockByHeight(height)!.Block.Transactions.Where(tx => !tx.IsCoinbase));
+        }
+
+        var rounds = new List<Dictionary<string, double>>();
+        for (var round = 0; round < (full ? FullRounds : 1); round++)
+        {
+            var root = Directory.CreateTempSubdirectory("chain-sync-").FullName;
+            try
             {
-                transfersAt[height] = transfersAt[height - 1] + source.Chain.GetBlockByHeight(height)!.TransactionCount - 1;
+                QuickRun.Settle();
+                var verifyBefore = VerifyFigures.CpuPerTransaction(verifySample);
+                QuickRun.Settle();
+                var figures = new Dictionary<string, double>();
+                using (var node = StartupFigures.NodeRun.Start(StartupFigures.FindNode(), Path.Combine(root, "node")))
+                {
+                    node.WaitReady(0);
+                    var samples = await Task.Factory.StartNew(() => Follow(node, source.Port, target), TaskCreationOptions.LongRunning);
+                    var (_, startCpu, startSourceCpu, startTime) = samples[0];
+                    var (_, endCpu, endSourceCpu, endTime) = samples[^1];
+                    var steady = samples.First(s => transfersAt[s.Height] >= total / 3);
+                    figures["tx_per_sec"] = total / (endTime - startTime);
+                    figures["whole_cpu_us_per_tx"] = (endCpu - startCpu) * 1e6 / total;
+                    figures["cpu_us_per_tx"] = (endCpu - steady.Cpu) * 1e6 / (total - transfersAt[steady.Height]);
+                    figures["cores"] = (endCpu - startCpu) / (endTime - startTime);
+                    figures["source_cpu_us_per_tx"] = (endSourceCpu - startSourceCpu) * 1e6 / total;
+                    figures["rss_mb"] = node.Usage().RssBytes / 1e6;
+                }
+
+                QuickRun.Settle();
+                var verifyAfter = VerifyFigures.CpuPerTransaction(verifySample);
+                figures["verify_cpu_us_per_tx"] = (verifyBefore + verifyAfter) / 2;
+                figures["cpu_vs_verify"] = figures["cpu_us_per_tx"] / figures["verify_cpu_us_per_tx"];
+                report.Note($"sync of a node process, round {round + 1}: {figures["cpu_us_per_tx"]:F1} us a transfer after the first third (whole {figures["whole_cpu_us_per_tx"]:F1} us), verification {verifyBefore:F1} us before and {verifyAfter:F1} us after: {figures["cpu_vs_verify"]:F3}x");
+                rounds.Add(figures);
             }
-
-            var total = transfersAt[target];
-            QuickRun.Settle();
-            using var node = StartupFigures.NodeRun.Start(StartupFigures.FindNode(), Path.Combine(root, "node"));
-            node.WaitReady(0);
-            var samples = await Task.Factory.StartNew(() => Follow(node, source.Port, target), TaskCreationOptions.LongRunning);
-
-            var (_, startCpu, startSourceCpu, startTime) = samples[0];
-            var (_, endCpu, endSourceCpu, endTime) = samples[^1];
-            var steady = samples.First(s => transfersAt[s.Height] >= total / 3);
-            var steadyTransfers = total - transfersAt[steady.Height];
-            report.Add("chain.sync_node_transfers", total, "tx");
-            report.Add("chain.sync_node_tx_per_sec", total / (endTime - startTime), "tx/s");
-            report.Add("chain.sync_node_whole_cpu_us_per_tx", (endCpu - startCpu) * 1e6 / total, "us");
-            report.Add("chain.sync_node_cpu_us_per_tx", (endCpu - steady.Cpu) * 1e6 / steadyTransfers, "us");
-            report.Add("chain.sync_node_cores", (endCpu - startCpu) / (endTime - startTime), "cores");
-            report.Add("chain.sync_node_source_cpu_us_per_tx", (endSourceCpu - startSourceCpu) * 1e6 / total, "us");
-            report.Add("chain.sync_node_rss_mb", node.Usage().RssBytes / 1e6, "MB");
+            finally
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+
+        double Median(string name) => rounds.Select(r => r[name]).Order().ElementAt(rounds.Count / 2);
+        report.Add("chain.sync_node_transfers", total, "tx");
+        report.Add("chain.sync_node_tx_per_sec", Median("tx_per_sec"), "tx/s");
+        report.Add("chain.sync_node_whole_cpu_us_per_tx", Median("whole_cpu_us_per_tx"), "us");
+        report.Add("chain.sync_node_cpu_us_per_tx", Median("cpu_us_per_tx"), "us");
+        report.Add("chain.sync_node_cores", Median("cores"), "cores");
+        report.Add("chain.sync_node_source_cpu_us_per_tx", Median("source_cpu_us_per_tx"), "us");
+        report.Add("chain.sync_node_rss_mb", Median("rss_mb"), "MB");
+        report.Add("chain.sync_node_verify_cpu_us_per_tx", Median("verify_cpu_us_per_tx"), "us");
+        report.Add("chain.sync_node_cpu_vs_verify", Median("cpu_vs_verify"), "x");
     }
 
     // On its own thread (the console is read synchronously): connects the node to the source, then samples its height
