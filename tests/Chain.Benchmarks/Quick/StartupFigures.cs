@@ -390,11 +390,20 @@ internal static class StartupFigures
         {
             try
             {
-                _process.StandardInput.WriteLine("quit");
-                _process.StandardInput.Flush();
+                try
+                {
+                    _process.StandardInput.WriteLine("quit");
+                    _process.StandardInput.Flush();
+                }
+                catch (IOException)
+                {
+                    // The node has already exited (its standard input is closed): nothing to ask.
+                }
+
                 if (!_process.WaitForExit(TimeSpan.FromMinutes(1)))
                 {
-                    _process.Kill();
+                    _process.Kill(entireProcessTree: true);
+                    _process.WaitForExit();
                 }
             }
             finally
