@@ -167,10 +167,7 @@ internal static class QuickRun
             return null;
         }
 
-        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[10 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        return ProcStat.MinorFaults("/proc/self/stat");
     }
 
     private static string LoadAverage() =>

@@ -193,7 +193,7 @@ internal static class StartupFigures
             var block = DevBlocks.Build(parent, Address.Zero, txs);
             signing += Environment.CpuUsage.TotalTime - cpu;
             var settled = first >= nonces / 3;
-            var background = VerifyFigures.RocksDbThreadsCpuSeconds();
+            var background = ProcStat.RocksDbThreadsCpuSeconds();
             steadyBackgroundStart ??= settled ? background : null;
             cpu = Environment.CpuUsage.TotalTime;
             Expect(chain.SubmitBlock(block).Status == BlockStatus.Connected, $"block {block.Height}");
@@ -201,7 +201,7 @@ internal static class StartupFigures
             validating += stored;
             if (settled)
             {
-                steadyBackgroundInside += VerifyFigures.RocksDbThreadsCpuSeconds() - background;
+                steadyBackgroundInside += ProcStat.RocksDbThreadsCpuSeconds() - background;
                 steady.Store += stored;
                 steady.Transfers += txs.Length;
                 if (verifySample.Count < VerifySampleSize)
@@ -244,7 +244,7 @@ internal static class StartupFigures
         report.Add("store.build_compared_cpu_us_per_tx", validatingCompared.TotalMicroseconds / compared, "us");
         report.Add("store.build_compared_in_memory_cpu_us_per_tx", validatingInMemory.TotalMicroseconds / compared, "us");
         report.Add("store.build_sign_cpu_us_per_tx", signing.TotalMicroseconds / (nonces * Senders), "us");
-        var backgroundOutside = steadyBackgroundStart is { } backgroundStart ? VerifyFigures.RocksDbThreadsCpuSeconds() - backgroundStart - steadyBackgroundInside : 0;
+        var backgroundOutside = steadyBackgroundStart is { } backgroundStart ? ProcStat.RocksDbThreadsCpuSeconds() - backgroundStart - steadyBackgroundInside : 0;
         report.Add("store.build_steady_background_cpu_us_per_tx", backgroundOutside * 1e6 / Math.Max(steady.Transfers, 1), "us");
         report.Add("store.build_steady_cpu_us_per_tx", (steady.Store.TotalMicroseconds + (backgroundOutside * 1e6)) / Math.Max(steady.Transfers, 1), "us");
         if (steady.ComparedTransfers > 0)
@@ -384,12 +384,10 @@ internal static class StartupFigures
 
         public (double CpuSeconds, long RssBytes) Usage()
         {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
+            var cpu = ProcStat.CpuSeconds($"/proc/{_process.Id}/stat");
             var rssLine = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
             var kb = long.Parse(rssLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            return (ticks / 100.0, kb * 1024);
+            return (cpu, kb * 1024);
         }
 
         public double MedianLatency(string command)

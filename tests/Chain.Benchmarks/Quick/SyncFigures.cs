@@ -16,7 +16,8 @@ internal static class SyncFigures
     // Transfers of the synced chain verified before and after each sync of a node process (about 0.6 s of CPU a pass).
     private const int VerifySampleSize = 30_000;
 
-    // Fresh node processes that sync the 1,000,000 transfers one after the other with full: the figures are their medians.
+    // Fresh node processes that sync the 1,000,000 transfers one after the other with full: the figures printed are the
+    // round's whose ratio is the median.
     private const int FullRounds = 3;
 
     private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(20);

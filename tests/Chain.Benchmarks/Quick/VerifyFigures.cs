@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Diagnostics;
 using Chain.Benchmarks.Support;
 using Chain.Core.Ledger;
@@ -52,43 +51,12 @@ internal static class VerifyFigures
         for (var i = 0; i < 3; i++)
         {
             // Less what this process's RocksDB threads spent meanwhile (a compaction left running by the blocks before).
-            var before = Environment.CpuUsage.TotalTime.TotalSeconds - RocksDbThreadsCpuSeconds();
+            var before = Environment.CpuUsage.TotalTime.TotalSeconds - ProcStat.RocksDbThreadsCpuSeconds();
             Measure(txs, Environment.ProcessorCount, perTransactionCache: false);
-            passes.Add((Environment.CpuUsage.TotalTime.TotalSeconds - RocksDbThreadsCpuSeconds() - before) * 1e6 / txs.Count);
+            passes.Add((Environment.CpuUsage.TotalTime.TotalSeconds - ProcStat.RocksDbThreadsCpuSeconds() - before) * 1e6 / txs.Count);
         }
 
         return Median(passes);
-    }
-
-    // CPU of this process's RocksDB threads (named rocksdb:low and rocksdb:high) so far, from /proc; 0 where there is none.
-    internal static double RocksDbThreadsCpuSeconds()
-    {
-        if (!Directory.Exists("/proc/self/task"))
-        {
-            return 0;
-        }
-
-        long ticks = 0;
-        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            try
-            {
-                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith("rocksdb:", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The thread ended between the listing and the read.
-            }
-        }
-
-        return ticks / 100.0;
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
